@@ -1,0 +1,63 @@
+//! Use cases: what the pages, the CLI and the importers ask of the product.
+
+mod demo;
+mod plan;
+
+use time::OffsetDateTime;
+
+use crate::store::Store;
+
+pub use demo::{DEMO_DOCUMENT, DEMO_NAME};
+pub use plan::NewUpdate;
+
+/// Where "now" comes from: the system clock, or a fixed instant in tests.
+#[derive(Clone, Copy, Debug)]
+pub enum Clock {
+    /// The machine's clock.
+    System,
+    /// Always the same instant.
+    Fixed(OffsetDateTime),
+}
+
+impl Clock {
+    /// The current instant.
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the one place that reads the system clock"
+    )]
+    pub fn now(self) -> OffsetDateTime {
+        match self {
+            Self::System => OffsetDateTime::now_utc(),
+            Self::Fixed(at) => at,
+        }
+    }
+
+    /// Today's date in UTC.
+    pub fn today(self) -> time::Date {
+        self.now().date()
+    }
+}
+
+/// The product's use cases over one store.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Clock,
+}
+
+impl App {
+    /// An app over an opened store.
+    pub fn new(store: Store, clock: Clock) -> Self {
+        Self { store, clock }
+    }
+
+    /// The clock the app reads.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// The store, for shutting down cleanly.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}

@@ -1,0 +1,189 @@
+//! Persistence on SQLite (the default, one file) or PostgreSQL (selected by URL).
+//!
+//! Each query is written once in SQL both dialects accept and run on whichever pool was
+//! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
+
+mod plan;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::domain::Error;
+
+/// The database behind the app.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same sqlx code on whichever backend the store was opened with.
+///
+/// `$pool` is a `&SqlitePool` in one arm and a `&PgPool` in the other, so the body is
+/// compiled (and type-checked) once per backend.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+use on_pool;
+
+/// Runs `$body` in one write transaction, committed only if the body succeeds.
+///
+/// SQLite begins `IMMEDIATE` so that two writers queue on the write lock up front instead
+/// of failing with "database is locked" when a reader upgrades.
+macro_rules! in_write_transaction {
+    ($store:expr, |$tx:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::store::Pool::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+use in_write_transaction;
+
+/// Which database a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Reads the scheme of a database URL.
+    pub fn of_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else {
+            anyhow::bail!(
+                "database URL {:?} is neither sqlite://FILE nor postgres://…",
+                redact(url)
+            )
+        }
+    }
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+impl Store {
+    /// Opens `sqlite://FILE` (created if missing) or `postgres://…`, and brings the
+    /// schema up to date.
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        let shown = redact(url);
+        let pool = match Backend::of_url(url)? {
+            Backend::Postgres => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .with_context(|| {
+                        format!("cannot connect to the PostgreSQL database at {shown}")
+                    })?;
+                sqlx::migrate!("migrations/postgres")
+                    .run(&pool)
+                    .await
+                    .with_context(|| format!("cannot bring the schema of {shown} up to date"))?;
+                Pool::Postgres(pool)
+            }
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .with_context(|| format!("{shown} is not a valid SQLite URL"))?
+                    .create_if_missing(true)
+                    .foreign_keys(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await
+                    .with_context(|| format!("cannot open the SQLite database {shown}"))?;
+                sqlx::migrate!("migrations/sqlite")
+                    .run(&pool)
+                    .await
+                    .with_context(|| format!("cannot bring the schema of {shown} up to date"))?;
+                Pool::Sqlite(pool)
+            }
+        };
+        Ok(Self { pool })
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes every connection; SQLite checkpoints its write-ahead log.
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await);
+    }
+}
+
+/// `RowNotFound` and constraint violations become domain errors; the rest is internal.
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => Error::not_found("record"),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Error::Conflict("that already exists".into())
+            }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                Error::invalid("reference", "points to something that does not exist")
+            }
+            _ => Error::Internal(err.into()),
+        }
+    }
+}
+
+/// A JSON column's text, or an internal error: the store wrote it, so bad JSON is a bug.
+fn from_json<T: serde::de::DeserializeOwned>(column: &str, raw: &str) -> Result<T, Error> {
+    serde_json::from_str(raw)
+        .with_context(|| format!("stored {column} is not valid JSON"))
+        .map_err(Error::Internal)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(e.into()))
+}

@@ -1,0 +1,182 @@
+//! The list of plans and a plan's page: areas → objectives → actions.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+
+use super::Page;
+use crate::app::App;
+use crate::domain::{Error, Level, OwnerName, PlanSummary, PlanTree, RatingTag};
+use crate::web::extract::Path;
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/", get(index))
+        .route("/plans", get(index))
+        .route("/plans/{plan}", get(show))
+        .route("/healthz", get(|| async { "ok" }))
+}
+
+#[derive(Template)]
+#[template(path = "plan/index.html")]
+struct IndexPage {
+    plans: Vec<PlanSummary>,
+}
+
+async fn index(State(app): State<App>) -> Result<Page<IndexPage>, Error> {
+    Ok(Page(IndexPage {
+        plans: app.plans().await?,
+    }))
+}
+
+/// One action as a row of the plan table.
+pub struct ActionRow {
+    pub id: i64,
+    pub label: String,
+    pub text: String,
+    pub owners: Vec<OwnerName>,
+    pub due: String,
+    pub due_as_written: Option<String>,
+    pub ratings: Vec<RatingTag>,
+}
+
+pub struct ObjectiveView {
+    pub number: String,
+    pub text: String,
+    pub impact_statements: Vec<String>,
+    pub actions: Vec<ActionRow>,
+}
+
+pub struct AreaView {
+    pub number: u32,
+    pub title: String,
+    pub heading: Option<String>,
+    pub sponsor: Option<String>,
+    pub delivery_partners: Vec<String>,
+    pub objectives: Vec<ObjectiveView>,
+    pub action_count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "plan/show.html")]
+struct ShowPage {
+    summary: PlanSummary,
+    kind: &'static str,
+    status: &'static str,
+    document_date: Option<String>,
+    scheme_name: String,
+    levels: Vec<Level>,
+    dimensions: Vec<String>,
+    areas: Vec<AreaView>,
+    objective_count: usize,
+    people: Vec<crate::domain::Person>,
+}
+
+/// The due date in the UK style, and the wording when the plan wrote it differently.
+pub fn due_view(
+    due: Option<crate::domain::PartialDate>,
+    from: Option<crate::domain::PartialDate>,
+    text: Option<&str>,
+) -> (String, Option<String>) {
+    let shown = match (from, due) {
+        (Some(from), Some(by)) if from != by => format!("{} to {}", from.to_uk(), by.to_uk()),
+        (_, Some(by)) => by.to_uk(),
+        _ => text.map_or_else(|| "Not set".to_owned(), str::to_owned),
+    };
+    let written = text
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && *t != shown)
+        .map(str::to_owned);
+    (shown, if due.is_none() { None } else { written })
+}
+
+fn areas(plan: &PlanTree) -> Vec<AreaView> {
+    plan.areas
+        .iter()
+        .map(|area| {
+            let objectives: Vec<ObjectiveView> = area
+                .objectives
+                .iter()
+                .map(|objective| ObjectiveView {
+                    number: objective.number.clone(),
+                    text: objective.text.clone(),
+                    impact_statements: objective.impact_statements.clone(),
+                    actions: objective
+                        .actions
+                        .iter()
+                        .filter_map(|action| {
+                            let (due, due_as_written) =
+                                due_view(action.due, action.due_from, action.due_text.as_deref());
+                            Some(ActionRow {
+                                id: action.id?.0,
+                                label: action.label().to_owned(),
+                                text: action.text.clone(),
+                                owners: plan.owner_names(&action.owners),
+                                due,
+                                due_as_written,
+                                ratings: plan.rating_tags(&action.ratings),
+                            })
+                        })
+                        .collect(),
+                })
+                .collect();
+            AreaView {
+                number: area.number,
+                title: area.title.clone(),
+                heading: area.heading.clone(),
+                sponsor: area.sponsor.clone(),
+                delivery_partners: area.delivery_partners.clone(),
+                action_count: objectives.iter().map(|o| o.actions.len()).sum(),
+                objectives,
+            }
+        })
+        .collect()
+}
+
+async fn show(State(app): State<App>, Path(key): Path<String>) -> Result<Page<ShowPage>, Error> {
+    let (summary, plan) = app.plan(&key).await?;
+    let areas = areas(&plan);
+    Ok(Page(ShowPage {
+        kind: summary.kind.label(),
+        status: summary.status.label(),
+        document_date: plan.document_date.map(crate::domain::PartialDate::to_uk),
+        scheme_name: plan.rating_scheme.name.clone(),
+        levels: plan.rating_scheme.levels.clone(),
+        dimensions: plan
+            .rating_scheme
+            .dimensions
+            .iter()
+            .map(|d| d.label.clone())
+            .collect(),
+        objective_count: areas.iter().map(|a| a.objectives.len()).sum(),
+        areas,
+        people: plan.people,
+        summary,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::due_view;
+    use crate::domain::{PartialDate, parse_uk_due};
+
+    #[test]
+    fn a_range_shows_both_ends_and_keeps_the_wording() {
+        let due = parse_uk_due("April – June 2019").unwrap();
+        let (shown, written) = due_view(Some(due.by), due.from, Some("April – June 2019"));
+        assert_eq!(shown, "April 2019 to June 2019");
+        assert_eq!(written.as_deref(), Some("April – June 2019"));
+    }
+
+    #[test]
+    fn a_plain_month_needs_no_wording_beside_it() {
+        let by = PartialDate::parse_iso("2019-04").unwrap();
+        assert_eq!(
+            due_view(Some(by), None, Some("April 2019")),
+            ("April 2019".into(), None)
+        );
+        assert_eq!(due_view(None, None, None).0, "Not set");
+        assert_eq!(due_view(None, None, Some("Quarterly")).0, "Quarterly");
+    }
+}
