@@ -10,7 +10,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::app::{App, Clock};
 use crate::config::DatabaseArgs;
 use crate::documents::{self, Format, MAX_DOCUMENT_BYTES, write_plan_json};
-use crate::store::Store;
 use crate::web;
 
 /// WSOA Tracker: run a local area's SEND improvement plan from the browser or the shell.
@@ -31,7 +30,7 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "WSOA_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Load the North East Lincolnshire example plan when no plan is stored yet.
+        /// Load the bundled example plan (a real written statement of action) when no plan is stored yet.
         #[arg(long, env = "WSOA_DEMO")]
         demo: bool,
     },
@@ -100,11 +99,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => export(&url, &plan, output.as_deref()).await,
         Command::Plans => plans(&url).await,
         Command::Migrate => {
-            let store = Store::open(&url).await?;
-            store.close().await;
+            open(&url).await?.close().await;
             eprintln!(
                 "the database at {} is up to date",
-                crate::store::redact(&url)
+                crate::app::redact_url(&url)
             );
             Ok(())
         }
@@ -112,7 +110,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn open(url: &str) -> anyhow::Result<App> {
-    Ok(App::new(Store::open(url).await?, Clock::System))
+    App::open(url, Clock::System).await
 }
 
 async fn serve(url: &str, addr: SocketAddr, demo: bool) -> anyhow::Result<()> {
@@ -129,7 +127,7 @@ async fn serve(url: &str, addr: SocketAddr, demo: bool) -> anyhow::Result<()> {
     }
     eprintln!(
         "WSOA Tracker is serving at http://{addr} (database {})",
-        crate::store::redact(url)
+        crate::app::redact_url(url)
     );
     let router = web::router(app.clone());
     axum::serve(listener, router)

@@ -8,7 +8,8 @@ use time::OffsetDateTime;
 use crate::store::Store;
 
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME};
-pub use plan::NewUpdate;
+pub use plan::{ActionInPlan, NewUpdate};
+pub use crate::store::redact as redact_url;
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]
@@ -49,6 +50,11 @@ impl App {
     /// An app over an opened store.
     pub fn new(store: Store, clock: Clock) -> Self {
         Self { store, clock }
+    }
+
+    /// Opens the database at `url` (bringing its schema up to date) and serves from it.
+    pub async fn open(url: &str, clock: Clock) -> anyhow::Result<Self> {
+        Ok(Self::new(Store::open(url).await?, clock))
     }
 
     /// The clock the app reads.

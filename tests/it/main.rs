@@ -1,0 +1,10 @@
+//! One integration-test binary: every file here is a module of it.
+#![expect(clippy::unwrap_used, reason = "a failing test should panic")]
+
+mod cli;
+mod helpers;
+mod layering;
+mod migrations;
+mod pages;
+mod plan_json;
+mod store;

@@ -1,0 +1,185 @@
+//! The pages, driven in-process and over a real socket.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt as _;
+use tower::ServiceExt as _;
+use wsoa::web;
+
+use crate::helpers::{TestDb, small_plan};
+
+struct Response {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn get(db: &TestDb, path: &str) -> Response {
+    let response = web::router(db.app.clone())
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Response {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn the_home_page_lists_plans_with_links() {
+    let db = TestDb::sqlite().await;
+    let stored = db.app.import_plan(small_plan()).await.unwrap();
+
+    let page = get(&db, "/").await;
+
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("href=\"/plans/{}\"", stored.slug)));
+    assert!(page.body.contains("Northshire SEND Written Statement of Action"));
+    assert!(page.body.contains("govuk-frontend.min.css"));
+}
+
+#[tokio::test]
+async fn an_empty_installation_says_how_to_start() {
+    let db = TestDb::sqlite().await;
+
+    let page = get(&db, "/").await;
+
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("No plan is stored yet"));
+}
+
+#[tokio::test]
+async fn the_plan_page_shows_names_dates_and_ratings_in_words() {
+    let db = TestDb::sqlite().await;
+    let stored = db.app.import_plan(small_plan()).await.unwrap();
+
+    let page = get(&db, &format!("/plans/{}", stored.slug)).await;
+
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("Alex Brown, Chris Dale"), "owners by name");
+    assert!(body.contains("April 2020 to June 2020"), "UK dates");
+    assert!(body.contains("written “April – June 2020”"), "the wording kept");
+    assert!(body.contains("G – Green"), "ratings as text");
+    assert!(body.contains("A – Amber"));
+    assert!(body.contains("Quarterly"), "an undated deadline shows its words");
+    assert!(body.contains("(no ref)"));
+    // The finding is escaped, not injected.
+    assert!(body.contains("&#60;well enough&#62; &#38; &#34;jointly&#34;"), "escaped");
+    assert!(!body.contains("<well enough>"));
+}
+
+#[tokio::test]
+async fn the_action_page_shows_milestones_and_history() {
+    let db = TestDb::sqlite().await;
+    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let (_, plan) = db.app.plan(&stored.slug).await.unwrap();
+    let id = plan.areas[0].objectives[0].actions[0].id.unwrap().0;
+
+    let page = get(&db, &format!("/plans/{}/actions/{id}", stored.slug)).await;
+
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("Action 1.1a"));
+    assert!(body.contains("Baseline of needs recorded"));
+    assert!(body.contains("Done 16 December 2019"));
+    assert!(body.contains("Not done"));
+    assert!(body.contains("31 January 2020"));
+    assert!(body.contains("Draft strategy shared."));
+    assert!(body.contains("Head of SEN, Northshire Council"));
+    assert!(body.contains("AR – Additional resource required"));
+    // Newest update first.
+    assert!(body.find("Draft strategy shared.").unwrap() < body.find("Baseline recorded").unwrap());
+}
+
+#[tokio::test]
+async fn unknown_plans_and_actions_get_the_not_found_page() {
+    let db = TestDb::sqlite().await;
+    let stored = db.app.import_plan(small_plan()).await.unwrap();
+
+    for path in [
+        "/plans/nope".to_owned(),
+        format!("/plans/{}/actions/999999", stored.slug),
+        format!("/plans/{}/actions/not-a-number", stored.slug),
+        "/no/such/page".to_owned(),
+        "/static/nothing.css".to_owned(),
+    ] {
+        let page = get(&db, &path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert!(get(&db, "/plans/nope").await.body.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers() {
+    let db = TestDb::sqlite().await;
+
+    let page = get(&db, "/").await;
+
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert!(!page.body.contains("<script>"), "no inline script");
+    assert!(!page.body.contains("style=\""), "no inline style");
+}
+
+#[tokio::test]
+async fn the_stylesheet_is_served_without_the_gds_font() {
+    let db = TestDb::sqlite().await;
+
+    let css = get(&db, "/static/vendor/govuk-frontend/govuk-frontend.min.css").await;
+
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
+    assert!(css.body.contains(".govuk-tag"));
+    assert!(css.body.contains("arial"));
+    assert!(!css.body.contains("GDS Transport"));
+}
+
+/// The demo over a real socket: the home page links to the plan, the plan page links to
+/// every one of its actions, and every action page answers.
+#[tokio::test]
+async fn the_demo_plan_is_served_whole_over_http() {
+    let db = TestDb::sqlite().await;
+    let demo = db.app.load_demo_if_empty().await.unwrap().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(axum::serve(listener, web::router(db.app.clone())).into_future());
+    let client = reqwest::Client::new();
+    let fetch = |path: String| {
+        let client = client.clone();
+        async move {
+            let response = client.get(format!("http://{addr}{path}")).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+
+    let (status, home) = fetch("/".into()).await;
+    let plan_path = format!("/plans/{}", demo.slug);
+    let (plan_status, plan_page) = fetch(plan_path.clone()).await;
+    let action_links: Vec<String> = plan_page
+        .match_indices(&format!("href=\"{plan_path}/actions/"))
+        .map(|(at, _)| {
+            let rest = &plan_page[at + 6..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect();
+
+    assert_eq!(status, StatusCode::OK);
+    assert!(home.contains(&format!("href=\"{plan_path}\"")));
+    assert_eq!(plan_status, StatusCode::OK);
+    assert_eq!(demo.actions, 46);
+    assert_eq!(action_links.len(), 46, "every action is linked from the plan page");
+    for link in action_links {
+        let (status, page) = fetch(link.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{link}");
+        assert!(page.contains("<h1 class=\"govuk-heading-xl\">Action "), "{link}");
+    }
+    assert!(plan_page.contains("Steve Kay"), "owners shown by name");
+    assert!(plan_page.contains("April 2019"), "due dates in the UK style");
+}
