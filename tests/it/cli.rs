@@ -197,3 +197,74 @@ fn the_database_can_come_from_the_environment() {
     assert!(dir.path().join("from-env.db").exists());
     assert!(!dir.path().join("wsoa.db").exists());
 }
+
+#[test]
+fn a_folder_given_as_a_document_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("plans")).unwrap();
+
+    let output = wsoa(dir.path(), &["import", "plans"]);
+
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("plans is a folder, not a document"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join("wsoa.db").exists());
+}
+
+/// Stops the child process however the test ends.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The README's first command, as a real process: `wsoa serve --demo` on the default
+/// SQLite database serves the demo plan.
+#[test]
+fn serve_with_the_demo_serves_the_example_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_wsoa"))
+            .args(["serve", "--demo", "--addr", &addr])
+            .current_dir(dir.path())
+            .env_remove("WSOA_DATABASE_URL")
+            .env("WSOA_LOG", "off")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+
+    let home = runtime.block_on(async {
+        for _ in 0..300 {
+            if let Ok(response) = reqwest::get(format!("http://{addr}/")).await {
+                return response.text().await.unwrap();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the server did not answer within 30 seconds");
+    });
+
+    assert!(
+        home.contains("href=\"/plans/north-east-lincolnshire-wsoa\""),
+        "{home}"
+    );
+    assert!(home.contains("46"), "the demo plan's 46 actions are listed");
+    assert!(
+        dir.path().join("wsoa.db").exists(),
+        "the default SQLite file is created"
+    );
+}
