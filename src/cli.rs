@@ -67,6 +67,21 @@ enum Command {
     Plans,
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Write a consistent backup of the whole database while the app keeps running:
+    /// a SQLite file (`VACUUM INTO`) or a `pg_dump` custom-format archive.
+    Backup {
+        /// The backup file to create; it must not exist yet.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Replace the database with a backup made by `wsoa backup`. Stop the app first.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Replace a database that already holds plans.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -98,6 +113,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             output,
         } => export(&url, &plan, output.as_deref()).await,
         Command::Plans => plans(&url).await,
+        Command::Backup { output } => {
+            let app = open(&url).await?;
+            let counts = app.backup(&url, &output).await;
+            app.close().await;
+            let total: i64 = counts?.iter().map(|(_, n)| n).sum();
+            eprintln!("backed up {total} rows to {}", output.display());
+            Ok(())
+        }
+        Command::Restore { file, force } => {
+            crate::app::restore(&url, &file, force).await?;
+            eprintln!(
+                "restored {} into {}",
+                file.display(),
+                crate::app::redact_url(&url)
+            );
+            Ok(())
+        }
         Command::Migrate => {
             open(&url).await?.close().await;
             eprintln!(

@@ -1,5 +1,6 @@
 //! Use cases: what the pages, the CLI and the importers ask of the product.
 
+mod backup;
 mod demo;
 mod plan;
 
@@ -8,6 +9,7 @@ use time::OffsetDateTime;
 use crate::store::Store;
 
 pub use crate::store::redact as redact_url;
+pub use backup::restore;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME};
 pub use plan::{ActionInPlan, NewUpdate};
 

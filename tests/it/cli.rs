@@ -268,3 +268,27 @@ fn serve_with_the_demo_serves_the_example_plan() {
         "the default SQLite file is created"
     );
 }
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo_path("tests/fixtures/small-plan.json");
+    assert!(
+        wsoa(dir.path(), &["import", source.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let backup = wsoa(dir.path(), &["backup", "-o", "backup.db"]);
+    let restore = wsoa(
+        dir.path(),
+        &["restore", "backup.db", "--db", "sqlite://copy.db"],
+    );
+    let listed = wsoa(dir.path(), &["plans", "--db", "sqlite://copy.db"]);
+
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    assert!(stderr(&backup).contains("backed up"), "{}", stderr(&backup));
+    assert!(restore.status.success(), "{}", stderr(&restore));
+    assert_eq!(stdout(&listed), stdout(&wsoa(dir.path(), &["plans"])));
+    assert!(stdout(&listed).starts_with("northshire-wsoa\t"));
+}

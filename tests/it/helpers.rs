@@ -31,6 +31,49 @@ pub struct TestDb {
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// Creates an empty database on the PostgreSQL server: its URL and its name.
+async fn empty_postgres_database() -> (String, String) {
+    let admin_url = postgres_admin_url();
+    let name = format!(
+        "wsoa_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+        panic!(
+            "cannot reach PostgreSQL at {admin_url} ({e}); start it (`.ci/run` does) or set WSOA_TEST_POSTGRES_URL"
+        )
+    });
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "drop database if exists {name}"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(base, _)| base);
+    (format!("{base}/{name}"), name)
+}
+
+/// Drops a database made for a test, even if connections are still open.
+pub async fn drop_postgres_database(name: &str) {
+    let mut admin = sqlx::PgConnection::connect(&postgres_admin_url())
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "drop database if exists {name} with (force)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+}
+
 impl TestDb {
     /// SQLite in a temporary directory.
     pub async fn sqlite() -> Self {
@@ -42,34 +85,23 @@ impl TestDb {
 
     /// A new database on the PostgreSQL server.
     pub async fn postgres() -> Self {
-        let admin_url = postgres_admin_url();
-        let name = format!(
-            "wsoa_test_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-            panic!(
-                "cannot reach PostgreSQL at {admin_url} ({e}); start it (`.ci/run` does) or set WSOA_TEST_POSTGRES_URL"
-            )
-        });
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "drop database if exists {name}"
-        )))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        admin.close().await.unwrap();
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(base, _)| base);
-        let url = format!("{base}/{name}");
+        let (url, name) = empty_postgres_database().await;
         let store = Store::open(&url).await.expect("PostgreSQL opens");
         Self::over(url, store, Some(name), None)
+    }
+
+    /// The URL of a new, empty database of the same backend, not yet opened, and the
+    /// PostgreSQL database to drop afterwards.
+    pub async fn empty_sibling(&self, dir: &std::path::Path) -> (String, Option<String>) {
+        if self.postgres_name.is_some() {
+            let (url, name) = empty_postgres_database().await;
+            (url, Some(name))
+        } else {
+            (
+                format!("sqlite://{}", dir.join("sibling.db").display()),
+                None,
+            )
+        }
     }
 
     fn over(
@@ -92,15 +124,7 @@ impl TestDb {
     pub async fn finish(self) {
         self.store.close().await;
         if let Some(name) = self.postgres_name {
-            let mut admin = sqlx::PgConnection::connect(&postgres_admin_url())
-                .await
-                .unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "drop database if exists {name}"
-            )))
-            .execute(&mut admin)
-            .await
-            .unwrap();
+            drop_postgres_database(&name).await;
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One integration-test binary: every file here is a module of it.
 #![expect(clippy::unwrap_used, reason = "a failing test should panic")]
 
+mod backup;
 mod cli;
 mod helpers;
 mod import_text;
