@@ -177,3 +177,56 @@ pub fn without_ids(mut plan: PlanTree) -> PlanTree {
     }
     plan
 }
+
+/// A plan of `actions` actions in 5 areas, each with 2 milestones and `updates` dated
+/// progress updates: big enough to make writes take measurable time.
+pub fn generated_plan(actions: usize, updates: usize) -> PlanTree {
+    let mut plan = small_plan();
+    plan.title = format!("Generated plan with {actions} actions");
+    plan.areas.clear();
+    let start = time::macros::date!(2019 - 01 - 01);
+    for n in 0..actions {
+        let area = n % 5;
+        if plan.areas.len() <= area {
+            plan.areas.push(wsoa::domain::Area {
+                number: u32::try_from(area + 1).unwrap(),
+                title: format!("Area of weakness {}", area + 1),
+                objectives: vec![wsoa::domain::Objective {
+                    number: format!("{}.1", area + 1),
+                    text: "An intended outcome".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            });
+        }
+        let ratings = std::collections::BTreeMap::from([("completed".to_owned(), "G".to_owned())]);
+        plan.areas[area].objectives[0]
+            .actions
+            .push(wsoa::domain::Action {
+                reference: Some(format!("{}.{}", area + 1, n / 5 + 1)),
+                text: format!(
+                    "Generated action number {n}, with enough words to look like a real one."
+                ),
+                owners: vec!["AB".into()],
+                due: Some(wsoa::domain::PartialDate::parse_iso("2020-06").unwrap()),
+                due_text: Some("June 2020".into()),
+                ratings: ratings.clone(),
+                milestones: (0..2)
+                    .map(|m| wsoa::domain::Milestone {
+                        text: format!("Milestone {m}"),
+                        ..Default::default()
+                    })
+                    .collect(),
+                updates: (0..updates)
+                    .map(|u| wsoa::domain::ProgressUpdate {
+                        date: start + time::Duration::days(i64::try_from(u * 30).unwrap()),
+                        author: Some("AB".into()),
+                        narrative: format!("Update {u} on action {n}: what happened this month."),
+                        ratings: ratings.clone(),
+                    })
+                    .collect(),
+                ..Default::default()
+            });
+    }
+    plan
+}

@@ -9,4 +9,5 @@ mod layering;
 mod migrations;
 mod pages;
 mod plan_json;
+mod reliability;
 mod store;
