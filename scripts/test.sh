@@ -23,6 +23,9 @@ cargo clippy --all-targets --quiet -- -D warnings
 step "cargo test (SQLite and PostgreSQL)"
 cargo test --quiet
 
+step "pages in headless Chromium, with axe-core"
+scripts/browser-tests.sh
+
 step "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 
