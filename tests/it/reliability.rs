@@ -105,7 +105,9 @@ async fn an_import_killed_mid_write_leaves_all_or_nothing() {
         let expected_actions = 250;
         let mut outcomes = Vec::new();
 
-        for delay_ms in [20_u64, 50, 80, 110, 140, 170, 200, 260, 350, 500, 800, 1200, 3000] {
+        for delay_ms in [
+            20_u64, 50, 80, 110, 140, 170, 200, 260, 350, 500, 800, 1200, 3000,
+        ] {
             let mut child = Command::new(env!("CARGO_BIN_EXE_wsoa"))
                 .args(["import", file.to_str().unwrap(), "--db", &db.url])
                 .env("WSOA_LOG", "off")
