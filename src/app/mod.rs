@@ -3,6 +3,9 @@
 mod backup;
 mod demo;
 mod plan;
+mod progress;
+mod running;
+mod structure;
 
 use time::OffsetDateTime;
 
@@ -12,6 +15,8 @@ pub use crate::store::redact as redact_url;
 pub use backup::restore;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME};
 pub use plan::{ActionInPlan, NewUpdate};
+pub use progress::{ActionPage, MAX_NARRATIVE_CHARS, ProgressReport};
+pub use running::{CycleView, CyclesView, PlanView, RunningPlan};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]

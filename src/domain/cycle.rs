@@ -253,6 +253,38 @@ impl PlanTree {
             .collect()
     }
 
+    /// Every stored action as it stood at the end of `on`: updates and milestones after
+    /// it left out, ratings folded from the updates up to it, and the deadline before any
+    /// change recorded later (`moves` gives each action's changes, oldest first).
+    pub fn snapshot_at(&self, on: Date, moves: &HashMap<ActionId, Vec<super::DueChange>>) -> Vec<ActionSnapshot> {
+        self.actions()
+            .filter_map(|(_, _, action)| {
+                let id = action.id?;
+                let mut updates: Vec<_> = action.updates.iter().filter(|u| u.date <= on).collect();
+                updates.sort_by_key(|u| u.date);
+                let mut ratings = BTreeMap::new();
+                for update in &updates {
+                    ratings.extend(update.ratings.clone());
+                }
+                let later = moves
+                    .get(&id)
+                    .and_then(|changes| changes.iter().find(|c| c.changed_on > on));
+                Some(ActionSnapshot {
+                    action: id,
+                    ratings,
+                    due: later.map_or(action.due, |c| c.from),
+                    updates: updates.len(),
+                    milestones_done: action
+                        .milestones
+                        .iter()
+                        .filter(|m| m.done.is_some_and(|d| d.last_day() <= on))
+                        .map(|m| m.text.clone())
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
     fn changed_action(&self, id: ActionId) -> Option<ChangedAction> {
         self.actions()
             .find(|(_, _, a)| a.id == Some(id))
@@ -429,5 +461,43 @@ mod tests {
         assert_eq!(changes.slipped(), 1);
         assert_eq!(changes.added[0].text, "New");
         assert!(plan().changes_between(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_at_a_past_date_leaves_out_what_came_later() {
+        let mut plan = plan();
+        let action = &mut plan.areas[0].objectives[0].actions[0];
+        action.ratings.clear();
+        for (day, code) in [(date!(2025 - 01 - 10), "G"), (date!(2025 - 02 - 10), "B")] {
+            action.updates.push(ProgressUpdate {
+                date: day,
+                author: None,
+                narrative: "Progress".into(),
+                ratings: BTreeMap::from([("delivery".to_owned(), code.to_owned())]),
+            });
+        }
+        action.milestones[0].done = Some(PartialDate::Day(date!(2025 - 02 - 01)));
+        let moved = crate::domain::DueChange {
+            changed_on: date!(2025 - 01 - 20),
+            from: Some(PartialDate::parse_iso("2025-03").unwrap()),
+            from_text: None,
+            to: PartialDate::parse_iso("2025-06").unwrap(),
+            to_text: None,
+            reason: "Delay".into(),
+            approved_by: "Board".into(),
+            author: None,
+        };
+        let moves = HashMap::from([(ActionId(1), vec![moved])]);
+
+        let then = plan.snapshot_at(date!(2025 - 01 - 15), &moves);
+
+        assert_eq!(then[0].updates, 1);
+        assert_eq!(then[0].ratings["delivery"], "G");
+        assert!(then[0].milestones_done.is_empty());
+        assert_eq!(then[0].due.unwrap().to_string(), "2025-03");
+        let later = plan.snapshot_at(date!(2025 - 02 - 15), &moves);
+        assert_eq!(later[0].ratings["delivery"], "B");
+        assert_eq!(later[0].due.unwrap().to_string(), "2025-06");
+        assert_eq!(later[0].milestones_done, ["Step one"]);
     }
 }

@@ -4,7 +4,10 @@
 //! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
 
 mod backup;
+mod cycle;
 mod plan;
+mod progress;
+mod structure;
 
 use std::str::FromStr;
 use std::time::Duration;
