@@ -83,10 +83,7 @@ const REASONS: [&str; 3] = [
     "The work was re-phased to align with the new joint commissioning timetable.",
 ];
 
-const APPROVERS: [&str; 2] = [
-    "SEND Partnership Board",
-    "DfE and NHS England advisers",
-];
+const APPROVERS: [&str; 2] = ["SEND Partnership Board", "DfE and NHS England advisers"];
 
 /// How a demo action is getting on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,9 +116,9 @@ fn story(action: &Action, s: u64, today: Date, began: Date) -> Story {
     let roll = pick(s, 1, 100);
     match action.due.map(PartialDate::last_day) {
         Some(due) if due <= today => match roll {
-            0..50 => Story::Complete,
-            50..75 => Story::AtRisk,
-            75..90 if due > began => Story::Slipped,
+            0..60 => Story::Complete,
+            60..78 => Story::AtRisk,
+            78..92 if due > began => Story::Slipped,
             _ if action.updates.is_empty() => Story::NotStarted,
             _ => Story::AtRisk,
         },
@@ -148,9 +145,7 @@ fn tell(
 ) -> Option<PlannedMove> {
     let s = seed(&format!("{}|{}", action.label(), action.text));
     let story = story(action, s, today, began);
-    let Some(key) = scheme.primary().map(|d| d.key.clone()) else {
-        return None;
-    };
+    let key = scheme.primary().map(|d| d.key.clone())?;
     let code = |wanted: &str, fallback: usize| {
         scheme
             .level(wanted)
@@ -174,10 +169,12 @@ fn tell(
     action.milestones = (1..=count)
         .map(|k| {
             let at = began
-                + Duration::days(span * i64::try_from(k).unwrap_or(1) / i64::try_from(count + 1).unwrap_or(1));
+                + Duration::days(
+                    span * i64::try_from(k).unwrap_or(1) / i64::try_from(count + 1).unwrap_or(1),
+                );
             let text = MILESTONES
                 [usize::try_from((first + k) % MILESTONES.len() as u64).unwrap_or(0)]
-                .to_owned();
+            .to_owned();
             Milestone {
                 due: Some(PartialDate::Day(at)),
                 due_text: Some(PartialDate::Day(at).to_uk()),
@@ -211,21 +208,35 @@ fn tell(
     }
     dates.push(last);
     let total = dates.len();
+    // Some actions on track had a wobble and recovered; actions at risk slid over the
+    // last two updates: both give the cycles page ratings that moved either way.
+    let dipped = story == Story::OnTrack && pick(s, 14, 3) == 0 && total > 2;
     for (i, date) in dates.into_iter().enumerate() {
         let final_one = i + 1 == total;
         let (rating, narrative) = match story {
+            Story::OnTrack if dipped && i + 2 == total => (
+                red.clone(),
+                AT_RISK[usize::try_from(pick(s, 15, AT_RISK.len() as u64)).unwrap_or(0)].to_owned(),
+            ),
+            Story::AtRisk if i + 2 >= total => (
+                red.clone(),
+                AT_RISK[usize::try_from(pick(s, 9 + i as u64, AT_RISK.len() as u64)).unwrap_or(0)]
+                    .to_owned(),
+            ),
             Story::Complete if final_one => (
                 complete.clone(),
-                "Action complete: evidence of delivery presented to the SEND Partnership Board.".to_owned(),
-            ),
-            Story::AtRisk if final_one => (
-                red.clone(),
-                AT_RISK[usize::try_from(pick(s, 9, AT_RISK.len() as u64)).unwrap_or(0)].to_owned(),
+                "Action complete: evidence of delivery presented to the SEND Partnership Board."
+                    .to_owned(),
             ),
             _ => (
-                steady.clone(),
-                PROGRESS[usize::try_from(pick(s, 10 + i as u64, PROGRESS.len() as u64)).unwrap_or(0)]
-                    .to_owned(),
+                if dipped && final_one {
+                    green.clone()
+                } else {
+                    steady.clone()
+                },
+                PROGRESS
+                    [usize::try_from(pick(s, 10 + i as u64, PROGRESS.len() as u64)).unwrap_or(0)]
+                .to_owned(),
             ),
         };
         action.updates.push(ProgressUpdate {
@@ -241,7 +252,11 @@ fn tell(
     }
 
     // Milestones are done on their due date once the work has reached them.
-    let reached = if story == Story::Complete { last } else { last.min(today) };
+    let reached = if story == Story::Complete {
+        last
+    } else {
+        last.min(today)
+    };
     let held_back = usize::from(story == Story::AtRisk);
     let done_count = action
         .milestones
@@ -265,7 +280,9 @@ fn tell(
     if story == Story::Slipped {
         let original = action.due?;
         let moved_to = original.shift_months(3 + i32::try_from(pick(s, 11, 3)).unwrap_or(0));
-        let on = (original.last_day() - Duration::days(10)).max(began + Duration::days(1)).min(today);
+        let on = (original.last_day() - Duration::days(10))
+            .max(began + Duration::days(1))
+            .min(today);
         let text = moved_to.to_uk();
         let reason = REASONS[usize::try_from(pick(s, 12, REASONS.len() as u64)).unwrap_or(0)];
         let approver = APPROVERS[usize::try_from(pick(s, 13, APPROVERS.len() as u64)).unwrap_or(0)];
@@ -328,7 +345,13 @@ impl App {
                 .nth(planned.action)
                 .and_then(|(_, _, a)| a.due);
             self.store
-                .insert_due_change(*id, &planned.change, Some(DEMO_PROGRAMME_MANAGER), planned.on, now)
+                .insert_due_change(
+                    *id,
+                    &planned.change,
+                    Some(DEMO_PROGRAMME_MANAGER),
+                    planned.on,
+                    now,
+                )
                 .await?;
             recorded.entry(*id).or_default().push(DueChange {
                 changed_on: planned.on,
@@ -346,14 +369,23 @@ impl App {
             weeks: crate::domain::DEFAULT_CYCLE_WEEKS,
             start: Some(began),
         };
-        self.store.set_reporting_cycle(summary.id, cycle, now).await?;
+        self.store
+            .set_reporting_cycle(summary.id, cycle, now)
+            .await?;
         let length = Duration::weeks(i64::from(cycle.weeks));
         let mut starts_on = began;
         while starts_on + length <= today {
             let ends_on = starts_on + length - Duration::days(1);
             let snapshot = stored.snapshot_at(ends_on, &recorded);
             self.store
-                .insert_cycle(summary.id, starts_on, ends_on, Some(DEMO_PROGRAMME_MANAGER), &snapshot, now)
+                .insert_cycle(
+                    summary.id,
+                    starts_on,
+                    ends_on,
+                    Some(DEMO_PROGRAMME_MANAGER),
+                    &snapshot,
+                    now,
+                )
                 .await?;
             starts_on += length;
         }

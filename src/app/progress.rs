@@ -8,8 +8,8 @@ use time::Date;
 use super::App;
 use super::plan::ActionInPlan;
 use crate::domain::{
-    ActionId, ActionRecord, Error, EvidenceFile, EvidenceId, FlagRules, MilestoneId,
-    NewDueChange, NewEvidence, PlanId, ProgressUpdate, ReportingCycle, Result, UpdateId,
+    ActionId, ActionRecord, Error, EvidenceFile, EvidenceId, FlagRules, MilestoneId, NewDueChange,
+    NewEvidence, PlanId, ProgressUpdate, ReportingCycle, Result, UpdateId,
 };
 
 /// Longest narrative accepted: pages of text, well past any real update.
@@ -141,14 +141,15 @@ impl App {
         author: Option<String>,
     ) -> Result<()> {
         let found = self.action(plan, action).await?;
-        if found.action().due == Some(change.due.by) && found.action().due_from == change.due.from
-        {
+        if found.action().due == Some(change.due.by) && found.action().due_from == change.due.from {
             return Err(Error::invalid(
                 "due",
                 "The new due date is the same as the current one",
             ));
         }
-        let author = author.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+        let author = author
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty());
         self.store
             .insert_due_change(
                 stored_id(&found)?,

@@ -115,7 +115,11 @@ impl App {
         let since_last = match closed.last() {
             Some(last) => {
                 let before = self.store.cycle_snapshot(last.id).await?;
-                Some(running.plan.changes_between(&before, &running.plan.snapshot()))
+                Some(
+                    running
+                        .plan
+                        .changes_between(&before, &running.plan.snapshot()),
+                )
             }
             None => None,
         };
@@ -130,16 +134,11 @@ impl App {
 
     fn open_cycle_start(&self, running: &RunningPlan, closed: &[ClosedCycle]) -> time::Date {
         let today = self.clock.today();
-        match closed.last() {
-            Some(last) => last.ends_on + Duration::days(1),
-            None => {
-                let fallback = running
-                    .plan
-                    .began()
-                    .unwrap_or(today)
-                    .min(today);
-                running.cycle.period_containing(today, fallback).0
-            }
+        if let Some(last) = closed.last() {
+            last.ends_on + Duration::days(1)
+        } else {
+            let fallback = running.plan.began().unwrap_or(today).min(today);
+            running.cycle.period_containing(today, fallback).0
         }
     }
 

@@ -28,17 +28,16 @@ impl App {
         fields: &ItemFields,
     ) -> Result<()> {
         match fields {
-            ItemFields::Area { number, .. } => {
+            ItemFields::Area { number, .. }
                 if outline
                     .areas
                     .iter()
-                    .any(|a| a.number == *number && Some(a.id.0) != id)
-                {
-                    return Err(Error::invalid(
-                        "number",
-                        format!("Area {number} already exists; choose another number"),
-                    ));
-                }
+                    .any(|a| a.number == *number && Some(a.id.0) != id) =>
+            {
+                return Err(Error::invalid(
+                    "number",
+                    format!("Area {number} already exists; choose another number"),
+                ));
             }
             ItemFields::Action {
                 reference: Some(reference),
@@ -46,7 +45,9 @@ impl App {
             } => {
                 let area = match id {
                     Some(id) => outline.action(id).map(|(area, _, _)| area),
-                    None => parent.and_then(|p| outline.objective(p)).map(|(area, _)| area),
+                    None => parent
+                        .and_then(|p| outline.objective(p))
+                        .map(|(area, _)| area),
                 };
                 let clash = area.is_some_and(|area| {
                     area.objectives
@@ -66,21 +67,20 @@ impl App {
                     ));
                 }
             }
-            ItemFields::Person(person) => {
+            ItemFields::Person(person)
                 if outline
                     .people
                     .iter()
-                    .any(|p| p.person.key() == person.key() && Some(p.id.0) != id)
-                {
-                    return Err(Error::invalid(
-                        if person.initials.is_some() {
-                            "initials"
-                        } else {
-                            "name"
-                        },
-                        format!("{} is already on the owner list", person.key()),
-                    ));
-                }
+                    .any(|p| p.person.key() == person.key() && Some(p.id.0) != id) =>
+            {
+                return Err(Error::invalid(
+                    if person.initials.is_some() {
+                        "initials"
+                    } else {
+                        "name"
+                    },
+                    format!("{} is already on the owner list", person.key()),
+                ));
             }
             _ => {}
         }

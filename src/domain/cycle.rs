@@ -256,7 +256,11 @@ impl PlanTree {
     /// Every stored action as it stood at the end of `on`: updates and milestones after
     /// it left out, ratings folded from the updates up to it, and the deadline before any
     /// change recorded later (`moves` gives each action's changes, oldest first).
-    pub fn snapshot_at(&self, on: Date, moves: &HashMap<ActionId, Vec<super::DueChange>>) -> Vec<ActionSnapshot> {
+    pub fn snapshot_at(
+        &self,
+        on: Date,
+        moves: &HashMap<ActionId, Vec<super::DueChange>>,
+    ) -> Vec<ActionSnapshot> {
         self.actions()
             .filter_map(|(_, _, action)| {
                 let id = action.id?;
@@ -487,15 +491,15 @@ mod tests {
             approved_by: "Board".into(),
             author: None,
         };
-        let moves = HashMap::from([(ActionId(1), vec![moved])]);
+        let changes = HashMap::from([(ActionId(1), vec![moved])]);
 
-        let then = plan.snapshot_at(date!(2025 - 01 - 15), &moves);
+        let then = plan.snapshot_at(date!(2025 - 01 - 15), &changes);
 
         assert_eq!(then[0].updates, 1);
         assert_eq!(then[0].ratings["delivery"], "G");
         assert!(then[0].milestones_done.is_empty());
         assert_eq!(then[0].due.unwrap().to_string(), "2025-03");
-        let later = plan.snapshot_at(date!(2025 - 02 - 15), &moves);
+        let later = plan.snapshot_at(date!(2025 - 02 - 15), &changes);
         assert_eq!(later[0].ratings["delivery"], "B");
         assert_eq!(later[0].due.unwrap().to_string(), "2025-06");
         assert_eq!(later[0].milestones_done, ["Step one"]);

@@ -218,7 +218,12 @@ impl Store {
                         name,
                         content_type,
                         bytes,
-                    } => (Some(name.as_str()), Some(*content_type), Some(bytes.as_slice()), None),
+                    } => (
+                        Some(name.as_str()),
+                        Some(*content_type),
+                        Some(bytes.as_slice()),
+                        None,
+                    ),
                     NewEvidence::Link(link) => (None, None, None, Some(link.as_str())),
                 };
                 sqlx::query(

@@ -1,37 +1,101 @@
-//! An action's page: what, who, when, ratings, milestones and the history of updates.
+//! An action's page: what, who, when, ratings with the day each was set, milestones (with
+//! a form to mark one done), the add-update form, and the history timeline. Also the
+//! due-date change form and evidence downloads.
+
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, Form, Multipart, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use time::Date;
+use time::macros::format_description;
 
-use super::Page;
 use super::plan::due_view;
-use crate::app::App;
-use crate::domain::{Error, OwnerName, PartialDate, PlanSummary, RatingTag};
+use super::{Page, Problem, see_other, unprocessable};
+use crate::app::{ActionPage, App, ProgressReport};
+use crate::domain::{
+    Error, Flag, MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence, OwnerName,
+    PartialDate, PlanSummary, RatingTag, TimelineEntry,
+};
 use crate::web::extract::Path;
 
+/// The update form's body: the file, the fields, and room for multipart framing.
+const UPDATE_BODY_LIMIT: usize = MAX_EVIDENCE_BYTES + 1024 * 1024;
+
 pub fn router() -> Router<App> {
-    Router::new().route("/plans/{plan}/actions/{action}", get(show))
+    Router::new()
+        .route("/plans/{plan}/actions/{action}", get(show))
+        .route(
+            "/plans/{plan}/actions/{action}/updates",
+            post(add_update).layer(DefaultBodyLimit::max(UPDATE_BODY_LIMIT)),
+        )
+        .route(
+            "/plans/{plan}/actions/{action}/milestones/{milestone}/done",
+            post(milestone_done),
+        )
+        .route(
+            "/plans/{plan}/actions/{action}/due",
+            get(due_form).post(change_due),
+        )
+        .route("/plans/{plan}/evidence/{evidence}", get(evidence))
 }
 
 struct MilestoneView {
+    id: i64,
     text: String,
     due: String,
     done: Option<String>,
 }
 
-struct UpdateView {
-    date: String,
-    author: Option<String>,
+/// A current rating and the day it was last set.
+struct CurrentRating {
+    tag: RatingTag,
+    set_on: Option<String>,
+}
+
+/// A level offered in a dimension's radios.
+struct LevelChoice {
+    code: String,
+    label: String,
+    meaning: String,
+    checked: bool,
+}
+
+/// One dimension's radios.
+struct DimensionChoice {
+    key: String,
+    label: String,
+    levels: Vec<LevelChoice>,
+    unchanged: bool,
+}
+
+/// A milestone offered as done by this update.
+struct MilestoneChoice {
+    id: i64,
+    text: String,
+    checked: bool,
+}
+
+/// What the update form holds: empty at first, what was typed after a problem.
+#[derive(Default)]
+struct UpdateForm {
+    author: String,
     narrative: String,
-    ratings: Vec<RatingTag>,
+    ratings: BTreeMap<String, String>,
+    link: String,
+    milestones: Vec<i64>,
+    file_name: Option<String>,
+    file: Vec<u8>,
 }
 
 #[derive(Template)]
 #[template(path = "action/show.html")]
 struct ShowPage {
     summary: PlanSummary,
+    action_id: i64,
     area_number: u32,
     area_title: String,
     objective_number: String,
@@ -41,63 +105,374 @@ struct ShowPage {
     owners: Vec<OwnerName>,
     due: String,
     due_as_written: Option<String>,
+    original_due: Option<String>,
     resource: Option<String>,
-    ratings: Vec<RatingTag>,
+    ratings: Vec<CurrentRating>,
+    flags: Vec<Flag>,
+    last_update: Option<String>,
     success_measures: Vec<String>,
     notes: Vec<String>,
     milestones: Vec<MilestoneView>,
-    updates: Vec<UpdateView>,
+    timeline: Vec<TimelineEntry>,
+    dimensions: Vec<DimensionChoice>,
+    open_milestones: Vec<MilestoneChoice>,
+    author: String,
+    narrative: String,
+    link: String,
+    file_was_chosen: bool,
+    problem: Problem,
 }
 
-async fn show(
-    State(app): State<App>,
-    Path((plan, action)): Path<(String, String)>,
-) -> Result<Page<ShowPage>, Error> {
-    let found = app.action(&plan, &action).await?;
-    let (area, objective, a) = (found.area(), found.objective(), found.action());
+fn show_page(page: &ActionPage, form: &UpdateForm, problem: Problem) -> ShowPage {
+    let found = &page.found;
+    let (plan, area, objective, a) = (&found.plan, found.area(), found.objective(), found.action());
     let (due, due_as_written) = due_view(a.due, a.due_from, a.due_text.as_deref());
-    let page = ShowPage {
+    let last_set = page.record.ratings_last_set();
+    let state = a.state(&plan.rating_scheme, &page.rules);
+    let scheme = &plan.rating_scheme;
+    ShowPage {
+        action_id: a.id.map_or(0, |id| id.0),
         area_number: area.number,
         area_title: area.title.clone(),
         objective_number: objective.number.clone(),
         objective_text: objective.text.clone(),
         label: a.label().to_owned(),
         text: a.text.clone(),
-        owners: found.plan.owner_names(&a.owners),
+        owners: plan.owner_names(&a.owners),
         due,
         due_as_written,
+        original_due: page.record.original_due(),
         resource: a.resource.map(|r| format!("{} – {}", r.code(), r.label())),
-        ratings: found.plan.rating_tags(&a.ratings),
+        ratings: scheme
+            .dimensions
+            .iter()
+            .filter_map(|d| {
+                let code = a.ratings.get(&d.key)?;
+                let tag = plan
+                    .rating_tags(&BTreeMap::from([(d.key.clone(), code.clone())]))
+                    .pop()?;
+                Some(CurrentRating {
+                    tag,
+                    set_on: last_set.get(&d.key).map(|on| PartialDate::Day(*on).to_uk()),
+                })
+            })
+            .collect(),
+        flags: state.flags(),
+        last_update: state.last_update.map(|d| PartialDate::Day(d).to_uk()),
         success_measures: a.success_measures.clone(),
         notes: a.notes.clone(),
-        milestones: a
+        milestones: page
+            .record
             .milestones
             .iter()
             .map(|m| MilestoneView {
-                text: m.text.clone(),
-                due: due_view(m.due, None, m.due_text.as_deref()).0,
+                id: m.id.0,
+                text: m.milestone.text.clone(),
+                due: due_view(m.milestone.due, None, m.milestone.due_text.as_deref()).0,
                 done: m
+                    .milestone
                     .done
                     .map(PartialDate::to_uk)
-                    .or_else(|| m.done_text.clone()),
+                    .or_else(|| m.milestone.done_text.clone()),
             })
             .collect(),
-        updates: a
-            .updates
+        timeline: page.record.timeline(plan),
+        dimensions: scheme
+            .dimensions
             .iter()
-            .rev()
-            .map(|u| UpdateView {
-                date: PartialDate::Day(u.date).to_uk(),
-                author: u.author.as_ref().map(|key| {
-                    found.plan.owner_names(std::slice::from_ref(key))[0]
-                        .display()
-                        .to_owned()
-                }),
-                narrative: u.narrative.clone(),
-                ratings: found.plan.rating_tags(&u.ratings),
+            .map(|d| {
+                let chosen = form.ratings.get(&d.key);
+                DimensionChoice {
+                    key: d.key.clone(),
+                    label: d.label.clone(),
+                    unchanged: chosen.is_none(),
+                    levels: scheme
+                        .levels
+                        .iter()
+                        .filter(|l| {
+                            d.levels.is_empty()
+                                || d.levels.iter().any(|c| c.eq_ignore_ascii_case(&l.code))
+                        })
+                        .map(|l| LevelChoice {
+                            checked: chosen.is_some_and(|c| c.eq_ignore_ascii_case(&l.code)),
+                            code: l.code.clone(),
+                            label: l.label.clone(),
+                            meaning: l.meaning.clone(),
+                        })
+                        .collect(),
+                }
             })
             .collect(),
+        open_milestones: page
+            .record
+            .milestones
+            .iter()
+            .filter(|m| m.milestone.done.is_none())
+            .map(|m| MilestoneChoice {
+                id: m.id.0,
+                text: m.milestone.text.clone(),
+                checked: form.milestones.contains(&m.id.0),
+            })
+            .collect(),
+        author: form.author.clone(),
+        narrative: form.narrative.clone(),
+        link: form.link.clone(),
+        file_was_chosen: form.file_name.is_some(),
+        problem,
         summary: found.summary.clone(),
+    }
+}
+
+async fn show(
+    State(app): State<App>,
+    Path((plan, action)): Path<(String, String)>,
+) -> Result<Page<ShowPage>, Error> {
+    let page = app.action_page(&plan, &action).await?;
+    Ok(Page(show_page(
+        &page,
+        &UpdateForm::default(),
+        Problem::none(),
+    )))
+}
+
+fn too_big() -> Error {
+    Error::invalid(
+        "evidence_file",
+        "The selected file must be smaller than 10 MB",
+    )
+}
+
+impl UpdateForm {
+    /// Reads the multipart form; a part that cannot be read is a problem with the file.
+    async fn read(mut multipart: Multipart) -> Result<Self, Error> {
+        let mut form = Self::default();
+        while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "evidence_file" {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field.bytes().await.map_err(|_| too_big())?;
+                if !file_name.is_empty() {
+                    form.file_name = Some(file_name);
+                    form.file = bytes.to_vec();
+                }
+                continue;
+            }
+            let value = field.text().await.map_err(|_| {
+                Error::invalid("narrative", "The form could not be read; try again")
+            })?;
+            match name.as_str() {
+                "author" => form.author = value,
+                "narrative" => form.narrative = value,
+                "evidence_link" => form.link = value,
+                "milestones" => {
+                    if let Ok(id) = value.trim().parse() {
+                        form.milestones.push(id);
+                    }
+                }
+                _ => {
+                    if let Some(dimension) = name.strip_prefix("rating-")
+                        && !value.trim().is_empty()
+                    {
+                        form.ratings
+                            .insert(dimension.to_owned(), value.trim().to_owned());
+                    }
+                }
+            }
+        }
+        Ok(form)
+    }
+
+    /// The report to record; evidence is checked here, the rest by the app.
+    fn report(&self) -> Result<ProgressReport, Error> {
+        let mut evidence = Vec::new();
+        if let Some(name) = &self.file_name {
+            evidence.push(NewEvidence::file(name, self.file.clone())?);
+        }
+        if !self.link.trim().is_empty() {
+            evidence.push(NewEvidence::link(&self.link)?);
+        }
+        Ok(ProgressReport {
+            author: Some(self.author.clone()),
+            narrative: self.narrative.clone(),
+            ratings: self.ratings.clone(),
+            evidence,
+            milestones_done: self.milestones.iter().map(|id| MilestoneId(*id)).collect(),
+        })
+    }
+}
+
+/// Post/Redirect/Get: the update is recorded and the history shown, or the form comes
+/// back with the problem and what was typed (a chosen file must be chosen again).
+async fn add_update(
+    State(app): State<App>,
+    Path((plan, action)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Response, Error> {
+    let form = match UpdateForm::read(multipart).await {
+        Ok(form) => form,
+        Err(err) => {
+            let problem = Problem::from_error(err)?;
+            let page = app.action_page(&plan, &action).await?;
+            return Ok(unprocessable(show_page(
+                &page,
+                &UpdateForm::default(),
+                problem,
+            )));
+        }
     };
-    Ok(Page(page))
+    let recorded = match form.report() {
+        Ok(report) => app.record_progress(&plan, &action, report).await,
+        Err(err) => Err(err),
+    };
+    match recorded {
+        Ok(_) => Ok(see_other(&format!(
+            "/plans/{plan}/actions/{action}#history"
+        ))),
+        Err(err) => {
+            let problem = Problem::from_error(err)?;
+            let page = app.action_page(&plan, &action).await?;
+            Ok(unprocessable(show_page(&page, &form, problem)))
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct DoneForm {
+    done_on: Option<String>,
+}
+
+fn iso_date(field: &str, raw: Option<&str>) -> Result<Option<Date>, Error> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(raw) => Date::parse(raw, format_description!("[year]-[month]-[day]"))
+            .map(Some)
+            .map_err(|_| Error::invalid(field, "Enter a real date, like 2025-03-31")),
+    }
+}
+
+async fn milestone_done(
+    State(app): State<App>,
+    Path((plan, action, milestone)): Path<(String, String, i64)>,
+    Form(form): Form<DoneForm>,
+) -> Result<Response, Error> {
+    let done = match iso_date("done_on", form.done_on.as_deref()) {
+        Ok(on) => {
+            app.complete_milestone(&plan, &action, MilestoneId(milestone), on)
+                .await
+        }
+        Err(err) => Err(err),
+    };
+    match done {
+        Ok(()) => Ok(see_other(&format!(
+            "/plans/{plan}/actions/{action}#milestones"
+        ))),
+        Err(err) => {
+            let Problem(Some((_, message))) = Problem::from_error(err)? else {
+                return Err(Error::Internal(anyhow::anyhow!("an empty problem")));
+            };
+            let problem = Problem::with(format!("done-on-{milestone}"), message);
+            let page = app.action_page(&plan, &action).await?;
+            Ok(unprocessable(show_page(
+                &page,
+                &UpdateForm::default(),
+                problem,
+            )))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "action/due.html")]
+struct DuePage {
+    summary: PlanSummary,
+    action_id: i64,
+    label: String,
+    text: String,
+    current_due: String,
+    due: String,
+    reason: String,
+    approved_by: String,
+    author: String,
+    problem: Problem,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct DueForm {
+    due: Option<String>,
+    reason: Option<String>,
+    approved_by: Option<String>,
+    author: Option<String>,
+}
+
+fn due_page(page: &ActionPage, form: DueForm, problem: Problem) -> DuePage {
+    let a = page.found.action();
+    DuePage {
+        summary: page.found.summary.clone(),
+        action_id: a.id.map_or(0, |id| id.0),
+        label: a.label().to_owned(),
+        text: a.text.clone(),
+        current_due: due_view(a.due, a.due_from, a.due_text.as_deref()).0,
+        due: form.due.unwrap_or_default(),
+        reason: form.reason.unwrap_or_default(),
+        approved_by: form.approved_by.unwrap_or_default(),
+        author: form.author.unwrap_or_default(),
+        problem,
+    }
+}
+
+async fn due_form(
+    State(app): State<App>,
+    Path((plan, action)): Path<(String, String)>,
+) -> Result<Page<DuePage>, Error> {
+    let page = app.action_page(&plan, &action).await?;
+    Ok(Page(due_page(&page, DueForm::default(), Problem::none())))
+}
+
+async fn change_due(
+    State(app): State<App>,
+    Path((plan, action)): Path<(String, String)>,
+    Form(form): Form<DueForm>,
+) -> Result<Response, Error> {
+    let changed = match NewDueChange::parse(
+        form.due.as_deref().unwrap_or_default(),
+        form.reason.as_deref().unwrap_or_default(),
+        form.approved_by.as_deref().unwrap_or_default(),
+    ) {
+        Ok(change) => {
+            app.change_due_date(&plan, &action, change, form.author.clone())
+                .await
+        }
+        Err(err) => Err(err),
+    };
+    match changed {
+        Ok(()) => Ok(see_other(&format!(
+            "/plans/{plan}/actions/{action}#history"
+        ))),
+        Err(err) => {
+            let problem = Problem::from_error(err)?;
+            let page = app.action_page(&plan, &action).await?;
+            Ok(unprocessable(due_page(&page, form, problem)))
+        }
+    }
+}
+
+/// An evidence file, always as a download with a type chosen from its name.
+async fn evidence(
+    State(app): State<App>,
+    Path((plan, evidence)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let file = app.evidence_file(&plan, &evidence).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, file.disposition()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'".to_owned(),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        file.bytes,
+    )
+        .into_response())
 }
