@@ -266,14 +266,31 @@ fn trailing_number(reference: &str) -> Option<(&str, u32)> {
     Some((&reference[..digits], reference[digits..].parse().ok()?))
 }
 
+/// Splits "1.1b" into ("1.1", 'b'): a single letter after a digit.
+fn trailing_letter(reference: &str) -> Option<(&str, char)> {
+    let last = reference.chars().last()?;
+    let stem = &reference[..reference.len() - last.len_utf8()];
+    (last.is_ascii_lowercase() && stem.ends_with(|c: char| c.is_ascii_digit()))
+        .then_some((stem, last))
+}
+
 fn next_number(stem: &str, existing: &[&str]) -> String {
     let highest = existing
         .iter()
         .filter_map(|r| trailing_number(r))
         .max_by_key(|(_, n)| *n);
-    match highest {
-        Some((prefix, n)) => format!("{prefix}{}", n + 1),
-        None => format!("{stem}.1"),
+    let lettered = existing
+        .iter()
+        .filter_map(|r| trailing_letter(r))
+        .filter(|(_, c)| *c < 'z')
+        .max_by_key(|(_, c)| *c);
+    match (highest, lettered) {
+        (Some((prefix, n)), _) => format!("{prefix}{}", n + 1),
+        (None, Some((prefix, c))) => format!(
+            "{prefix}{}",
+            char::from(u8::try_from(c).unwrap_or(b'a') + 1)
+        ),
+        (None, None) => format!("{stem}.1"),
     }
 }
 
@@ -282,10 +299,7 @@ fn next_number(stem: &str, existing: &[&str]) -> String {
 pub fn next_free_ref(objective: &str, siblings: &[&str], taken: &[&str]) -> String {
     let mut candidate = next_number(objective, siblings);
     while taken.iter().any(|t| t.eq_ignore_ascii_case(&candidate)) {
-        candidate = match trailing_number(&candidate) {
-            Some((prefix, n)) => format!("{prefix}{}", n + 1),
-            None => format!("{candidate}.1"),
-        };
+        candidate = next_number(&candidate, &[candidate.as_str()]);
     }
     candidate
 }
@@ -493,7 +507,8 @@ mod tests {
         assert_eq!(next_free_ref("2", &["2.1", "2.3", "2.2"], &[]), "2.4");
         assert_eq!(next_free_ref("2.4", &["2.4.1", "2.4.9"], &[]), "2.4.10");
         assert_eq!(next_free_ref("3", &[], &[]), "3.1");
-        assert_eq!(next_free_ref("1", &["1.2a"], &[]), "1.1");
+        assert_eq!(next_free_ref("1.1", &["1.1a", "1.1b"], &[]), "1.1c");
+        assert_eq!(next_free_ref("1", &["1.2a"], &[]), "1.2b");
     }
 
     #[test]

@@ -10,4 +10,6 @@ mod migrations;
 mod pages;
 mod plan_json;
 mod reliability;
+mod running;
+mod running_pages;
 mod store;

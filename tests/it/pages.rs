@@ -213,7 +213,11 @@ async fn the_demo_plan_is_served_whole_over_http() {
     }
     assert!(plan_page.contains("Steve Kay"), "owners shown by name");
     assert!(
-        plan_page.contains("April 2019"),
-        "due dates in the UK style"
+        plan_page.contains("December 2019"),
+        "due dates in the UK style, moved so the plan began six months before today"
+    );
+    assert!(
+        plan_page.contains("Sample data"),
+        "the demo says what it is"
     );
 }
