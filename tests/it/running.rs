@@ -18,7 +18,8 @@ on_both_backends!(
     a_report_that_fails_half_way_leaves_nothing_behind,
     a_due_date_change_keeps_the_original_date_and_cannot_be_rewritten,
     closing_a_cycle_freezes_the_plan_and_later_changes_are_listed,
-    structure_edits_keep_refs_and_refuse_to_remove_history,
+    structure_edits_keep_refs_stable,
+    removing_refuses_history_and_items_still_in_use,
     the_rating_key_cannot_drop_a_level_in_use,
     the_demo_is_a_plan_in_mid_delivery,
 );
@@ -255,8 +256,8 @@ async fn closing_a_cycle_freezes_the_plan_and_later_changes_are_listed(db: &Test
     );
 }
 
-async fn structure_edits_keep_refs_and_refuse_to_remove_history(db: &TestDb) {
-    let (plan, action) = stored(db).await;
+async fn structure_edits_keep_refs_stable(db: &TestDb) {
+    let (plan, _) = stored(db).await;
     let (_, outline) = db.app.outline(&plan).await.unwrap();
     let (area, objective) = (&outline.areas[0], &outline.areas[0].objectives[0]);
     assert_eq!(outline.next_free_ref(area, objective), "1.1c");
@@ -299,35 +300,16 @@ async fn structure_edits_keep_refs_and_refuse_to_remove_history(db: &TestDb) {
         .move_item(&plan, ItemKind::Action, added, Direction::Up)
         .await
         .unwrap();
-    let with_history = db
-        .app
-        .remove_item(&plan, ItemKind::Action, action.parse().unwrap())
-        .await;
-    let busy_area = db.app.remove_item(&plan, ItemKind::Area, area.id.0).await;
-    let owner = outline.people[0].id.0;
-    let busy_person = db.app.remove_item(&plan, ItemKind::Person, owner).await;
 
     assert!(
         matches!(&clash, Err(Error::Invalid { field, .. }) if field == "reference"),
         "{clash:?}"
     );
-    assert!(
-        matches!(with_history, Err(Error::Conflict(_))),
-        "{with_history:?}"
-    );
-    assert!(
-        matches!(busy_area, Err(Error::Conflict(_))),
-        "{busy_area:?}"
-    );
-    assert!(
-        matches!(busy_person, Err(Error::Conflict(_))),
-        "{busy_person:?}"
-    );
     let (_, tree) = db.app.plan(&plan).await.unwrap();
     let refs: Vec<&str> = tree.areas[0].objectives[0]
         .actions
         .iter()
-        .map(|a| a.label())
+        .map(wsoa::domain::Action::label)
         .collect();
     assert_eq!(
         refs,
@@ -365,6 +347,29 @@ async fn structure_edits_keep_refs_and_refuse_to_remove_history(db: &TestDb) {
         .remove_item(&plan, ItemKind::Action, added)
         .await
         .unwrap();
+    assert_eq!(db.app.plan(&plan).await.unwrap().0.actions, 4);
+}
+
+async fn removing_refuses_history_and_items_still_in_use(db: &TestDb) {
+    let (plan, action) = stored(db).await;
+    let (_, outline) = db.app.outline(&plan).await.unwrap();
+
+    let with_history = db
+        .app
+        .remove_item(&plan, ItemKind::Action, action.parse().unwrap())
+        .await;
+    let busy_area = db
+        .app
+        .remove_item(&plan, ItemKind::Area, outline.areas[0].id.0)
+        .await;
+    let owner = outline.people[0].id.0;
+    let busy_person = db.app.remove_item(&plan, ItemKind::Person, owner).await;
+    let done = outline.areas[0].objectives[0].actions[0].milestones[0].id.0;
+    let done_milestone = db.app.remove_item(&plan, ItemKind::Milestone, done).await;
+
+    for outcome in [with_history, busy_area, busy_person, done_milestone] {
+        assert!(matches!(outcome, Err(Error::Conflict(_))), "{outcome:?}");
+    }
     assert_eq!(db.app.plan(&plan).await.unwrap().0.actions, 4);
 }
 

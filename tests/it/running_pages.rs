@@ -417,7 +417,7 @@ async fn the_structure_editor_adds_moves_and_refuses_to_remove_history() {
     let refs: Vec<&str> = tree.areas[0].objectives[0]
         .actions
         .iter()
-        .map(|a| a.label())
+        .map(wsoa::domain::Action::label)
         .collect();
     assert_eq!(refs, ["1.1b", "1.1a", "1.2"]);
 }
