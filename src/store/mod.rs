@@ -3,7 +3,11 @@
 //! Each query is written once in SQL both dialects accept and run on whichever pool was
 //! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
 
+mod account;
+mod audit;
 mod plan;
+
+pub use account::{Credentials, NewGrant};
 
 use std::str::FromStr;
 use std::time::Duration;
