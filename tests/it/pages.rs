@@ -4,9 +4,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
+use wsoa::domain::Actor;
 use wsoa::web;
 
-use crate::helpers::{TestDb, small_plan};
+use crate::helpers::TestDb;
 
 struct Response {
     status: StatusCode,
@@ -29,10 +30,19 @@ async fn get(db: &TestDb, path: &str) -> Response {
     }
 }
 
+/// The small plan, published so that anyone may read it.
+async fn published(db: &TestDb) -> wsoa::domain::PlanSummary {
+    let stored = db.small_plan_stored().await;
+    db.app
+        .set_published(&Actor::System, &stored.slug, true)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_home_page_lists_plans_with_links() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = published(&db).await;
 
     let page = get(&db, "/").await;
 
@@ -55,13 +65,17 @@ async fn an_empty_installation_says_how_to_start() {
     let page = get(&db, "/").await;
 
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("No plan is stored yet"));
+    assert!(page.body.contains("No plan has been published yet"));
+    assert!(
+        page.body.contains("href=\"/login\""),
+        "the public is offered to sign in"
+    );
 }
 
 #[tokio::test]
 async fn the_plan_page_shows_names_dates_and_ratings_in_words() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = published(&db).await;
 
     let page = get(&db, &format!("/plans/{}", stored.slug)).await;
 
@@ -91,8 +105,8 @@ async fn the_plan_page_shows_names_dates_and_ratings_in_words() {
 #[tokio::test]
 async fn the_action_page_shows_milestones_and_history() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
-    let (_, plan) = db.app.plan(&stored.slug).await.unwrap();
+    let stored = published(&db).await;
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     let id = plan.areas[0].objectives[0].actions[0].id.unwrap().0;
 
     let page = get(&db, &format!("/plans/{}/actions/{id}", stored.slug)).await;
@@ -114,7 +128,7 @@ async fn the_action_page_shows_milestones_and_history() {
 #[tokio::test]
 async fn unknown_plans_and_actions_get_the_not_found_page() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = published(&db).await;
 
     for path in [
         "/plans/nope".to_owned(),
