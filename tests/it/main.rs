@@ -1,10 +1,16 @@
 //! One integration-test binary: every file here is a module of it.
 #![expect(clippy::unwrap_used, reason = "a failing test should panic")]
 
+mod api;
+mod audit;
+mod auth;
+mod authz;
 mod cli;
+mod demo;
 mod helpers;
 mod layering;
 mod migrations;
 mod pages;
 mod plan_json;
 mod store;
+mod tenancy;
