@@ -20,7 +20,7 @@ pub use account::{
 };
 pub use audit::audit_csv;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
-pub use plan::{ActionInPlan, NewUpdate};
+pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]

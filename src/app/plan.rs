@@ -10,6 +10,10 @@ use crate::domain::{
     PlanSummary, PlanTree, ProgressUpdate, Result,
 };
 
+/// Longest progress narrative accepted: pages of text, well past any real update. The
+/// API's `OpenAPI` document states the same limit.
+pub const MAX_NARRATIVE_CHARS: usize = 20_000;
+
 /// A progress update as an owner submits it.
 #[derive(Debug, Clone)]
 pub struct NewUpdate {
@@ -302,6 +306,12 @@ impl App {
             return Err(Error::invalid(
                 "narrative",
                 "say what has happened since the last update",
+            ));
+        }
+        if narrative.chars().count() > MAX_NARRATIVE_CHARS {
+            return Err(Error::invalid(
+                "narrative",
+                format!("an update must be {MAX_NARRATIVE_CHARS} characters or fewer"),
             ));
         }
         if update.date > self.clock.today() {

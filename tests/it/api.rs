@@ -183,7 +183,7 @@ async fn an_owner_records_progress_through_the_api() {
         updates[2],
         json!({"date": "2020-02-01", "author": "AB", "narrative": "Signed off", "ratings": {"completed": "B"}})
     );
-    for reply in [&empty, &bad_rating, &future, &unknown_field] {
+    for reply in [&empty, &bad_rating, &future, &unknown_field, &too_long] {
         assert_eq!(
             reply.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -196,6 +196,12 @@ async fn an_owner_records_progress_through_the_api() {
         );
     }
     assert_eq!(empty.json()["field"], "narrative");
+    let doc = serde_json::to_value(wsoa::web::openapi()).unwrap();
+    assert_eq!(
+        doc["components"]["schemas"]["NewUpdateRequest"]["properties"]["narrative"]["maxLength"],
+        wsoa::app::MAX_NARRATIVE_CHARS,
+        "the document states the limit the app enforces"
+    );
     assert_eq!(not_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(action_now.json()["ratings"]["completed"], "B");
 }

@@ -261,7 +261,7 @@ struct NewUpdateRequest {
     /// the future.
     #[schema(value_type = Option<String>, format = Date)]
     date: Option<time::Date>,
-    /// What has happened since the last update.
+    /// What has happened since the last update (`app::MAX_NARRATIVE_CHARS` at most).
     #[schema(min_length = 1, max_length = 20000)]
     narrative: String,
     /// New ratings by dimension key, on the plan's own key; dimensions left out keep
