@@ -132,3 +132,29 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
     }
     router
 }
+
+#[cfg(test)]
+mod tests {
+    use super::stored_file_response;
+
+    #[test]
+    fn a_stored_file_is_always_a_download_of_a_safe_type() {
+        let html = stored_file_response("evidence<script>.html", b"<script>".to_vec());
+        let pdf = stored_file_response("Board minutes.PDF", Vec::new());
+
+        let headers = html.headers();
+        assert_eq!(headers["content-type"], "application/octet-stream");
+        assert_eq!(
+            headers["content-disposition"],
+            "attachment; filename=\"evidence_script_.html\""
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("sandbox")
+        );
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    }
+}

@@ -157,6 +157,13 @@ async fn an_owner_records_progress_through_the_api() {
     let unknown_field = db
         .post_json(&path, &json!({"narrative": "x", "extra": 1}), &token)
         .await;
+    let too_long = db
+        .post_json(
+            &path,
+            &json!({"narrative": "x".repeat(wsoa::app::MAX_NARRATIVE_CHARS + 1)}),
+            &token,
+        )
+        .await;
     let not_json = db
         .send(
             Request::post(&path)

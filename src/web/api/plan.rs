@@ -273,8 +273,9 @@ struct NewUpdateRequest {
 const PLAN: &str = "The plan's id or slug";
 const ACTION: &str = "The action's id";
 
+/// A plan's list path for `Link` headers, with the plan key as a path segment should be.
 fn plan_list(plan: &str, what: &str) -> String {
-    format!("/plans/{plan}/{what}")
+    format!("/plans/{}/{what}", crate::web::encode_component(plan))
 }
 
 /// The local areas you may know of: where you have a role, and where a plan is published.
@@ -577,7 +578,10 @@ async fn list_updates(
         .iter()
         .map(UpdateView::from)
         .collect();
-    Ok(pages.page(&format!("/plans/{plan}/actions/{action}/updates"), updates))
+    Ok(pages.page(
+        &plan_list(&plan, &format!("actions/{action}/updates")),
+        updates,
+    ))
 }
 
 /// Records progress on an action; its ratings become the action's current ratings.
