@@ -324,6 +324,17 @@ impl App {
                 "Enter the initials or name the plan uses for this owner",
             ));
         }
+        // Only the command line may set the password of an account that already exists:
+        // an admin of one area must not take over an account that has roles elsewhere.
+        if new.password.is_some()
+            && *actor != Actor::System
+            && self.store.credentials(email.as_str()).await?.is_some()
+        {
+            return Err(Error::invalid(
+                "password",
+                "An account with this email address already exists: leave the password blank",
+            ));
+        }
         let hash = match &new.password {
             Some(password) => {
                 check_new_password("password", password)?;

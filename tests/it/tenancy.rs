@@ -178,3 +178,30 @@ async fn an_adviser_compares_every_area_they_look_after() {
     assert!(compare.body.contains("G – Green: 1"), "{}", compare.body);
     assert_eq!(south.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_admin_cannot_take_over_an_account_from_another_area() {
+    let t = two_areas().await;
+    t.db.user("admin@example.org", Role::Admin, "Northshire", None)
+        .await;
+    t.db.user("south-admin@example.org", Role::Admin, "Southshire", None)
+        .await;
+    let admin = t.db.session("admin@example.org").await;
+
+    let reply =
+        t.db.post_form(
+            "/areas/northshire/users",
+            "email=south-admin%40example.org&role=viewer&password=a+password+I+now+know",
+            &admin,
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("already exists"));
+    assert!(
+        t.db.app
+            .log_in("south-admin@example.org", "a password I now know", None)
+            .await
+            .is_err()
+    );
+}
