@@ -107,6 +107,9 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",
         ),
+        // Pages and API answers may hold an area's private plan: no shared or back-button
+        // cache keeps them. Static assets set their own, longer, policy.
+        (header::CACHE_CONTROL, "no-store"),
     ];
     let mut router = pages::router()
         .merge(assets::router())

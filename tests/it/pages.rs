@@ -158,6 +158,7 @@ async fn every_page_carries_the_security_headers() {
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers["cache-control"], "no-store");
     assert!(!page.body.contains("<script>"), "no inline script");
     assert!(!page.body.contains("style=\""), "no inline style");
 }
@@ -229,5 +230,68 @@ async fn the_demo_plan_is_served_whole_over_http() {
     assert!(
         plan_page.contains("April 2019"),
         "due dates in the UK style"
+    );
+}
+
+#[tokio::test]
+async fn an_owner_records_progress_on_their_action_with_the_gov_uk_form() {
+    use crate::helpers::Auth;
+    use wsoa::domain::Role;
+
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    db.user("owner@example.org", Role::Owner, "Northshire", Some("AB"))
+        .await;
+    db.user("viewer@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let owner = db.session("owner@example.org").await;
+    let viewer = db.session("viewer@example.org").await;
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let action = plan.areas[0].objectives[0].actions[0].id.unwrap().0;
+    let path = format!("/plans/{}/actions/{action}", stored.slug);
+
+    let owners_page = db.get(&path, &owner).await;
+    let viewers_page = db.get(&path, &viewer).await;
+    let invalid = db
+        .post_form(
+            &format!("{path}/updates"),
+            "date-day=31&date-month=2&date-year=2020&narrative=Kept+as+typed&rating-completed=B",
+            &owner,
+        )
+        .await;
+    let recorded = db
+        .post_form(
+            &format!("{path}/updates"),
+            "date-day=3&date-month=2&date-year=2020&narrative=Signed+off&rating-completed=B",
+            &owner,
+        )
+        .await;
+    let after = db.get(&path, &Auth::Anonymous).await;
+    let after_owner = db.get(&path, &owner).await;
+
+    assert!(owners_page.body.contains("Record progress on this action"));
+    assert!(owners_page.body.contains("name=\"rating-completed\""));
+    assert!(!viewers_page.body.contains("Record progress on this action"));
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        invalid
+            .body
+            .contains("<a href=\"#date\">Date of the update must be a real date")
+    );
+    assert!(
+        invalid.body.contains("Kept as typed"),
+        "the narrative is kept"
+    );
+    assert!(
+        invalid.body.contains("<option value=\"B\" selected>"),
+        "the rating is kept"
+    );
+    assert!(invalid.body.contains("<title>Error: "));
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.status, StatusCode::NOT_FOUND, "still unpublished");
+    assert!(after_owner.body.contains("Signed off"));
+    assert!(
+        after_owner.body.contains("3 February 2020 – Alex Brown"),
+        "the author is the owner"
     );
 }
