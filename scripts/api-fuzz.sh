@@ -57,12 +57,13 @@ curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"
 # purpose: schema-valid updates can still break the plan's own rating key, and a
 # schema-valid object is rarely a valid plan. The run is bounded by examples per
 # operation, by --max-time and by `timeout`.
-timeout 180 python3 -m schemathesis.cli run "http://127.0.0.1:$port/api/v1/openapi.json" \
+# From the temporary folder, so schemathesis keeps its cache out of the repository.
+(cd "$work" && timeout 180 python3 -m schemathesis.cli run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --url "http://127.0.0.1:$port/api/v1" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance,negative_data_rejection,ignored_auth,unsupported_method \
   --max-examples 40 \
   --max-time 100 \
   --seed 20261122 \
-  --no-color \
+  --no-color) \
   || { status=$?; echo "--- server log"; tail -50 "$work/server.log"; exit "$status"; }
