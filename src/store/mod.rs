@@ -3,8 +3,12 @@
 //! Each query is written once in SQL both dialects accept and run on whichever pool was
 //! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
 
+mod account;
+mod audit;
 mod backup;
 mod plan;
+
+pub use account::{Credentials, NewGrant};
 
 use std::str::FromStr;
 use std::time::Duration;

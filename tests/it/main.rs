@@ -1,8 +1,13 @@
 //! One integration-test binary: every file here is a module of it.
 #![expect(clippy::unwrap_used, reason = "a failing test should panic")]
 
+mod api;
+mod audit;
+mod auth;
+mod authz;
 mod backup;
 mod cli;
+mod demo;
 mod helpers;
 mod import_text;
 mod layering;
@@ -11,3 +16,4 @@ mod pages;
 mod plan_json;
 mod reliability;
 mod store;
+mod tenancy;
