@@ -72,6 +72,25 @@ impl IntoResponse for Error {
     }
 }
 
+/// A form sent from another site (refused by the CSRF layer): our own error page, in
+/// words, rather than an empty 403.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the signature CsrfLayer's rejection builder asks for"
+)]
+pub fn cross_site_page(error: tower_http::csrf::ProtectionError) -> Response {
+    tracing::info!(%error, "cross-site request refused");
+    let page = ErrorPage {
+        title: "This form could not be sent".into(),
+        message: "It came from another website, or your browser did not say where it came \
+                  from. Go back to the page in WSOA Tracker and send the form again."
+            .into(),
+        sign_in: false,
+        layout: crate::web::pages::Layout::default(),
+    };
+    render(StatusCode::FORBIDDEN, &page)
+}
+
 /// An RFC 9457 problem document: how every API error is reported.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Problem {

@@ -120,7 +120,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         // Refuses cross-site form posts (Sec-Fetch-Site, then Origin against Host), with
         // no token in the forms. Non-browser clients send neither header and pass, which
         // is why the API takes bearer tokens and never the session cookie.
-        .layer(CsrfLayer::new())
+        .layer(CsrfLayer::new().with_rejection_response(error::cross_site_page))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -277,6 +277,11 @@ async fn a_cross_site_form_post_is_refused() {
         .await;
 
     assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+    assert!(
+        cross_site.body.contains("It came from another website"),
+        "the refusal is our error page, in words: {}",
+        cross_site.body
+    );
     assert_eq!(other_origin.status, StatusCode::FORBIDDEN);
     assert_eq!(same_origin.status, StatusCode::SEE_OTHER);
     let summary = db
