@@ -2,6 +2,7 @@
 
 mod demo;
 mod plan;
+mod reports;
 
 use time::OffsetDateTime;
 
@@ -9,6 +10,7 @@ use crate::store::Store;
 
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME};
 pub use plan::{ActionInPlan, NewUpdate};
+pub use reports::{ReportFile, ReportRequest};
 pub use crate::store::redact as redact_url;
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.

@@ -5,6 +5,8 @@ mod error;
 mod plan;
 mod rating;
 mod report;
+mod reports;
+mod sample;
 
 pub use date::{Due, PartialDate, parse_uk_due, uk_month_name};
 pub use error::{Error, Result};
@@ -14,3 +16,11 @@ pub use plan::{
 };
 pub use rating::{Dimension, Level, RatingScheme};
 pub use report::{OwnerName, RatingTag};
+pub use reports::{
+    ActionStatus, AreaProgress, AreaStatus, AsAt, DEFAULT_CYCLE_DAYS, DimensionCount, Done,
+    Evidence, Exception, ExceptionCount, Exceptions, Flag, Highlight, LevelCount, MeetingSummary,
+    MilestoneAt, NextStep, ObjectiveStatus, Position, Progress, PublicAction, PublicSummary, RatingAt, Reason,
+    Report, ReportBody, ReportFormat, ReportHeader, ReportKind, ReportOptions, Tracker,
+    build_report, expand_first_use, glossary_used, months_before, ratings_at, uk_date,
+};
+pub use sample::sample_plan;
