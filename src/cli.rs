@@ -200,7 +200,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 as_at,
                 since,
             };
-            export_report(&url, &plan, request, format.report_format(), output.as_deref()).await
+            export_report(
+                &url,
+                &plan,
+                request,
+                format.report_format(),
+                output.as_deref(),
+            )
+            .await
         }
         Command::Plans => plans(&url).await,
         Command::Migrate => {

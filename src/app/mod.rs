@@ -8,10 +8,10 @@ use time::OffsetDateTime;
 
 use crate::store::Store;
 
+pub use crate::store::redact as redact_url;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME};
 pub use plan::{ActionInPlan, NewUpdate};
 pub use reports::{ReportFile, ReportRequest};
-pub use crate::store::redact as redact_url;
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]

@@ -78,7 +78,10 @@ pub struct Styles {
 impl Styles {
     /// The house formats, and one fill per level colour of the key.
     pub fn new(scheme: &RatingScheme) -> Self {
-        let border = |f: Format| f.set_border(FormatBorder::Thin).set_border_color(0x00B1_B4B6);
+        let border = |f: Format| {
+            f.set_border(FormatBorder::Thin)
+                .set_border_color(0x00B1_B4B6)
+        };
         let mut ratings = HashMap::new();
         for level in &scheme.levels {
             if let Some(fill) = excel_colour(&level.colour) {
@@ -260,7 +263,10 @@ fn partial(date: Option<PartialDate>) -> String {
 /// Writes the tracker workbook from a tracker report.
 pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     let ReportBody::Tracker(tracker) = &report.body else {
-        return Err(Error::invalid("report", "the tracker workbook needs a tracker report"));
+        return Err(Error::invalid(
+            "report",
+            "the tracker workbook needs a tracker report",
+        ));
     };
     let plan = &tracker.plan;
     let scheme = &plan.rating_scheme;
@@ -292,7 +298,10 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
             objective_of_action.extend(objective.actions.iter().map(|a| (objective_no, a)));
         }
     }
-    let statuses = tracker.areas.iter().flat_map(crate::domain::AreaStatus::actions);
+    let statuses = tracker
+        .areas
+        .iter()
+        .flat_map(crate::domain::AreaStatus::actions);
     for (status, (objective, action)) in statuses.zip(&objective_of_action) {
         sheet.next_row();
         let text = tracker_row(status);
@@ -320,7 +329,13 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
         &mut workbook,
         &styles,
         AREAS,
-        &strings(&["Number", "Heading", "Inspection finding", "Sponsor", "Delivery partners"]),
+        &strings(&[
+            "Number",
+            "Heading",
+            "Inspection finding",
+            "Sponsor",
+            "Delivery partners",
+        ]),
         &[8.0, 30.0, 60.0, 30.0, 40.0],
     )?;
     for area in &plan.areas {
@@ -338,7 +353,14 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
         &mut workbook,
         &styles,
         OBJECTIVES,
-        &strings(&["No.", "Area", "Number", "Objective", "Impact statements", "Success measures"]),
+        &strings(&[
+            "No.",
+            "Area",
+            "Number",
+            "Objective",
+            "Impact statements",
+            "Success measures",
+        ]),
         &[6.0, 6.0, 9.0, 60.0, 40.0, 40.0],
     )?;
     let mut n = 0u32;
@@ -538,7 +560,10 @@ fn bad(sheet: &str, row: usize, message: impl Into<String>) -> Error {
 impl Sheet {
     fn open(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &'static str) -> Result<Self> {
         let range = workbook.worksheet_range(name).map_err(|e| {
-            Error::invalid("tracker", format!("the workbook has no sheet {name:?}: {e}"))
+            Error::invalid(
+                "tracker",
+                format!("the workbook has no sheet {name:?}: {e}"),
+            )
         })?;
         let mut rows = range.rows().map(<[Data]>::to_vec);
         let header = rows.next().unwrap_or_default();
@@ -585,9 +610,13 @@ impl Sheet {
 
     fn number(&self, row: usize, col: usize) -> Result<usize> {
         let text = self.text(row, col);
-        text.trim()
-            .parse::<usize>()
-            .map_err(|_| bad(self.name, row + 1, format!("{text:?} is not a whole number")))
+        text.trim().parse::<usize>().map_err(|_| {
+            bad(
+                self.name,
+                row + 1,
+                format!("{text:?} is not a whole number"),
+            )
+        })
     }
 
     fn date(&self, row: usize, col: usize) -> Result<Date> {
@@ -626,9 +655,9 @@ impl Sheet {
     }
 
     fn is_blank(&self, row: usize) -> bool {
-        self.rows[row]
-            .iter()
-            .all(|c| matches!(c, Data::Empty) || matches!(c, Data::String(s) if s.trim().is_empty()))
+        self.rows[row].iter().all(|c| {
+            matches!(c, Data::Empty) || matches!(c, Data::String(s) if s.trim().is_empty())
+        })
     }
 }
 
@@ -646,7 +675,10 @@ fn from_serial(serial: f64) -> Option<Date> {
     if !(0.0..3_000_000.0).contains(&days) {
         return None;
     }
-    #[expect(clippy::cast_possible_truncation, reason = "checked to be in range above")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "checked to be in range above"
+    )]
     let days = days as i64;
     epoch.checked_add(time::Duration::days(days))
 }
@@ -671,9 +703,8 @@ pub fn is_tracker_xlsx(bytes: &[u8]) -> bool {
     if !names.iter().any(|n| n == TRACKER) || !names.iter().any(|n| n == PLAN) {
         return false;
     }
-    Sheet::open(&mut workbook, PLAN).is_ok_and(|plan| {
-        (0..plan.rows.len()).any(|r| plan.text(r, 1).starts_with("wsoa-plan/"))
-    })
+    Sheet::open(&mut workbook, PLAN)
+        .is_ok_and(|plan| (0..plan.rows.len()).any(|r| plan.text(r, 1).starts_with("wsoa-plan/")))
 }
 
 /// Reads a workbook written by [`write_tracker_xlsx`] (and perhaps edited since) back into
@@ -878,14 +909,22 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
     for (number, r) in rows {
         let objective = tracker.number(r, objective_no)?;
         let &(a, o) = objective_at.get(&objective).ok_or_else(|| {
-            bad(TRACKER, r + 1, format!("there is no objective {objective} on the Objectives sheet"))
+            bad(
+                TRACKER,
+                r + 1,
+                format!("there is no objective {objective} on the Objectives sheet"),
+            )
         })?;
         let resource_code = tracker.text(r, resource);
         let resource = if resource_code.trim().is_empty() {
             None
         } else {
             Some(Resource::from_code(&resource_code).ok_or_else(|| {
-                bad(TRACKER, r + 1, format!("resource {resource_code:?} is neither AR nor ER"))
+                bad(
+                    TRACKER,
+                    r + 1,
+                    format!("resource {resource_code:?} is neither AR nor ER"),
+                )
             })?)
         };
         let ratings = rating_columns
@@ -908,7 +947,10 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
             updates: Vec::new(),
             notes: tracker.list(r, notes)?,
         });
-        if action_at.insert(number, (a, o, actions.len() - 1)).is_some() {
+        if action_at
+            .insert(number, (a, o, actions.len() - 1))
+            .is_some()
+        {
             return Err(bad(TRACKER, r + 1, format!("No. {number} is used twice")));
         }
     }
@@ -933,13 +975,15 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
     );
     for r in (0..milestones.rows.len()).filter(|&r| !milestones.is_blank(r)) {
         let (a, o, x) = action_at(MILESTONES, r, milestones.number(r, mno)?)?;
-        plan.areas[a].objectives[o].actions[x].milestones.push(Milestone {
-            text: milestones.text(r, mtext),
-            due: milestones.partial(r, mdue)?,
-            due_text: milestones.opt(r, mdue_text),
-            done: milestones.partial(r, mdone)?,
-            done_text: milestones.opt(r, mdone_text),
-        });
+        plan.areas[a].objectives[o].actions[x]
+            .milestones
+            .push(Milestone {
+                text: milestones.text(r, mtext),
+                due: milestones.partial(r, mdue)?,
+                due_text: milestones.opt(r, mdue_text),
+                done: milestones.partial(r, mdone)?,
+                done_text: milestones.opt(r, mdone_text),
+            });
     }
 
     let updates = Sheet::open(&mut workbook, UPDATES)?;
@@ -961,12 +1005,14 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
             .iter()
             .filter_map(|(key, col)| updates.opt(r, *col).map(|code| (key.clone(), code)))
             .collect();
-        plan.areas[a].objectives[o].actions[x].updates.push(ProgressUpdate {
-            date: updates.date(r, udate)?,
-            author: updates.opt(r, uauthor),
-            narrative: updates.text(r, unarrative),
-            ratings,
-        });
+        plan.areas[a].objectives[o].actions[x]
+            .updates
+            .push(ProgressUpdate {
+                date: updates.date(r, udate)?,
+                author: updates.opt(r, uauthor),
+                narrative: updates.text(r, unarrative),
+                ratings,
+            });
     }
 
     plan.validate()?;

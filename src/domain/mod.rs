@@ -19,8 +19,8 @@ pub use report::{OwnerName, RatingTag};
 pub use reports::{
     ActionStatus, AreaProgress, AreaStatus, AsAt, DEFAULT_CYCLE_DAYS, DimensionCount, Done,
     Evidence, Exception, ExceptionCount, Exceptions, Flag, Highlight, LevelCount, MeetingSummary,
-    MilestoneAt, NextStep, ObjectiveStatus, Position, Progress, PublicAction, PublicSummary, RatingAt, Reason,
-    Report, ReportBody, ReportFormat, ReportHeader, ReportKind, ReportOptions, Tracker,
-    build_report, expand_first_use, glossary_used, months_before, ratings_at, uk_date,
+    MilestoneAt, NextStep, ObjectiveStatus, Position, Progress, PublicAction, PublicSummary,
+    RatingAt, Reason, Report, ReportBody, ReportFormat, ReportHeader, ReportKind, ReportOptions,
+    Tracker, build_report, expand_first_use, glossary_used, months_before, ratings_at, uk_date,
 };
 pub use sample::sample_plan;

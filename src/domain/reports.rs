@@ -25,8 +25,8 @@ use serde::Serialize;
 use time::{Date, Duration};
 
 use super::{
-    Error, GlossaryEntry, Level, Milestone, OwnerName, PartialDate, PlanTree,
-    ProgressUpdate, RatingScheme, Resource, Result,
+    Error, GlossaryEntry, Level, Milestone, OwnerName, PartialDate, PlanTree, ProgressUpdate,
+    RatingScheme, Resource, Result,
 };
 
 /// How long an action may go without an update before it is stale, when the plan sets no
@@ -105,7 +105,9 @@ impl ReportKind {
             Self::Exceptions => {
                 "For the board: red and amber, overdue, not started, stale and slipped actions"
             }
-            Self::Public => "For families: what the inspection found, what has been done, what is next",
+            Self::Public => {
+                "For families: what the inspection found, what has been done, what is next"
+            }
             Self::Tracker => "The spreadsheet: one row per action; the XLSX reads back in",
         }
     }
@@ -783,11 +785,7 @@ pub fn ratings_at(
 }
 
 /// The code and date of the latest update on or before `day` that rates `dimension`.
-fn latest_rating(
-    updates: &[ProgressUpdate],
-    dimension: &str,
-    day: Date,
-) -> Option<(String, Date)> {
+fn latest_rating(updates: &[ProgressUpdate], dimension: &str, day: Date) -> Option<(String, Date)> {
     updates
         .iter()
         .enumerate()
@@ -866,11 +864,7 @@ impl Builder<'_> {
             flags.push(Flag::NotStarted);
         }
         let stale_before = day - Duration::days(self.options.cycle_days);
-        if !complete
-            && latest_update
-                .as_ref()
-                .is_none_or(|u| u.date < stale_before)
-        {
+        if !complete && latest_update.as_ref().is_none_or(|u| u.date < stale_before) {
             flags.push(Flag::Stale);
         }
         if action.milestones.iter().any(|m| slipped(m, day)) {
@@ -961,10 +955,7 @@ pub fn counts(scheme: &RatingScheme, actions: &[&ActionStatus]) -> Vec<Dimension
         .map(|dimension| {
             let codes: Vec<Option<&str>> = actions
                 .iter()
-                .map(|a| {
-                    a.rating(&dimension.key)
-                        .and_then(|r| r.code.as_deref())
-                })
+                .map(|a| a.rating(&dimension.key).and_then(|r| r.code.as_deref()))
                 .collect();
             let levels = scheme
                 .levels
@@ -1110,9 +1101,7 @@ fn primary_counts(plan: &PlanTree, day: Date, options: ReportOptions) -> Vec<Lev
 /// Builds a report of `kind` for `plan` as at `options.as_at`.
 pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -> Result<Report> {
     let day = options.as_at;
-    let since = options
-        .since
-        .unwrap_or_else(|| months_before(day, 3));
+    let since = options.since.unwrap_or_else(|| months_before(day, 3));
     if since >= day {
         return Err(Error::invalid(
             "since",
@@ -1137,7 +1126,10 @@ pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -
         ReportKind::Highlight => ReportBody::Highlight(Highlight {
             counts: counts(
                 &snapshot.rating_scheme,
-                &areas.iter().flat_map(AreaStatus::actions).collect::<Vec<_>>(),
+                &areas
+                    .iter()
+                    .flat_map(AreaStatus::actions)
+                    .collect::<Vec<_>>(),
             ),
             areas,
             monitoring: None,
@@ -1334,9 +1326,7 @@ fn exceptions(plan: &PlanTree, areas: &[AreaStatus]) -> Exceptions {
         count("Amber", &|r| matches!(r, Reason::Amber { .. })),
     ];
     for flag in [Flag::Overdue, Flag::NotStarted, Flag::Stale, Flag::Slipped] {
-        counts.push(count(flag.label(), &|r| {
-            *r == Reason::Flagged { flag }
-        }));
+        counts.push(count(flag.label(), &|r| *r == Reason::Flagged { flag }));
     }
     Exceptions {
         counts,
@@ -1408,10 +1398,7 @@ fn public(
             && by >= day
             && by <= horizon
         {
-            upcoming.push((
-                by,
-                format!("{} By {}.", sentence(&action.text), action.due),
-            ));
+            upcoming.push((by, format!("{} By {}.", sentence(&action.text), action.due)));
         }
     }
     upcoming.sort();
@@ -1423,11 +1410,8 @@ fn public(
     if next.is_empty() {
         next.push("No actions are due in the next three months.".to_owned());
     }
-    let then_day = inspected.unwrap_or_else(|| {
-        original
-            .document_date
-            .map_or(day, PartialDate::first_day)
-    });
+    let then_day =
+        inspected.unwrap_or_else(|| original.document_date.map_or(day, PartialDate::first_day));
     let then_label = match inspected {
         Some(date) => format!("At the inspection ({})", uk_date(date)),
         None => format!("When the plan began ({})", uk_date(then_day)),
@@ -1607,15 +1591,24 @@ mod tests {
     fn an_action_due_before_the_date_and_not_complete_is_overdue() {
         let plan = plan_with(rated_action());
         let february = status(&plan, date!(2020 - 02 - 29));
-        assert!(!february.flags.contains(&Flag::Overdue), "due by the end of February");
+        assert!(
+            !february.flags.contains(&Flag::Overdue),
+            "due by the end of February"
+        );
         let early_march = status(&plan, date!(2020 - 03 - 05));
-        assert!(early_march.flags.contains(&Flag::Overdue), "{early_march:?}");
+        assert!(
+            early_march.flags.contains(&Flag::Overdue),
+            "{early_march:?}"
+        );
         assert!(!early_march.complete);
         let march = status(&plan, date!(2020 - 03 - 10));
         assert!(march.complete);
         assert_eq!(march.completed_on, Some(date!(2020 - 03 - 10)));
         assert!(!march.flags.contains(&Flag::Overdue));
-        assert!(!march.flags.contains(&Flag::Stale), "complete actions are never stale");
+        assert!(
+            !march.flags.contains(&Flag::Stale),
+            "complete actions are never stale"
+        );
     }
 
     #[test]
@@ -1634,11 +1627,19 @@ mod tests {
             ..Action::default()
         };
         let plan = plan_with(action.clone());
-        assert!(status(&plan, date!(2020 - 01 - 01)).flags.contains(&Flag::NotStarted));
+        assert!(
+            status(&plan, date!(2020 - 01 - 01))
+                .flags
+                .contains(&Flag::NotStarted)
+        );
         action.ratings.insert("completed".into(), "P".into());
         action.updates.push(update(date!(2019 - 12 - 01), &[]));
         let plan = plan_with(action);
-        assert!(status(&plan, date!(2020 - 01 - 01)).flags.contains(&Flag::NotStarted));
+        assert!(
+            status(&plan, date!(2020 - 01 - 01))
+                .flags
+                .contains(&Flag::NotStarted)
+        );
         assert!(!is_not_started_level(&RatingScheme::brag().levels[3]));
     }
 
@@ -1652,12 +1653,22 @@ mod tests {
             ..Milestone::default()
         });
         let plan = plan_with(action);
-        assert!(status(&plan, date!(2020 - 01 - 15)).flags.is_empty() || {
-            let s = status(&plan, date!(2020 - 01 - 15));
-            !s.flags.contains(&Flag::Slipped)
-        });
-        assert!(status(&plan, date!(2020 - 02 - 05)).flags.contains(&Flag::Slipped));
-        assert!(status(&plan, date!(2020 - 03 - 05)).flags.contains(&Flag::Slipped));
+        assert!(
+            status(&plan, date!(2020 - 01 - 15)).flags.is_empty() || {
+                let s = status(&plan, date!(2020 - 01 - 15));
+                !s.flags.contains(&Flag::Slipped)
+            }
+        );
+        assert!(
+            status(&plan, date!(2020 - 02 - 05))
+                .flags
+                .contains(&Flag::Slipped)
+        );
+        assert!(
+            status(&plan, date!(2020 - 03 - 05))
+                .flags
+                .contains(&Flag::Slipped)
+        );
     }
 
     #[test]
@@ -1666,8 +1677,14 @@ mod tests {
             term: "SEND".into(),
             definition: "Special educational needs and disabilities".into(),
         }];
-        assert_eq!(glossary_used(&glossary, ["SENDIASS only"].into_iter()).len(), 0);
-        assert_eq!(glossary_used(&glossary, ["pupils with SEND."].into_iter()).len(), 1);
+        assert_eq!(
+            glossary_used(&glossary, ["SENDIASS only"].into_iter()).len(),
+            0
+        );
+        assert_eq!(
+            glossary_used(&glossary, ["pupils with SEND."].into_iter()).len(),
+            1
+        );
         let mut texts = vec!["Help for SEND.".to_owned(), "More SEND work.".to_owned()];
         expand_first_use(&mut texts, &glossary);
         assert_eq!(
@@ -1688,9 +1705,12 @@ mod tests {
             ..Person::default()
         });
         plan.inspection_end = Some(date!(2019 - 06 - 14));
-        let report =
-            build_report(&plan, ReportKind::Public, ReportOptions::as_at(date!(2020 - 04 - 01)))
-                .unwrap();
+        let report = build_report(
+            &plan,
+            ReportKind::Public,
+            ReportOptions::as_at(date!(2020 - 04 - 01)),
+        )
+        .unwrap();
         let json = serde_json::to_string(&report.body).unwrap();
         assert!(!json.contains("Alex"), "{json}");
         let ReportBody::Public(public) = report.body else {
@@ -1711,6 +1731,9 @@ mod tests {
             ..ReportOptions::as_at(date!(2020 - 04 - 01))
         };
         assert!(build_report(&plan, ReportKind::Progress, options).is_err());
-        assert_eq!(months_before(date!(2020 - 05 - 31), 3), date!(2020 - 02 - 29));
+        assert_eq!(
+            months_before(date!(2020 - 05 - 31), 3),
+            date!(2020 - 02 - 29)
+        );
     }
 }

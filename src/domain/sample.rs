@@ -53,7 +53,10 @@ fn month(year: i32, index: usize) -> PartialDate {
 /// A plan with `actions` actions over five areas, on the BRAG(P) key with three dimensions,
 /// starting in January 2020. Deterministic: the same size gives the same plan.
 pub fn sample_plan(actions: usize) -> PlanTree {
-    let mut plan = PlanTree::new("Sampleshire", "Sampleshire SEND Written Statement of Action");
+    let mut plan = PlanTree::new(
+        "Sampleshire",
+        "Sampleshire SEND Written Statement of Action",
+    );
     plan.status = PlanStatus::InDelivery;
     plan.document_date = Some(month(2020, 0));
     plan.inspection_start = Date::from_calendar_date(2019, Month::September, 9).ok();

@@ -29,7 +29,11 @@ fn an_unknown_flag_fails_and_writes_nothing() {
     let output = wsoa(dir.path(), &["plans", "--no-such-flag"]);
 
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("--no-such-flag"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--no-such-flag"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!dir.path().join("wsoa.db").exists());
 }
 
@@ -41,7 +45,10 @@ fn a_missing_file_is_named_and_nothing_is_written() {
 
     assert!(!output.status.success());
     let err = stderr(&output);
-    assert!(err.starts_with("error: cannot read missing-plan.docx"), "{err}");
+    assert!(
+        err.starts_with("error: cannot read missing-plan.docx"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     assert!(!dir.path().join("wsoa.db").exists());
 }
@@ -52,13 +59,23 @@ fn an_unreachable_database_is_one_clear_line() {
 
     let output = wsoa(
         dir.path(),
-        &["plans", "--db", "postgres://nobody:secret@127.0.0.1:1/nowhere"],
+        &[
+            "plans",
+            "--db",
+            "postgres://nobody:secret@127.0.0.1:1/nowhere",
+        ],
     );
 
     assert!(!output.status.success());
     let err = stderr(&output);
-    assert!(err.contains("cannot connect to the PostgreSQL database"), "{err}");
-    assert!(!err.contains("secret"), "the password is never printed: {err}");
+    assert!(
+        err.contains("cannot connect to the PostgreSQL database"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("secret"),
+        "the password is never printed: {err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
@@ -89,13 +106,20 @@ fn a_dry_run_prints_plan_json_and_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let source = repo_path("tests/fixtures/seeds/000_d9b72d94429252eb.txt");
 
-    let output = wsoa(dir.path(), &["import", source.to_str().unwrap(), "--dry-run", "--json"]);
+    let output = wsoa(
+        dir.path(),
+        &["import", source.to_str().unwrap(), "--dry-run", "--json"],
+    );
 
     assert!(output.status.success(), "{}", stderr(&output));
     let plan: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(plan["format"], "wsoa-plan/1");
     assert_eq!(plan["areas"].as_array().unwrap().len(), 3);
-    assert!(stderr(&output).contains("46 actions"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("46 actions"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!dir.path().join("wsoa.db").exists());
 }
 
@@ -106,21 +130,37 @@ fn import_list_and_export_round_trip_on_the_default_database() {
 
     let imported = wsoa(dir.path(), &["import", source.to_str().unwrap()]);
     let listed = wsoa(dir.path(), &["plans"]);
-    let exported = wsoa(dir.path(), &["export", "--plan", "northshire-wsoa", "--format", "json", "-o", "out.json"]);
+    let exported = wsoa(
+        dir.path(),
+        &[
+            "export",
+            "--plan",
+            "northshire-wsoa",
+            "--format",
+            "json",
+            "-o",
+            "out.json",
+        ],
+    );
     let absolute = format!("sqlite://{}", dir.path().join("wsoa.db").display());
     let listed_by_url = wsoa(dir.path(), &["plans", "--db", &absolute]);
 
     assert!(imported.status.success(), "{}", stderr(&imported));
-    assert!(dir.path().join("wsoa.db").exists(), "the default database is created");
-    assert!(stdout(&listed).starts_with("northshire-wsoa\tNorthshire SEND Written Statement of Action"));
+    assert!(
+        dir.path().join("wsoa.db").exists(),
+        "the default database is created"
+    );
+    assert!(
+        stdout(&listed).starts_with("northshire-wsoa\tNorthshire SEND Written Statement of Action")
+    );
     assert_eq!(stdout(&listed), stdout(&listed_by_url));
     assert!(exported.status.success(), "{}", stderr(&exported));
-    let original: serde_json::Value = serde_json::from_slice(&std::fs::read(&source).unwrap()).unwrap();
+    let original: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&source).unwrap()).unwrap();
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("out.json")).unwrap()).unwrap();
-    let normalise = |v: &serde_json::Value| {
-        wsoa::documents::read_plan_json(v.to_string().as_bytes()).unwrap()
-    };
+    let normalise =
+        |v: &serde_json::Value| wsoa::documents::read_plan_json(v.to_string().as_bytes()).unwrap();
     assert_eq!(normalise(&written), normalise(&original));
 }
 
@@ -128,10 +168,17 @@ fn import_list_and_export_round_trip_on_the_default_database() {
 fn exporting_an_unknown_plan_fails_clearly() {
     let dir = tempfile::tempdir().unwrap();
 
-    let output = wsoa(dir.path(), &["export", "--plan", "nothing-here", "--format", "json"]);
+    let output = wsoa(
+        dir.path(),
+        &["export", "--plan", "nothing-here", "--format", "json"],
+    );
 
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("plan \"nothing-here\" not found"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("plan \"nothing-here\" not found"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

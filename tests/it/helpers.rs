@@ -53,16 +53,20 @@ impl TestDb {
                 "cannot reach PostgreSQL at {admin_url} ({e}); start it (`.ci/run` does) or set WSOA_TEST_POSTGRES_URL"
             )
         });
-        sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name}")))
-            .execute(&mut admin)
-            .await
-            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "drop database if exists {name}"
+        )))
+        .execute(&mut admin)
+        .await
+        .unwrap();
         sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
             .execute(&mut admin)
             .await
             .unwrap();
         admin.close().await.unwrap();
-        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(base, _)| base);
         let url = format!("{base}/{name}");
         let store = Store::open(&url).await.expect("PostgreSQL opens");
         Self::over(url, store, Some(name), None)
@@ -88,11 +92,15 @@ impl TestDb {
     pub async fn finish(self) {
         self.store.close().await;
         if let Some(name) = self.postgres_name {
-            let mut admin = sqlx::PgConnection::connect(&postgres_admin_url()).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name}")))
-                .execute(&mut admin)
+            let mut admin = sqlx::PgConnection::connect(&postgres_admin_url())
                 .await
                 .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "drop database if exists {name}"
+            )))
+            .execute(&mut admin)
+            .await
+            .unwrap();
         }
     }
 }

@@ -24,24 +24,50 @@ fn offending_lines(dir: &str, banned: &[&str]) -> Vec<String> {
 fn the_domain_does_no_io() {
     let found = offending_lines(
         "src/domain",
-        &["axum::", "sqlx::", "tokio::", "std::fs", "crate::store", "crate::web"],
+        &[
+            "axum::",
+            "sqlx::",
+            "tokio::",
+            "std::fs",
+            "crate::store",
+            "crate::web",
+        ],
     );
-    assert!(found.is_empty(), "domain must stay free of I/O:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "domain must stay free of I/O:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn pages_never_reach_the_store() {
     let found = offending_lines("src/web", &["store::", "sqlx::"]);
-    assert!(found.is_empty(), "web must go through app:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "web must go through app:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn documents_are_pure_functions_over_bytes() {
     let found = offending_lines(
         "src/documents",
-        &["crate::store", "crate::web", "crate::app", "sqlx::", "axum::", "tokio::"],
+        &[
+            "crate::store",
+            "crate::web",
+            "crate::app",
+            "sqlx::",
+            "axum::",
+            "tokio::",
+        ],
     );
-    assert!(found.is_empty(), "documents must not touch storage or HTTP:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "documents must not touch storage or HTTP:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

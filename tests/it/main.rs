@@ -7,4 +7,5 @@ mod layering;
 mod migrations;
 mod pages;
 mod plan_json;
+mod reports;
 mod store;

@@ -37,8 +37,14 @@ async fn the_home_page_lists_plans_with_links() {
     let page = get(&db, "/").await;
 
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("href=\"/plans/{}\"", stored.slug)));
-    assert!(page.body.contains("Northshire SEND Written Statement of Action"));
+    assert!(
+        page.body
+            .contains(&format!("href=\"/plans/{}\"", stored.slug))
+    );
+    assert!(
+        page.body
+            .contains("Northshire SEND Written Statement of Action")
+    );
     assert!(page.body.contains("govuk-frontend.min.css"));
 }
 
@@ -63,13 +69,22 @@ async fn the_plan_page_shows_names_dates_and_ratings_in_words() {
     let body = &page.body;
     assert!(body.contains("Alex Brown, Chris Dale"), "owners by name");
     assert!(body.contains("April 2020 to June 2020"), "UK dates");
-    assert!(body.contains("written “April – June 2020”"), "the wording kept");
+    assert!(
+        body.contains("written “April – June 2020”"),
+        "the wording kept"
+    );
     assert!(body.contains("G – Green"), "ratings as text");
     assert!(body.contains("A – Amber"));
-    assert!(body.contains("Quarterly"), "an undated deadline shows its words");
+    assert!(
+        body.contains("Quarterly"),
+        "an undated deadline shows its words"
+    );
     assert!(body.contains("(no ref)"));
     // The finding is escaped, not injected.
-    assert!(body.contains("&#60;well enough&#62; &#38; &#34;jointly&#34;"), "escaped");
+    assert!(
+        body.contains("&#60;well enough&#62; &#38; &#34;jointly&#34;"),
+        "escaped"
+    );
     assert!(!body.contains("<well enough>"));
 }
 
@@ -111,7 +126,12 @@ async fn unknown_plans_and_actions_get_the_not_found_page() {
         let page = get(&db, &path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
     }
-    assert!(get(&db, "/plans/nope").await.body.contains("Page not found"));
+    assert!(
+        get(&db, "/plans/nope")
+            .await
+            .body
+            .contains("Page not found")
+    );
 }
 
 #[tokio::test]
@@ -154,7 +174,11 @@ async fn the_demo_plan_is_served_whole_over_http() {
     let fetch = |path: String| {
         let client = client.clone();
         async move {
-            let response = client.get(format!("http://{addr}{path}")).send().await.unwrap();
+            let response = client
+                .get(format!("http://{addr}{path}"))
+                .send()
+                .await
+                .unwrap();
             (response.status(), response.text().await.unwrap())
         }
     };
@@ -174,12 +198,22 @@ async fn the_demo_plan_is_served_whole_over_http() {
     assert!(home.contains(&format!("href=\"{plan_path}\"")));
     assert_eq!(plan_status, StatusCode::OK);
     assert_eq!(demo.actions, 46);
-    assert_eq!(action_links.len(), 46, "every action is linked from the plan page");
+    assert_eq!(
+        action_links.len(),
+        46,
+        "every action is linked from the plan page"
+    );
     for link in action_links {
         let (status, page) = fetch(link.clone()).await;
         assert_eq!(status, StatusCode::OK, "{link}");
-        assert!(page.contains("<h1 class=\"govuk-heading-xl\">Action "), "{link}");
+        assert!(
+            page.contains("<h1 class=\"govuk-heading-xl\">Action "),
+            "{link}"
+        );
     }
     assert!(plan_page.contains("Steve Kay"), "owners shown by name");
-    assert!(plan_page.contains("April 2019"), "due dates in the UK style");
+    assert!(
+        plan_page.contains("April 2019"),
+        "due dates in the UK style"
+    );
 }

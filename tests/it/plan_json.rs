@@ -21,7 +21,9 @@ fn the_imported_demo_plan_round_trips_through_json() {
     let imported = import(Format::Text, &text).unwrap().plan;
 
     let bytes = write_plan_json(&imported).unwrap();
-    let again = import(Format::detect("plan.json", &bytes), &bytes).unwrap().plan;
+    let again = import(Format::detect("plan.json", &bytes), &bytes)
+        .unwrap()
+        .plan;
 
     assert_eq!(again, imported);
 }
@@ -31,7 +33,9 @@ fn a_plan_json_file_that_breaks_a_rule_says_which() {
     let mut value: serde_json::Value = serde_json::to_value(small_plan()).unwrap();
     value["areas"][0]["objectives"][0]["actions"][1]["ref"] = "1.1a".into();
 
-    let err = read_plan_json(value.to_string().as_bytes()).unwrap_err().to_string();
+    let err = read_plan_json(value.to_string().as_bytes())
+        .unwrap_err()
+        .to_string();
 
     assert!(err.contains("area 1, action 1.1a"), "{err}");
     assert!(err.contains("used twice"), "{err}");
@@ -43,7 +47,11 @@ async fn export_then_import_through_the_store_is_identical(db: &TestDb) {
     let stored = db.app.import_plan(small_plan()).await.unwrap();
     let exported = write_plan_json(&db.app.export_plan(&stored.slug).await.unwrap()).unwrap();
 
-    let reimported = db.app.import_plan(read_plan_json(&exported).unwrap()).await.unwrap();
+    let reimported = db
+        .app
+        .import_plan(read_plan_json(&exported).unwrap())
+        .await
+        .unwrap();
     let exported_again =
         write_plan_json(&db.app.export_plan(&reimported.slug).await.unwrap()).unwrap();
 

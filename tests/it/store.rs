@@ -59,11 +59,18 @@ async fn importing_the_same_plan_again_creates_a_new_version(db: &TestDb) {
     assert_ne!(first.slug, second.slug);
     assert_eq!(db.app.plans().await.unwrap().len(), 2);
     // The first version is untouched.
-    assert_eq!(without_ids(db.app.plan(&first.slug).await.unwrap().1), small_plan());
+    assert_eq!(
+        without_ids(db.app.plan(&first.slug).await.unwrap().1),
+        small_plan()
+    );
 }
 
 fn first_action_id(plan: &PlanTree) -> String {
-    plan.areas[0].objectives[0].actions[0].id.unwrap().0.to_string()
+    plan.areas[0].objectives[0].actions[0]
+        .id
+        .unwrap()
+        .0
+        .to_string()
 }
 
 async fn an_update_is_appended_and_sets_the_current_rating(db: &TestDb) {
@@ -87,10 +94,20 @@ async fn an_update_is_appended_and_sets_the_current_rating(db: &TestDb) {
     let found = db.app.action(&stored.slug, &action).await.unwrap();
     let a = found.action();
     assert_eq!(a.updates.len(), 3, "the two imported updates are kept");
-    assert_eq!(a.updates[2].narrative, "Strategy signed off by both boards.");
+    assert_eq!(
+        a.updates[2].narrative,
+        "Strategy signed off by both boards."
+    );
     assert_eq!(a.ratings.get("completed").map(String::as_str), Some("B"));
-    assert_eq!(a.ratings.get("impact").map(String::as_str), Some("A"), "untouched dimension kept");
-    assert_eq!(a.updates[0], small_plan().areas[0].objectives[0].actions[0].updates[0]);
+    assert_eq!(
+        a.ratings.get("impact").map(String::as_str),
+        Some("A"),
+        "untouched dimension kept"
+    );
+    assert_eq!(
+        a.updates[0],
+        small_plan().areas[0].objectives[0].actions[0].updates[0]
+    );
 }
 
 async fn a_rating_outside_the_plan_key_is_refused(db: &TestDb) {
@@ -103,7 +120,10 @@ async fn a_rating_outside_the_plan_key_is_refused(db: &TestDb) {
         ratings: BTreeMap::from([(dimension.into(), code.into())]),
     };
 
-    let blue_impact = db.app.record_update(&stored.slug, &action, update("impact", "B")).await;
+    let blue_impact = db
+        .app
+        .record_update(&stored.slug, &action, update("impact", "B"))
+        .await;
     let future = db
         .app
         .record_update(
@@ -116,7 +136,10 @@ async fn a_rating_outside_the_plan_key_is_refused(db: &TestDb) {
         )
         .await;
 
-    assert!(matches!(blue_impact, Err(Error::Invalid { .. })), "{blue_impact:?}");
+    assert!(
+        matches!(blue_impact, Err(Error::Invalid { .. })),
+        "{blue_impact:?}"
+    );
     assert!(matches!(future, Err(Error::Invalid { .. })), "{future:?}");
     let found = db.app.action(&stored.slug, &action).await.unwrap();
     assert_eq!(found.action().updates.len(), 2, "nothing was written");
@@ -152,12 +175,18 @@ async fn a_plan_that_fails_half_way_leaves_nothing_behind(db: &TestDb) {
     let mut plan = small_plan();
     plan.areas[1].number = 1;
 
-    let outcome = db.store.insert_plan(&plan, "broken", "northshire", fixed_now()).await;
+    let outcome = db
+        .store
+        .insert_plan(&plan, "broken", "northshire", fixed_now())
+        .await;
 
     assert!(outcome.is_err());
     assert!(db.app.plans().await.unwrap().is_empty());
     let stored = db.app.import_plan(small_plan()).await.unwrap();
-    assert_eq!(stored.slug, "northshire-wsoa", "the failed slug was never taken");
+    assert_eq!(
+        stored.slug, "northshire-wsoa",
+        "the failed slug was never taken"
+    );
 }
 
 async fn several_plans_keep_their_own_actions(db: &TestDb) {
@@ -171,10 +200,16 @@ async fn several_plans_keep_their_own_actions(db: &TestDb) {
     let south = db.app.import_plan(other.clone()).await.unwrap();
 
     assert_eq!(south.slug, "southshire-priority-action-plan");
-    assert_eq!(without_ids(db.app.plan(&south.slug).await.unwrap().1), other);
+    assert_eq!(
+        without_ids(db.app.plan(&south.slug).await.unwrap().1),
+        other
+    );
     assert_eq!(north.actions, 4);
     assert_eq!(south.actions, 2);
     let north_action = first_action_id(&db.app.plan(&north.slug).await.unwrap().1);
     let err = db.app.action(&south.slug, &north_action).await.unwrap_err();
-    assert!(matches!(err, Error::NotFound(_)), "an action is only found in its own plan");
+    assert!(
+        matches!(err, Error::NotFound(_)),
+        "an action is only found in its own plan"
+    );
 }

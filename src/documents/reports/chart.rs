@@ -55,7 +55,13 @@ impl Canvas {
             for c in 0..3u32 {
                 if bits & (0b100 >> c) != 0 {
                     let r = u32::try_from(r).unwrap_or(0);
-                    self.fill(x + c * SCALE, y + r * SCALE, SCALE, SCALE, [0x0b, 0x0c, 0x0c]);
+                    self.fill(
+                        x + c * SCALE,
+                        y + r * SCALE,
+                        SCALE,
+                        SCALE,
+                        [0x0b, 0x0c, 0x0c],
+                    );
                 }
             }
         }
@@ -98,7 +104,13 @@ pub fn chart_png(chart: &Chart) -> Result<(Vec<u8>, u32, u32)> {
             total += u64::try_from(segment.count).unwrap_or(0);
             let end = u64::from(LEFT) + span * total / most;
             let w = u32::try_from(end - x).unwrap_or(0);
-            canvas.fill(u32::try_from(x).unwrap_or(0), y, w, BAR, rgb(&segment.colour));
+            canvas.fill(
+                u32::try_from(x).unwrap_or(0),
+                y,
+                w,
+                BAR,
+                rgb(&segment.colour),
+            );
             x = end;
         }
     }

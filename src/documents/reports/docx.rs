@@ -6,8 +6,7 @@ use std::io::Cursor;
 
 use docx_rs::{
     AlignmentType, Docx, PageMargin, PageOrientationType, Paragraph, Pic, Run, RunFonts, Shading,
-    ShdType, Style, StyleType, Table as DocxTable, TableCell, TableLayoutType, TableRow,
-    WidthType,
+    ShdType, Style, StyleType, Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType,
 };
 
 use super::chart::chart_png;
@@ -77,7 +76,12 @@ fn styles(docx: Docx) -> Docx {
             .name("List Bullet")
             .based_on("Normal")
             .q_format(true)
-            .indent(Some(360), Some(docx_rs::SpecialIndentType::Hanging(360)), None, None),
+            .indent(
+                Some(360),
+                Some(docx_rs::SpecialIndentType::Hanging(360)),
+                None,
+                None,
+            ),
     )
 }
 
@@ -104,7 +108,8 @@ fn table(t: &Table, usable_width: u32) -> DocxTable {
         .map(|&w| usize::try_from(u32::from(w) * usable_width / total).unwrap_or(1000))
         .collect();
     let cell = |i: usize, paragraphs: Vec<Paragraph>| {
-        let mut cell = TableCell::new().width(widths.get(i).copied().unwrap_or(1000), WidthType::Dxa);
+        let mut cell =
+            TableCell::new().width(widths.get(i).copied().unwrap_or(1000), WidthType::Dxa);
         for paragraph in paragraphs {
             cell = cell.add_paragraph(paragraph);
         }

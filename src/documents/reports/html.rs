@@ -49,8 +49,17 @@ fn escape(text: &str) -> String {
 }
 
 fn table(out: &mut String, table: &Table) {
-    let _ = write!(out, "<table>\n<caption>{}</caption>\n<colgroup>", escape(&table.caption));
-    let total: u32 = table.widths.iter().map(|&w| u32::from(w)).sum::<u32>().max(1);
+    let _ = write!(
+        out,
+        "<table>\n<caption>{}</caption>\n<colgroup>",
+        escape(&table.caption)
+    );
+    let total: u32 = table
+        .widths
+        .iter()
+        .map(|&w| u32::from(w))
+        .sum::<u32>()
+        .max(1);
     for width in &table.widths {
         let _ = write!(
             out,
@@ -147,7 +156,11 @@ pub fn write(doc: &Doc) -> Vec<u8> {
         out,
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body class=\"{}\">\n<main>\n<h1>{}</h1>\n",
         escape(&doc.title),
-        if doc.landscape { "landscape" } else { "portrait" },
+        if doc.landscape {
+            "landscape"
+        } else {
+            "portrait"
+        },
         escape(&doc.title)
     );
     for line in &doc.subtitle {

@@ -142,7 +142,11 @@ pub fn ink_on(fill: &str) -> &'static str {
             .map_or(0.0, f64::from)
     };
     let luminance = 0.299 * channel(1) + 0.587 * channel(3) + 0.114 * channel(5);
-    if luminance < 150.0 { "#ffffff" } else { "#0b0c0c" }
+    if luminance < 150.0 {
+        "#ffffff"
+    } else {
+        "#0b0c0c"
+    }
 }
 
 const NOT_RATED_COLOUR: &str = "#b1b4b6";
@@ -227,7 +231,10 @@ fn rating_key(doc: &mut Doc, header: &ReportHeader) {
 fn glossary(doc: &mut Doc, entries: &[GlossaryEntry]) {
     h(doc, 1, "Glossary");
     if entries.is_empty() {
-        p(doc, "No abbreviations from the plan's glossary are used in this report.");
+        p(
+            doc,
+            "No abbreviations from the plan's glossary are used in this report.",
+        );
         return;
     }
     doc.blocks.push(Block::Table(Table {
@@ -376,7 +383,11 @@ fn highlight(doc: &mut Doc, header: &ReportHeader, report: &Highlight) {
     for area in &report.areas {
         area_intro(doc, area);
         for objective in &area.objectives {
-            h(doc, 3, format!("Objective {}: {}", objective.number, objective.text));
+            h(
+                doc,
+                3,
+                format!("Objective {}: {}", objective.number, objective.text),
+            );
             if objective.actions.is_empty() {
                 p(doc, "No actions under this objective.");
                 continue;
@@ -392,9 +403,10 @@ fn highlight(doc: &mut Doc, header: &ReportHeader, report: &Highlight) {
     h(doc, 1, "Monitoring arrangements");
     p(
         doc,
-        report.monitoring.clone().unwrap_or_else(|| {
-            "No monitoring arrangements are recorded for this plan.".to_owned()
-        }),
+        report
+            .monitoring
+            .clone()
+            .unwrap_or_else(|| "No monitoring arrangements are recorded for this plan.".to_owned()),
     );
     h(doc, 1, format!("Meetings since {}", uk_date(header.since)));
     meetings(doc, &report.meetings);
@@ -448,7 +460,9 @@ fn progress(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
             area.completed
                 .iter()
                 .map(|d| {
-                    let on = d.on.map(|on| format!(" ({})", uk_date(on))).unwrap_or_default();
+                    let on =
+                        d.on.map(|on| format!(" ({})", uk_date(on)))
+                            .unwrap_or_default();
                     let kind = if d.milestone { "milestone of " } else { "" };
                     format!("{}{}: {}{on}", kind, d.label, d.text)
                 })
@@ -461,7 +475,11 @@ fn progress(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
             area.evidence
                 .iter()
                 .map(|e| {
-                    let by = e.author.as_ref().map(|a| format!(", {a}")).unwrap_or_default();
+                    let by = e
+                        .author
+                        .as_ref()
+                        .map(|a| format!(", {a}"))
+                        .unwrap_or_default();
                     format!("{} ({}{by}): {}", e.label, uk_date(e.date), e.narrative)
                 })
                 .collect(),
@@ -523,7 +541,10 @@ fn exceptions(doc: &mut Doc, header: &ReportHeader, report: &crate::domain::Exce
     );
     h(doc, 1, "Actions needing attention");
     if report.items.is_empty() {
-        p(doc, "No action is red, amber, overdue, not started, stale or slipped.");
+        p(
+            doc,
+            "No action is red, amber, overdue, not started, stale or slipped.",
+        );
     } else {
         let rows = report
             .items
@@ -762,7 +783,12 @@ fn tracker(doc: &mut Doc, header: &ReportHeader, report: &Tracker) {
     } else {
         doc.blocks.push(Block::Table(Table {
             caption: "Milestones of every action".into(),
-            header: vec!["Ref".into(), "Milestone".into(), "Due".into(), "Done".into()],
+            header: vec![
+                "Ref".into(),
+                "Milestone".into(),
+                "Due".into(),
+                "Done".into(),
+            ],
             widths: vec![1, 8, 2, 2],
             rows: milestones,
         }));

@@ -124,7 +124,11 @@ pub fn source(doc: &Doc) -> String {
         lit(&doc.title)
     );
     for line in &doc.subtitle {
-        let _ = writeln!(out, "#text(size: 11pt, fill: rgb(\"#505a5f\"), {})\n", lit(line));
+        let _ = writeln!(
+            out,
+            "#text(size: 11pt, fill: rgb(\"#505a5f\"), {})\n",
+            lit(line)
+        );
     }
     for block in &doc.blocks {
         match block {

@@ -21,7 +21,11 @@ fn sheet_name(wanted: &str, taken: &mut HashSet<String>) -> String {
         .map(|c| if "[]:*?/\\".contains(c) { ' ' } else { c })
         .collect();
     let base: String = clean.trim().chars().take(28).collect();
-    let base = if base.is_empty() { "Sheet".to_owned() } else { base };
+    let base = if base.is_empty() {
+        "Sheet".to_owned()
+    } else {
+        base
+    };
     let mut name = base.clone();
     let mut n = 2;
     while !taken.insert(name.to_lowercase()) {
@@ -161,7 +165,10 @@ mod tests {
     #[test]
     fn sheet_names_are_short_clean_and_unique() {
         let mut taken = HashSet::new();
-        assert_eq!(sheet_name("Rating key: BRAG(P)", &mut taken), "Rating key  BRAG(P)");
+        assert_eq!(
+            sheet_name("Rating key: BRAG(P)", &mut taken),
+            "Rating key  BRAG(P)"
+        );
         assert_eq!(sheet_name("Report", &mut taken), "Report");
         assert_eq!(sheet_name("report", &mut taken), "report 2");
         assert!(sheet_name(&"x".repeat(50), &mut taken).chars().count() <= 31);

@@ -2,6 +2,7 @@
 
 mod action;
 mod plan;
+mod report;
 
 use askama::Template;
 use axum::Router;
@@ -23,5 +24,7 @@ impl<T: Template> IntoResponse for Page<T> {
 }
 
 pub fn router() -> Router<App> {
-    plan::router().merge(action::router())
+    plan::router()
+        .merge(action::router())
+        .merge(report::router())
 }
