@@ -53,6 +53,10 @@ const PLAN: &str = "Plan";
 /// Excel's limit on the characters in one cell.
 const CELL_LIMIT: usize = 32_767;
 
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the shape `map_err` asks for"
+)]
 fn xlsx_error(e: XlsxError) -> Error {
     Error::Internal(anyhow::anyhow!("writing XLSX: {e}"))
 }
@@ -272,9 +276,23 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     let scheme = &plan.rating_scheme;
     let styles = Styles::new(scheme);
     let mut workbook = Workbook::new();
-    let dims = scheme.dimensions.len();
 
-    // Tracker: one row per action.
+    write_actions(&mut workbook, &styles, report, tracker)?;
+    write_structure(&mut workbook, &styles, plan)?;
+    write_history(&mut workbook, &styles, plan)?;
+    write_reference(&mut workbook, &styles, report, plan)?;
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+/// The Tracker sheet: one row per action.
+fn write_actions(
+    workbook: &mut Workbook,
+    styles: &Styles,
+    report: &Report,
+    tracker: &crate::domain::Tracker,
+) -> Result<()> {
+    let plan = &tracker.plan;
+    let dims = plan.rating_scheme.dimensions.len();
     let mut header = tracker_columns(&report.header);
     let import_from = header.len();
     header.extend(strings(&[
@@ -289,7 +307,7 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     let mut widths = vec![6.0, 6.0, 9.0, 8.0, 50.0, 24.0, 9.0, 14.0];
     widths.extend(std::iter::repeat_n(11.0, dims));
     widths.extend([50.0, 14.0, 18.0, 10.0, 14.0, 10.0, 10.0, 16.0, 30.0, 30.0]);
-    let mut sheet = SheetWriter::new(&mut workbook, &styles, TRACKER, &header, &widths)?;
+    let mut sheet = SheetWriter::new(workbook, styles, TRACKER, &header, &widths)?;
     let mut objective_no = 0usize;
     let mut objective_of_action = Vec::new();
     for area in &plan.areas {
@@ -324,10 +342,14 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     }
     sheet.finish()?;
 
-    // Areas.
+    Ok(())
+}
+
+/// The Areas and Objectives sheets.
+fn write_structure(workbook: &mut Workbook, styles: &Styles, plan: &PlanTree) -> Result<()> {
     let mut sheet = SheetWriter::new(
-        &mut workbook,
-        &styles,
+        workbook,
+        styles,
         AREAS,
         &strings(&[
             "Number",
@@ -350,8 +372,8 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
 
     // Objectives.
     let mut sheet = SheetWriter::new(
-        &mut workbook,
-        &styles,
+        workbook,
+        styles,
         OBJECTIVES,
         &strings(&[
             "No.",
@@ -378,10 +400,16 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     }
     sheet.finish()?;
 
-    // Milestones and updates, keyed by the action's No. on the Tracker sheet.
+    Ok(())
+}
+
+/// The Milestones and Updates sheets, keyed by the action's No. on the Tracker sheet.
+fn write_history(workbook: &mut Workbook, styles: &Styles, plan: &PlanTree) -> Result<()> {
+    let scheme = &plan.rating_scheme;
+    let dims = scheme.dimensions.len();
     let mut milestones = SheetWriter::new(
-        &mut workbook,
-        &styles,
+        workbook,
+        styles,
         MILESTONES,
         &strings(&[
             "Action no.",
@@ -416,7 +444,7 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     header.extend(scheme.dimensions.iter().map(|d| d.label.clone()));
     let mut widths = vec![8.0, 8.0, 16.0, 12.0, 70.0];
     widths.extend(std::iter::repeat_n(11.0, dims));
-    let mut updates = SheetWriter::new(&mut workbook, &styles, UPDATES, &header, &widths)?;
+    let mut updates = SheetWriter::new(workbook, styles, UPDATES, &header, &widths)?;
     for (i, (_, _, action)) in plan.actions().enumerate() {
         for u in &action.updates {
             updates.next_row();
@@ -433,10 +461,20 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     }
     updates.finish()?;
 
-    // People, the key, the glossary and the plan's own fields.
+    Ok(())
+}
+
+/// People, the key, the glossary and the plan's own fields.
+fn write_reference(
+    workbook: &mut Workbook,
+    styles: &Styles,
+    report: &Report,
+    plan: &PlanTree,
+) -> Result<()> {
+    let scheme = &plan.rating_scheme;
     let mut sheet = SheetWriter::new(
-        &mut workbook,
-        &styles,
+        workbook,
+        styles,
         PEOPLE,
         &strings(&["Initials", "Name", "Role", "Organisation"]),
         &[10.0, 26.0, 36.0, 30.0],
@@ -451,8 +489,8 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     sheet.finish()?;
 
     let mut sheet = SheetWriter::new(
-        &mut workbook,
-        &styles,
+        workbook,
+        styles,
         KEY,
         &strings(&["Code", "Label", "Meaning", "Colour", "Counts as complete"]),
         &[8.0, 14.0, 60.0, 10.0, 12.0],
@@ -468,8 +506,8 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     sheet.finish()?;
 
     let mut sheet = SheetWriter::new(
-        &mut workbook,
-        &styles,
+        workbook,
+        styles,
         DIMENSIONS,
         &strings(&["Key", "Label", "Levels allowed"]),
         &[14.0, 20.0, 30.0],
@@ -483,8 +521,8 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
     sheet.finish()?;
 
     let mut sheet = SheetWriter::new(
-        &mut workbook,
-        &styles,
+        workbook,
+        styles,
         GLOSSARY,
         &strings(&["Term", "Definition"]),
         &[14.0, 80.0],
@@ -524,8 +562,8 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
         ),
     ];
     let mut sheet = SheetWriter::new(
-        &mut workbook,
-        &styles,
+        workbook,
+        styles,
         PLAN,
         &strings(&["Field", "Value"]),
         &[20.0, 80.0],
@@ -535,9 +573,7 @@ pub fn write_tracker_xlsx(report: &Report) -> Result<Vec<u8>> {
         sheet.text(0, field)?;
         sheet.text(1, value)?;
     }
-    drop(sheet);
-
-    workbook.save_to_buffer().map_err(xlsx_error)
+    sheet.finish()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -594,11 +630,10 @@ impl Sheet {
     /// The text of a cell; empty when blank.
     fn text(&self, row: usize, col: usize) -> String {
         match self.rows[row].get(col) {
-            Some(Data::String(s)) => s.clone(),
+            Some(Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s)) => s.clone(),
             Some(Data::Float(f)) => format_number(*f),
             Some(Data::Int(i)) => i.to_string(),
             Some(Data::Bool(b)) => b.to_string(),
-            Some(Data::DateTimeIso(s) | Data::DurationIso(s)) => s.clone(),
             Some(Data::DateTime(d)) => format_number(d.as_f64()),
             _ => String::new(),
         }
@@ -712,8 +747,19 @@ pub fn is_tracker_xlsx(bytes: &[u8]) -> bool {
 pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
     let mut workbook = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| Error::invalid("file", format!("is not a readable XLSX workbook: {e}")))?;
+    let mut plan = read_fields(&mut workbook)?;
+    read_scheme(&mut workbook, &mut plan.rating_scheme)?;
+    read_people(&mut workbook, &mut plan)?;
+    let objective_at = read_structure(&mut workbook, &mut plan)?;
+    let action_at = read_actions(&mut workbook, &mut plan, &objective_at)?;
+    read_history(&mut workbook, &mut plan, &action_at)?;
+    plan.validate()?;
+    Ok(plan)
+}
 
-    let fields = Sheet::open(&mut workbook, PLAN)?;
+/// The Plan sheet: the plan's own fields.
+fn read_fields(workbook: &mut Xlsx<Cursor<&[u8]>>) -> Result<PlanTree> {
+    let fields = Sheet::open(workbook, PLAN)?;
     let mut field: BTreeMap<String, String> = BTreeMap::new();
     for r in 0..fields.rows.len() {
         field.insert(fields.text(r, 0), fields.text(r, 1));
@@ -751,8 +797,13 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
     plan.inspection_end = day("Inspection end")?;
     plan.report_published = day("Report published")?;
 
-    // The key.
-    let key = Sheet::open(&mut workbook, KEY)?;
+    plan.rating_scheme.name = get("Rating key").unwrap_or_default();
+    Ok(plan)
+}
+
+/// The Rating key and Rating dimensions sheets.
+fn read_scheme(workbook: &mut Xlsx<Cursor<&[u8]>>, scheme: &mut RatingScheme) -> Result<()> {
+    let key = Sheet::open(workbook, KEY)?;
     let (code, label, meaning, colour, complete) = (
         key.column("Code")?,
         key.column("Label")?,
@@ -770,7 +821,7 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
             complete: key.text(r, complete).eq_ignore_ascii_case("yes"),
         })
         .collect();
-    let dims = Sheet::open(&mut workbook, DIMENSIONS)?;
+    let dims = Sheet::open(workbook, DIMENSIONS)?;
     let (dkey, dlabel, dlevels) = (
         dims.column("Key")?,
         dims.column("Label")?,
@@ -790,14 +841,14 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
                 .collect(),
         })
         .collect();
-    plan.rating_scheme = RatingScheme {
-        name: get("Rating key").unwrap_or_default(),
-        levels,
-        dimensions,
-    };
+    scheme.levels = levels;
+    scheme.dimensions = dimensions;
+    Ok(())
+}
 
-    // People and glossary.
-    let people = Sheet::open(&mut workbook, PEOPLE)?;
+/// The People and Glossary sheets.
+fn read_people(workbook: &mut Xlsx<Cursor<&[u8]>>, plan: &mut PlanTree) -> Result<()> {
+    let people = Sheet::open(workbook, PEOPLE)?;
     let (initials, name, role, organisation) = (
         people.column("Initials")?,
         people.column("Name")?,
@@ -813,7 +864,7 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
             organisation: people.opt(r, organisation),
         })
         .collect();
-    let glossary = Sheet::open(&mut workbook, GLOSSARY)?;
+    let glossary = Sheet::open(workbook, GLOSSARY)?;
     let (term, definition) = (glossary.column("Term")?, glossary.column("Definition")?);
     plan.glossary = (0..glossary.rows.len())
         .filter(|&r| !glossary.is_blank(r))
@@ -823,8 +874,15 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
         })
         .collect();
 
-    // Areas and objectives.
-    let areas = Sheet::open(&mut workbook, AREAS)?;
+    Ok(())
+}
+
+/// The Areas and Objectives sheets; returns where each objective No. went.
+fn read_structure(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    plan: &mut PlanTree,
+) -> Result<HashMap<usize, (usize, usize)>> {
+    let areas = Sheet::open(workbook, AREAS)?;
     let (number, heading, finding, sponsor, partners) = (
         areas.column("Number")?,
         areas.column("Heading")?,
@@ -843,7 +901,7 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
             objectives: Vec::new(),
         });
     }
-    let objectives = Sheet::open(&mut workbook, OBJECTIVES)?;
+    let objectives = Sheet::open(workbook, OBJECTIVES)?;
     let (ono, oarea, onumber, otext, impact, measures) = (
         objectives.column("No.")?,
         objectives.column("Area")?,
@@ -875,9 +933,18 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
         );
     }
 
+    Ok(objective_at)
+}
+
+/// The Tracker sheet; returns where each action No. went.
+fn read_actions(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    plan: &mut PlanTree,
+    objective_at: &HashMap<usize, (usize, usize)>,
+) -> Result<HashMap<usize, (usize, usize, usize)>> {
     // Actions, in the order of their No. (so a sorted or filtered sheet still reads back
     // in plan order).
-    let tracker = Sheet::open(&mut workbook, TRACKER)?;
+    let tracker = Sheet::open(workbook, TRACKER)?;
     let (no, reference, text, resource) = (
         tracker.column("No.")?,
         tracker.column("Ref")?,
@@ -954,6 +1021,15 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
             return Err(bad(TRACKER, r + 1, format!("No. {number} is used twice")));
         }
     }
+    Ok(action_at)
+}
+
+/// The Milestones and Updates sheets.
+fn read_history(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    plan: &mut PlanTree,
+    action_at: &HashMap<usize, (usize, usize, usize)>,
+) -> Result<()> {
     let action_at = |sheet: &str, r: usize, number: usize| {
         action_at.get(&number).copied().ok_or_else(|| {
             bad(
@@ -964,7 +1040,7 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
         })
     };
 
-    let milestones = Sheet::open(&mut workbook, MILESTONES)?;
+    let milestones = Sheet::open(workbook, MILESTONES)?;
     let (mno, mtext, mdue, mdue_text, mdone, mdone_text) = (
         milestones.column("Action no.")?,
         milestones.column("Milestone")?,
@@ -986,7 +1062,7 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
             });
     }
 
-    let updates = Sheet::open(&mut workbook, UPDATES)?;
+    let updates = Sheet::open(workbook, UPDATES)?;
     let (uno, udate, uauthor, unarrative) = (
         updates.column("Action no.")?,
         updates.column("Date")?,
@@ -1015,6 +1091,5 @@ pub fn read_tracker_xlsx(bytes: &[u8]) -> Result<PlanTree> {
             });
     }
 
-    plan.validate()?;
-    Ok(plan)
+    Ok(())
 }

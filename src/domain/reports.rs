@@ -737,6 +737,7 @@ impl PlanTree {
     /// The plan as it stood at the end of `day`: updates dated later dropped, milestones
     /// done later open again, and each action's ratings as they were (see the module
     /// documentation for the rule).
+    #[must_use]
     pub fn as_at(&self, day: Date) -> PlanTree {
         let mut plan = self.clone();
         for area in &mut plan.areas {
@@ -1001,13 +1002,10 @@ fn occurs(text: &str, term: &str) -> bool {
 }
 
 /// The glossary entries whose terms occur in any of the texts, in the glossary's order.
-pub fn glossary_used<'a>(
-    glossary: &[GlossaryEntry],
-    texts: impl Iterator<Item = &'a str> + Clone,
-) -> Vec<GlossaryEntry> {
+pub fn glossary_used(glossary: &[GlossaryEntry], texts: &[&str]) -> Vec<GlossaryEntry> {
     glossary
         .iter()
-        .filter(|entry| texts.clone().any(|text| occurs(text, entry.term.trim())))
+        .filter(|entry| texts.iter().any(|text| occurs(text, entry.term.trim())))
         .cloned()
         .collect()
 }
@@ -1029,12 +1027,30 @@ pub fn expand_first_use(texts: &mut [String], glossary: &[GlossaryEntry]) {
                 !before.is_some_and(is_word) && !after.is_some_and(is_word)
             });
             if let Some((at, _)) = found {
-                let expanded = format!("{} ({term})", entry.definition.trim());
+                let expanded = format!("{} ({term})", mid_sentence(text, at, &entry.definition));
                 text.replace_range(at..at + term.len(), &expanded);
                 explained.insert(term);
             }
         }
     }
+}
+
+/// A definition as it reads inside a sentence: "Special educational needs" becomes
+/// "special educational needs" unless it opens the sentence or starts with a short form.
+fn mid_sentence(text: &str, at: usize, definition: &str) -> String {
+    let definition = definition.trim();
+    let opens =
+        text[..at].trim_end().is_empty() || text[..at].trim_end().ends_with(['.', '!', '?']);
+    let first_word = definition.split_whitespace().next().unwrap_or_default();
+    let is_short_form = first_word.chars().filter(|c| c.is_uppercase()).count() > 1;
+    if opens || is_short_form {
+        return definition.to_owned();
+    }
+    let mut chars = definition.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn action_texts(areas: &[AreaStatus]) -> Vec<&str> {
@@ -1176,7 +1192,10 @@ pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -
                 .collect(),
             ReportBody::Tracker(t) => owned(action_texts(&t.areas)),
         };
-        glossary_used(&snapshot.glossary, texts.iter().map(String::as_str))
+        glossary_used(
+            &snapshot.glossary,
+            &texts.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
     };
     Ok(Report {
         header: ReportHeader {
@@ -1335,6 +1354,10 @@ fn exceptions(plan: &PlanTree, areas: &[AreaStatus]) -> Exceptions {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the summary's sections in reading order; each is a few lines"
+)]
 fn public(
     original: &PlanTree,
     snapshot: &PlanTree,
@@ -1423,16 +1446,16 @@ fn public(
         .iter()
         .zip(&now)
         .map(|(t, n)| Position {
-            label: scheme
-                .level(&t.code)
-                .map(|l| {
+            label: scheme.level(&t.code).map_or_else(
+                || t.label.clone(),
+                |l| {
                     if l.meaning.trim().is_empty() {
                         l.label.clone()
                     } else {
                         first_sentence_case(&l.meaning)
                     }
-                })
-                .unwrap_or_else(|| t.label.clone()),
+                },
+            ),
             then: t.count,
             now: n.count,
         })
@@ -1677,19 +1700,13 @@ mod tests {
             term: "SEND".into(),
             definition: "Special educational needs and disabilities".into(),
         }];
-        assert_eq!(
-            glossary_used(&glossary, ["SENDIASS only"].into_iter()).len(),
-            0
-        );
-        assert_eq!(
-            glossary_used(&glossary, ["pupils with SEND."].into_iter()).len(),
-            1
-        );
+        assert_eq!(glossary_used(&glossary, &["SENDIASS only"]).len(), 0);
+        assert_eq!(glossary_used(&glossary, &["pupils with SEND."]).len(), 1);
         let mut texts = vec!["Help for SEND.".to_owned(), "More SEND work.".to_owned()];
         expand_first_use(&mut texts, &glossary);
         assert_eq!(
             texts[0],
-            "Help for Special educational needs and disabilities (SEND)."
+            "Help for special educational needs and disabilities (SEND)."
         );
         assert_eq!(texts[1], "More SEND work.");
     }

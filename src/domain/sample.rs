@@ -52,6 +52,7 @@ fn month(year: i32, index: usize) -> PartialDate {
 
 /// A plan with `actions` actions over five areas, on the BRAG(P) key with three dimensions,
 /// starting in January 2020. Deterministic: the same size gives the same plan.
+#[expect(clippy::too_many_lines, reason = "one literal plan, field by field")]
 pub fn sample_plan(actions: usize) -> PlanTree {
     let mut plan = PlanTree::new(
         "Sampleshire",

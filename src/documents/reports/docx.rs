@@ -5,8 +5,9 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, PageMargin, PageOrientationType, Paragraph, Pic, Run, RunFonts, Shading,
-    ShdType, Style, StyleType, Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, Docx, LineSpacing, PageMargin, PageOrientationType, Paragraph, Pic, Run,
+    RunFonts, Shading, ShdType, Style, StyleType, Table as DocxTable, TableCell, TableLayoutType,
+    TableRow, WidthType,
 };
 
 use super::chart::chart_png;
@@ -33,6 +34,7 @@ fn styles(docx: Docx) -> Docx {
             .size(size)
             .bold()
             .color("0B0C0C")
+            .line_spacing(LineSpacing::new().before(240).after(80))
             .outline_lvl(level)
     };
     docx.add_style(
@@ -40,6 +42,7 @@ fn styles(docx: Docx) -> Docx {
             .name("Normal")
             .q_format(true)
             .size(20)
+            .line_spacing(LineSpacing::new().after(100))
             .fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT)),
     )
     .add_style(
@@ -95,7 +98,9 @@ fn cell_paragraphs(text: &str, bold: bool, colour: Option<&str>) -> Vec<Paragrap
             if let Some(colour) = colour {
                 run = run.color(colour.trim_start_matches('#'));
             }
-            Paragraph::new().add_run(run)
+            Paragraph::new()
+                .line_spacing(LineSpacing::new().after(0))
+                .add_run(run)
         })
         .collect()
 }

@@ -51,7 +51,7 @@ fn table(out: &mut String, t: &Table) {
                 Some(fill) => {
                     let _ = write!(
                         out,
-                        "table.cell(fill: {}, text(fill: {}, weight: \"bold\", {})), ",
+                        "table.cell(fill: {}, align: center, text(fill: {}, weight: \"bold\", {})), ",
                         colour(fill),
                         colour(ink_on(fill)),
                         lit(&cell.text)

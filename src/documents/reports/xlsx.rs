@@ -10,6 +10,10 @@ use super::layout::{Block, Doc, ink_on};
 use crate::documents::tracker_xlsx::excel_colour;
 use crate::domain::{Error, Result};
 
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the shape `map_err` asks for"
+)]
 fn xlsx_error(e: XlsxError) -> Error {
     Error::Internal(anyhow::anyhow!("writing XLSX: {e}"))
 }
@@ -41,6 +45,10 @@ struct Cursor<'a> {
 }
 
 /// Writes the document as XLSX.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one match over the block kinds, each a few writes"
+)]
 pub fn write(doc: &Doc) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     let title = Format::new().set_bold().set_font_size(16);

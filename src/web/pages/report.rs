@@ -2,6 +2,8 @@
 //!
 //! Each handler makes one `App` call, so a permission check can wrap it in one place.
 
+use std::fmt::Write as _;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -159,7 +161,7 @@ async fn choose(
         format.code()
     );
     if let Ok(Some(day)) = chosen_date(&chosen) {
-        to.push_str(&format!("?as_at={day}"));
+        let _ = write!(to, "?as_at={day}");
     }
     Ok(Redirect::to(&to).into_response())
 }
