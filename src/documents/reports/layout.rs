@@ -449,8 +449,13 @@ fn progress(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
     );
     h(doc, 1, "Meeting");
     p(doc, format!("This report covers the period {period}."));
-    p(doc, "Attendees: no meetings recorded.");
+    // Attendees come from the meeting the report is for (issue 7); until meetings are
+    // recorded the report says so rather than inventing a list.
     meetings(doc, &report.meetings);
+    p(
+        doc,
+        "Evidence of impact below is the updates written in the period; no KPIs are recorded for this plan yet.",
+    );
     h(doc, 1, "Progress by area");
     for area in &report.areas {
         area_intro(doc, &area.area);
