@@ -57,7 +57,34 @@ pub fn write(report: &Report) -> Result<Vec<u8>> {
     };
     writer.write_record(&head).map_err(internal)?;
     for row in rows {
-        writer.write_record(&row).map_err(internal)?;
+        writer
+            .write_record(row.iter().map(|cell| defused(cell).into_owned()))
+            .map_err(internal)?;
     }
     writer.into_inner().map_err(internal)
+}
+
+/// A cell a spreadsheet will not run: text starting with `=`, `+` or `@` (a plan's text can
+/// say anything) gets a leading apostrophe, as spreadsheets themselves do.
+fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defused;
+
+    #[test]
+    fn text_that_looks_like_a_formula_is_not_one() {
+        assert_eq!(defused("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(
+            defused("Plain text - with a dash"),
+            "Plain text - with a dash"
+        );
+        assert_eq!(defused("-5"), "-5");
+    }
 }
