@@ -609,6 +609,15 @@ fn awkward_text_round_trips_through_the_tracker() {
 }
 
 #[test]
+fn a_workbook_in_another_layout_is_refused_in_words() {
+    let highlight = report(&small_plan(), ReportKind::Highlight, ReportFormat::Xlsx);
+
+    let err = import(Format::detect("highlight.xlsx", &highlight), &highlight).unwrap_err();
+
+    assert!(err.to_string().contains("only the tracker spreadsheet"), "{err}");
+}
+
+#[test]
 fn a_tracker_as_at_an_earlier_date_reads_back_as_the_plan_then() {
     let plan = small_plan();
     let then = date!(2020 - 01 - 15);
