@@ -614,7 +614,10 @@ fn a_workbook_in_another_layout_is_refused_in_words() {
 
     let err = import(Format::detect("highlight.xlsx", &highlight), &highlight).unwrap_err();
 
-    assert!(err.to_string().contains("only the tracker spreadsheet"), "{err}");
+    assert!(
+        err.to_string().contains("only the tracker spreadsheet"),
+        "{err}"
+    );
 }
 
 #[test]
