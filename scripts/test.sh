@@ -49,6 +49,12 @@ for converted in highlight tracker; do
 done
 echo "LibreOffice converted highlight.docx and tracker.xlsx to PDF"
 
+step "pages in headless Chromium, with axe-core"
+scripts/browser-tests.sh
+step "schemathesis: the API against its own OpenAPI document"
+cargo build --quiet
+scripts/api-fuzz.sh "$CARGO_TARGET_DIR/debug/wsoa"
+
 step "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 

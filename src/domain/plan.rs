@@ -184,7 +184,7 @@ impl Person {
         self.initials.as_deref().unwrap_or(&self.name)
     }
 
-    /// "Steve Kay (Director Children's Services, NELC)".
+    /// "Alex Brown (Head of SEN, Northshire Council)".
     pub fn describe(&self) -> String {
         let detail: Vec<&str> = [self.role.as_deref(), self.organisation.as_deref()]
             .into_iter()
@@ -336,7 +336,7 @@ pub struct PlanTree {
     /// Always [`PLAN_FORMAT`].
     #[serde(default = "plan_format")]
     pub format: String,
-    /// The council and its NHS partners: "North East Lincolnshire".
+    /// The council and its NHS partners: "Northshire".
     pub local_area: String,
     /// The plan's title.
     pub title: String,
@@ -520,6 +520,10 @@ pub struct PlanSummary {
     pub title: String,
     /// The local area.
     pub local_area: String,
+    /// The local area's id: what roles are granted on.
+    pub local_area_id: super::LocalAreaId,
+    /// Whether the public may read it.
+    pub published: bool,
     /// The framework.
     pub kind: PlanKind,
     /// Where it is in its life.

@@ -27,7 +27,7 @@ pub struct OwnerName {
     pub key: String,
     /// "Steve Kay", when the owner list names them.
     pub name: Option<String>,
-    /// "Director Children's Services, NELC".
+    /// "Director of Children's Services, Northshire Council".
     pub detail: Option<String>,
 }
 

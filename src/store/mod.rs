@@ -3,7 +3,12 @@
 //! Each query is written once in SQL both dialects accept and run on whichever pool was
 //! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
 
+mod account;
+mod audit;
+mod backup;
 mod plan;
+
+pub use account::{Credentials, NewGrant};
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -15,6 +20,8 @@ use sqlx::sqlite::{
 };
 
 use crate::domain::Error;
+
+pub use backup::restore;
 
 /// The database behind the app.
 #[derive(Clone)]

@@ -1,11 +1,20 @@
 //! One integration-test binary: every file here is a module of it.
 #![expect(clippy::unwrap_used, reason = "a failing test should panic")]
 
+mod api;
+mod audit;
+mod auth;
+mod authz;
+mod backup;
 mod cli;
+mod demo;
 mod helpers;
+mod import_text;
 mod layering;
 mod migrations;
 mod pages;
 mod plan_json;
+mod reliability;
 mod reports;
 mod store;
+mod tenancy;

@@ -1,0 +1,838 @@
+//! Column roles: what each column of a plan table holds, recognised from the header's
+//! wording, and the alignment of each row's cells to those columns.
+//!
+//! Exported tables rarely line up with their headers: a merged header cell spans the ref
+//! and the action, a row lost a cell where the original had a merged one, a page break
+//! dropped two. So each row is aligned to the header's columns by dynamic programming,
+//! scoring how well every cell fits every role (a ref looks like "1.2a", a deadline names
+//! a month, an owner cell is initials) and charging for skipped columns and extra cells.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::domain::{Resource, parse_uk_due};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) enum Role {
+    /// The objective or outcome the actions serve.
+    Objective,
+    /// The action's number: "1.1", "1.2a", "2.4.3".
+    Ref,
+    /// What will be done.
+    Action,
+    /// How success will be known.
+    Measures,
+    /// Who owns the action.
+    Owner,
+    /// A narrative of progress so far.
+    Progress,
+    /// The deadline.
+    Due,
+    /// A rating column; the number indexes [`Header::ratings`].
+    Rating(u8),
+    /// AR / ER.
+    Resource,
+    /// Dated steps under the action.
+    Milestone,
+    /// A column with a heading the importer does not know; kept as notes.
+    Other,
+    /// A column with an empty heading (usually half of a merged cell).
+    Blank,
+}
+
+/// One column of a recognised header.
+#[derive(Debug, Clone)]
+pub(super) struct Column {
+    /// What it holds.
+    pub role: Role,
+    /// The heading as written, for notes.
+    pub label: String,
+    /// Added by the importer: a ref column the header did not name.
+    pub implicit: bool,
+}
+
+/// A recognised header row.
+#[derive(Debug, Clone)]
+pub(super) struct Header {
+    /// Columns in order, with an implicit ref column where the header names none.
+    pub columns: Vec<Column>,
+    /// The header row's number of cells, to tell table rows from other lines.
+    pub width: usize,
+    /// Labels of the rating columns, in order ("RAG", or "Completed", "Impact"…).
+    pub ratings: Vec<String>,
+}
+
+impl Header {
+    /// The roles the header names, to recognise it when repeated at a page break.
+    pub fn signature(&self) -> Vec<Role> {
+        self.columns
+            .iter()
+            .filter(|c| !c.implicit && c.role != Role::Blank)
+            .map(|c| c.role)
+            .collect()
+    }
+
+    /// Whether the table has a milestone column, which makes deadlines and ratings
+    /// belong to milestones rather than actions.
+    pub fn has_milestones(&self) -> bool {
+        self.columns.iter().any(|c| c.role == Role::Milestone)
+    }
+
+    /// Whether the header itself names a ref column.
+    pub fn names_ref(&self) -> bool {
+        self.columns
+            .iter()
+            .any(|c| c.role == Role::Ref && !c.implicit)
+    }
+}
+
+static REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2}){1,3}[a-z]?|[0-9]{1,2}[a-z])\.?$")
+        .expect("valid regex")
+});
+static LOOSE_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Za-z]{0,3}[0-9]{1,3}(?:\.[0-9]{1,2}){0,3}[a-z]?\.?$").expect("valid regex")
+});
+static LEADING_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9]{1,2}(?:\.[0-9]{1,2}){1,3}[a-z]?)\.?\s+(\S.*)$").expect("valid regex")
+});
+static RATING_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:[BRAGP]|blue|red|amber|green|purple|complete[d]?|on track)(?:\s*[-–:(/]?\s*(?:[0-9]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[^.]*)?$",
+    )
+    .expect("valid regex")
+});
+static RECURRING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:ongoing|quarterly|monthly|annual(?:ly)?|termly|weekly|tbc|tba|n/a|immediate(?:ly)?|complete[d]?|in place|6 monthly|bi-?monthly)(?-u:\b)")
+        .expect("valid regex")
+});
+
+/// Header wording for each role, tried in this order: the first that matches wins, so
+/// "Action Owner" is an owner and "Key milestones (Action tracker)" a milestone column.
+static ROLE_WORDS: LazyLock<Vec<(Role, Regex)>> = LazyLock::new(|| {
+    let table: [(Role, &str); 10] = [
+        (Role::Milestone, r"(?-u:\b)milestones?(?-u:\b)"),
+        (
+            Role::Rating(0),
+            r"(?-u:\b)(?:b?rag|brag ?p|ratings?|status)(?-u:\b)|^(?:completed?|sustained)$",
+        ),
+        (
+            Role::Owner,
+            r"(?-u:\b)(?:owners?|leads?|lead officers?|who|whos|responsible|accountable|by whom|postholders?)(?-u:\b)",
+        ),
+        (
+            Role::Progress,
+            r"(?-u:\b)(?:how far have we come|progress|updates?|commentary|current position|position statement)(?-u:\b)",
+        ),
+        (
+            Role::Due,
+            r"(?-u:\b)(?:time ?scales?|time ?frames?|deadlines?|by when|when|completion dates?|target dates?|due|dates?|by)(?-u:\b)",
+        ),
+        (
+            Role::Resource,
+            r"(?-u:\b)(?:resources?|costs?|funding|budget)(?-u:\b)",
+        ),
+        (
+            Role::Measures,
+            r"(?-u:\b)(?:how will we know|success|measures?|evaluation|impact|evidence|what difference|kpis?)(?-u:\b)",
+        ),
+        (
+            Role::Ref,
+            r"^(?:ref|refs|reference|ref no|no|number|id|action no|action ref|action number)$",
+        ),
+        (
+            Role::Objective,
+            r"(?-u:\b)(?:objectives?|outcomes?|intended outcomes?|priority|priorities|aims?|focus areas?|goals?|what we want to achieve|what do we want to achieve)(?-u:\b)",
+        ),
+        (
+            Role::Action,
+            r"(?-u:\b)(?:actions?|how will we achieve|implementation|what are we doing|what will we do|what we will do|what are we going to do|activity|activities|tasks?|how)(?-u:\b)",
+        ),
+    ];
+    table
+        .into_iter()
+        .map(|(role, pattern)| (role, Regex::new(pattern).expect("valid regex")))
+        .collect()
+});
+
+/// The header wording normalised: lower case, punctuation as spaces.
+fn normalise(label: &str) -> String {
+    let spaced: String = label
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The role a header cell names, if any.
+fn role_of(label: &str) -> Option<Role> {
+    let words = normalise(label);
+    if words.is_empty() {
+        return None;
+    }
+    ROLE_WORDS
+        .iter()
+        .find(|(_, pattern)| pattern.is_match(&words))
+        .map(|(role, _)| *role)
+}
+
+/// Reads a header row: at least two cells name plan columns, one of them the objective,
+/// action or milestone, and no cell looks like data (a ref, a date, a long sentence).
+pub(super) fn recognise<S: AsRef<str>>(labels: &[S]) -> Option<Header> {
+    if labels.len() < 2 {
+        return None;
+    }
+    let mut columns = Vec::with_capacity(labels.len() + 1);
+    let (mut filled, mut named, mut core) = (0, 0, false);
+    let mut ratings = Vec::new();
+    for label in labels {
+        let label = label.as_ref().to_owned();
+        if label.is_empty() {
+            columns.push(Column {
+                role: Role::Blank,
+                label,
+                implicit: false,
+            });
+            continue;
+        }
+        filled += 1;
+        if label.chars().count() > 80 || is_ref(&label) || parse_uk_due(&label).is_some() {
+            return None;
+        }
+        let role = match role_of(&label) {
+            Some(Role::Rating(_)) => {
+                let index = u8::try_from(ratings.len()).unwrap_or(u8::MAX);
+                ratings.push(label.clone());
+                Role::Rating(index)
+            }
+            Some(role) => role,
+            None => Role::Other,
+        };
+        if role != Role::Other {
+            named += 1;
+        }
+        core |= matches!(role, Role::Action | Role::Objective | Role::Milestone);
+        columns.push(Column {
+            role,
+            label,
+            implicit: false,
+        });
+    }
+    if named < 2 || !core || named * 2 < filled {
+        return None;
+    }
+    rating_dimensions(&mut columns, &mut ratings);
+    if !columns.iter().any(|c| c.role == Role::Ref) {
+        let at = columns
+            .iter()
+            .position(|c| c.role == Role::Action)
+            .or_else(|| {
+                columns
+                    .iter()
+                    .position(|c| c.role == Role::Objective)
+                    .map(|i| i + 1)
+            })
+            .unwrap_or(0);
+        columns.insert(
+            at,
+            Column {
+                role: Role::Ref,
+                label: "Ref".into(),
+                implicit: true,
+            },
+        );
+    }
+    Some(Header {
+        columns,
+        width: labels.len(),
+        ratings,
+    })
+}
+
+/// "Completed | Impact | Sustained" side by side are three rating dimensions (the
+/// BRAG(P) highlight-report layout), so "Impact" there is a rating, not a measure.
+fn rating_dimensions(columns: &mut [Column], ratings: &mut Vec<String>) {
+    let grouped = columns.iter().any(|c| {
+        matches!(
+            normalise(&c.label).as_str(),
+            "completed" | "complete" | "sustained"
+        )
+    });
+    if !grouped {
+        return;
+    }
+    ratings.clear();
+    for column in columns.iter_mut() {
+        let impact = column.role == Role::Measures && normalise(&column.label) == "impact";
+        if impact || matches!(column.role, Role::Rating(_)) {
+            let index = u8::try_from(ratings.len()).unwrap_or(u8::MAX);
+            ratings.push(column.label.clone());
+            column.role = Role::Rating(index);
+        }
+    }
+}
+
+/// A strict action ref: "1.1", "1.2a", "2.4.3", "1a".
+pub(super) fn is_ref(text: &str) -> bool {
+    REF.is_match(text)
+}
+
+/// A ref in a column the header calls "Ref": also "7", "A1.2".
+pub(super) fn is_loose_ref(text: &str) -> bool {
+    LOOSE_REF.is_match(text)
+}
+
+/// A ref written at the start of the action text ("1.1 Review the…"), split off.
+pub(super) fn leading_ref(text: &str) -> Option<(String, String)> {
+    let caps = LEADING_REF.captures(text)?;
+    Some((caps[1].to_owned(), caps[2].to_owned()))
+}
+
+/// A rating code or colour word: "G", "Amber", "B Nov 2019".
+pub(super) fn is_rating_code(text: &str) -> bool {
+    text.chars().count() <= 24 && RATING_CODE.is_match(text)
+}
+
+/// Initials as owner lists write them: "SK", "`DiH`", "MT".
+pub(super) fn is_initials(word: &str) -> bool {
+    let count = word.chars().count();
+    (2..=5).contains(&count)
+        && word.chars().all(char::is_alphabetic)
+        && word.chars().next().is_some_and(char::is_uppercase)
+        && word.chars().filter(|c| c.is_uppercase()).count() >= 2
+}
+
+/// Removes bracketed asides ("SK (ORG)" → "SK "), tolerating unbalanced brackets.
+pub(super) fn without_brackets(text: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What the scorer knows about the document: the owner list's initials.
+#[derive(Debug, Default)]
+pub(super) struct Known {
+    /// Initials from owner lists.
+    pub initials: HashSet<String>,
+}
+
+/// What the scorer needs to know about one cell, worked out once per cell.
+#[derive(Debug, Default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about a cell, not states"
+)]
+struct Features {
+    chars: usize,
+    date: bool,
+    reference: bool,
+    loose_reference: bool,
+    code: bool,
+    resource: bool,
+    recurring: bool,
+    numbered: bool,
+    owner: i32,
+}
+
+impl Features {
+    fn of(text: &str, known: &Known) -> Self {
+        if text.is_empty() {
+            return Self::default();
+        }
+        let chars = text.chars().count();
+        Self {
+            chars,
+            // Only short cells matter as dates; long ones would cost the most to search.
+            date: chars <= 120 && parse_uk_due(text).is_some(),
+            reference: is_ref(text),
+            loose_reference: chars <= 8 && is_loose_ref(text),
+            code: is_rating_code(text),
+            resource: Resource::from_code(text).is_some(),
+            recurring: chars <= 40 && RECURRING.is_match(text),
+            numbered: super::build::objective_number(text).is_some(),
+            owner: owner_fit(text, known),
+        }
+    }
+}
+
+/// How a cell fits a role, in tenths: positive fits, negative does not.
+fn fit(role: Role, cell: &Features) -> i32 {
+    let chars = cell.chars;
+    if chars == 0 {
+        return 0;
+    }
+    let looks_like_data = cell.reference || cell.resource;
+    match role {
+        Role::Ref => {
+            if cell.reference || cell.loose_reference {
+                30
+            } else {
+                -40
+            }
+        }
+        Role::Due => match (cell.date, chars) {
+            (true, 0..=60) => 20,
+            (true, _) => 5,
+            _ if cell.recurring => 10,
+            (false, 0..=25) => -5,
+            _ => -30,
+        },
+        Role::Rating(_) => {
+            if cell.code {
+                20
+            } else if cell.date && chars <= 30 {
+                10
+            } else if chars <= 20 {
+                -5
+            } else {
+                -30
+            }
+        }
+        Role::Owner => cell.owner,
+        Role::Resource => {
+            if cell.resource {
+                30
+            } else if chars <= 12 {
+                -5
+            } else {
+                -30
+            }
+        }
+        Role::Objective => {
+            if cell.resource {
+                -20
+            } else if cell.date && chars <= 30 {
+                -10
+            } else if cell.numbered {
+                10
+            } else {
+                0
+            }
+        }
+        Role::Blank => -5,
+        Role::Action | Role::Measures | Role::Progress | Role::Milestone | Role::Other => {
+            if looks_like_data || (cell.code && chars <= 2) {
+                -20
+            } else if cell.date && chars <= 30 {
+                -10
+            } else {
+                0
+            }
+        }
+    }
+}
+
+fn owner_fit(text: &str, known: &Known) -> i32 {
+    let bare = without_brackets(text);
+    let words: Vec<&str> = bare
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '/' | '&' | '+'))
+        .filter(|w| !w.is_empty() && *w != "and")
+        .collect();
+    if words.is_empty() {
+        // Only a bracketed organisation, "(ORG)".
+        return 5;
+    }
+    if words
+        .iter()
+        .all(|w| known.initials.contains(*w) || is_initials(w))
+    {
+        return 20;
+    }
+    // Names and posts ("Jo Bloggs", "Head of SEN") are capitalised; a small bonus only
+    // breaks ties, and is never worth moving other cells for.
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    let name_like = text.chars().next().is_some_and(char::is_uppercase)
+        && capitalised * 2 >= words.len()
+        && !text.trim_end().ends_with('.');
+    match words.len() {
+        0..=6 if name_like => 3,
+        0..=12 => 0,
+        _ => -20,
+    }
+}
+
+/// The cost of a column with no cell in the row, in tenths.
+fn skip_cost(column: &Column) -> i32 {
+    match (column.role, column.implicit) {
+        (Role::Blank, _) => 0,
+        (_, true) => -3,
+        _ => -6,
+    }
+}
+
+/// The cost of a cell that belongs to no column.
+fn extra_cost(text: &str) -> i32 {
+    if text.is_empty() { -1 } else { -15 }
+}
+
+/// Aligns rows of one layout (consecutive rows with the same number of cells) to the
+/// header's columns, keeping cell order: for each cell position, the index of its
+/// column, or `None` for a cell beyond the header. Scoring the rows together lets a
+/// row whose content is plain decide for its neighbours, whose mostly empty cells fit
+/// several columns equally well.
+pub(super) fn align<S: AsRef<str>>(
+    header: &Header,
+    rows: &[&[S]],
+    known: &Known,
+) -> Vec<Option<usize>> {
+    let n = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let m = header.columns.len();
+    // fits[k][j]: how well the cells at position k fit column j, summed over the rows.
+    let mut fits = vec![vec![0i32; m]; n];
+    let mut extras = vec![0i32; n];
+    for row in rows {
+        for (k, text) in row.iter().enumerate() {
+            let text = text.as_ref();
+            let features = Features::of(text, known);
+            for (j, column) in header.columns.iter().enumerate() {
+                fits[k][j] += fit(column.role, &features);
+            }
+            extras[k] += extra_cost(text);
+        }
+    }
+    // score[i][j]: best score placing the first i cells against the first j columns.
+    let mut score = vec![vec![i32::MIN / 2; m + 1]; n + 1];
+    let mut step = vec![vec![Step::Start; m + 1]; n + 1];
+    score[0][0] = 0;
+    for i in 0..=n {
+        for j in 0..=m {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut best = (i32::MIN / 2, Step::Start);
+            if i > 0 && j > 0 {
+                best = (score[i - 1][j - 1] + fits[i - 1][j - 1], Step::Match);
+            }
+            if j > 0 {
+                // On a tie, skipping this column beats matching it, so that the cell
+                // goes to the earlier of two equally fitting columns.
+                let cost =
+                    skip_cost(&header.columns[j - 1]) * i32::try_from(rows.len()).unwrap_or(1);
+                let s = score[i][j - 1] + cost;
+                if s >= best.0 {
+                    best = (s, Step::Skip);
+                }
+            }
+            if i > 0 {
+                let s = score[i - 1][j] + extras[i - 1];
+                if s > best.0 {
+                    best = (s, Step::Extra);
+                }
+            }
+            score[i][j] = best.0;
+            step[i][j] = best.1;
+        }
+    }
+    let mut placed = vec![None; n];
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        match step[i][j] {
+            Step::Match => {
+                placed[i - 1] = Some(j - 1);
+                i -= 1;
+                j -= 1;
+            }
+            Step::Skip => j -= 1,
+            Step::Extra => i -= 1,
+            Step::Start => break,
+        }
+    }
+    placed
+}
+
+/// What a column of a headerless table holds, counted over its rows.
+#[derive(Debug, Default, Clone)]
+struct Tally {
+    filled: usize,
+    chars: usize,
+    refs: usize,
+    dates: usize,
+    codes: usize,
+    resources: usize,
+    owners: usize,
+}
+
+impl Tally {
+    fn mostly(&self, count: usize) -> bool {
+        self.filled > 0 && count * 2 > self.filled
+    }
+
+    fn plain_text(&self) -> bool {
+        self.filled > 0
+            && !(self.mostly(self.refs)
+                || self.mostly(self.dates)
+                || self.mostly(self.codes)
+                || self.mostly(self.resources)
+                || self.mostly(self.owners))
+    }
+}
+
+/// Columns guessed from rows that came without a header: the column of refs, then
+/// columns of dates, rating codes, AR/ER codes and initials; the longest text after the
+/// refs is the action and a text column before them the objective. Other columns are
+/// kept as notes. `None` unless at least two rows carry a ref in the same column.
+pub(super) fn guess(rows: &[&[String]], known: &Known) -> Option<Header> {
+    if rows.len() < 2 {
+        return None;
+    }
+    let width = rows.iter().map(|r| r.len()).max()?;
+    let mut tallies = vec![Tally::default(); width];
+    for row in rows {
+        for (tally, text) in tallies.iter_mut().zip(row.iter()) {
+            if text.is_empty() {
+                continue;
+            }
+            let features = Features::of(text, known);
+            tally.filled += 1;
+            tally.chars += features.chars;
+            tally.refs += usize::from(features.reference);
+            tally.dates += usize::from(features.date && features.chars <= 60);
+            tally.codes += usize::from(features.code);
+            tally.resources += usize::from(features.resource);
+            tally.owners += usize::from(features.owner >= 20);
+        }
+    }
+    let ref_column = (0..width)
+        .filter(|&k| tallies[k].refs >= 2 && tallies[k].mostly(tallies[k].refs))
+        .max_by_key(|&k| tallies[k].refs)?;
+    let action = (ref_column + 1..width)
+        .filter(|&k| tallies[k].plain_text())
+        .max_by_key(|&k| tallies[k].chars / tallies[k].filled.max(1))?;
+    let mut objective = false;
+    let mut ratings = Vec::new();
+    let columns = tallies
+        .iter()
+        .enumerate()
+        .map(|(k, tally)| {
+            let role = if k == ref_column {
+                Role::Ref
+            } else if k == action {
+                Role::Action
+            } else if tally.filled == 0 {
+                Role::Blank
+            } else if tally.mostly(tally.resources) {
+                Role::Resource
+            } else if tally.mostly(tally.codes) && ratings.is_empty() {
+                ratings.push(format!("Column {}", k + 1));
+                Role::Rating(0)
+            } else if tally.mostly(tally.dates) {
+                Role::Due
+            } else if tally.mostly(tally.owners) {
+                Role::Owner
+            } else if k < ref_column && !objective {
+                objective = true;
+                Role::Objective
+            } else {
+                Role::Other
+            };
+            Column {
+                role,
+                label: format!("Column {}", k + 1),
+                implicit: false,
+            }
+        })
+        .collect();
+    Some(Header {
+        columns,
+        width,
+        ratings,
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Start,
+    Match,
+    Skip,
+    Extra,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(cells: &[&str]) -> Vec<Role> {
+        recognise(cells)
+            .unwrap()
+            .columns
+            .iter()
+            .map(|c| c.role)
+            .collect()
+    }
+
+    #[test]
+    fn header_synonyms_name_the_same_roles() {
+        use Role::*;
+        assert_eq!(
+            roles(&[
+                "Objective",
+                "How will we achieve this?",
+                "How will we know we have achieved it?",
+                "Action Owner",
+                "How far have we come? Progress",
+                "Time-scale",
+                "RAG"
+            ]),
+            [
+                Objective,
+                Ref,
+                Action,
+                Measures,
+                Owner,
+                Progress,
+                Due,
+                Rating(0)
+            ]
+        );
+        assert_eq!(
+            roles(&[
+                "Intended outcome",
+                "What are we doing?",
+                "Who's doing it?",
+                "By when?",
+                "Status",
+                "Success measures"
+            ]),
+            [Objective, Ref, Action, Owner, Due, Rating(0), Measures]
+        );
+        assert_eq!(
+            roles(&[
+                "Outcomes (what we intend to achieve)",
+                "Ref",
+                "Implementation (Actions - what are we going to do)",
+                "Resource Required",
+                "Key milestones (Action tracker)",
+                "Deadline",
+                "BRAG + date"
+            ]),
+            [Objective, Ref, Action, Resource, Milestone, Due, Rating(0)]
+        );
+        assert_eq!(
+            roles(&[
+                "Priority",
+                "Action",
+                "Lead officer",
+                "Completion date",
+                "Evaluation",
+                "Impact"
+            ]),
+            [Objective, Ref, Action, Owner, Due, Measures, Measures]
+        );
+    }
+
+    #[test]
+    fn completed_impact_and_sustained_together_are_rating_dimensions() {
+        let header = recognise(&[
+            "",
+            "Focus area",
+            "Action",
+            "Reference",
+            "Completed",
+            "Impact",
+            "Sustained",
+        ])
+        .unwrap();
+        assert_eq!(header.ratings, ["Completed", "Impact", "Sustained"]);
+        assert!(header.names_ref());
+    }
+
+    #[test]
+    fn data_rows_and_prose_are_not_headers() {
+        assert!(
+            recognise(&["1. Do things", "1.1", "Review the plan", "SK", "April 2019"]).is_none()
+        );
+        assert!(recognise(&["Initial", "Name", "Position/Organisation"]).is_none());
+        assert!(recognise(&["RAG", "Red, Amber, Green"]).is_none());
+        assert!(recognise(&["Action Owner List", "28"]).is_none());
+    }
+
+    #[test]
+    fn a_merged_header_cell_still_aligns_the_ref_and_a_missing_cell_is_skipped() {
+        use Role::*;
+        let header = recognise(&[
+            "Objective",
+            "How will we achieve this?",
+            "",
+            "How will we know we have achieved it?",
+            "Action Owner",
+            "How far have we come? Progress",
+            "Time-scale",
+            "RAG",
+        ])
+        .unwrap();
+        let known = Known::default();
+        let full = [
+            "1. Aim",
+            "1.1",
+            "Do it",
+            "It is done",
+            "SK (ORG)",
+            "Started",
+            "April 2019",
+            "A",
+        ];
+        let roles_of = |cells: &[&str]| -> Vec<Option<Role>> {
+            align(&header, &[cells], &known)
+                .into_iter()
+                .map(|c| c.map(|i| header.columns[i].role))
+                .collect()
+        };
+        assert_eq!(
+            roles_of(&full),
+            [
+                Objective,
+                Ref,
+                Action,
+                Measures,
+                Owner,
+                Progress,
+                Due,
+                Rating(0)
+            ]
+            .map(Some)
+        );
+        let short = ["", "1.2", "Do more", "SP (ORG)", "Begun", "March 2020", ""];
+        assert_eq!(
+            roles_of(&short),
+            [Objective, Ref, Action, Owner, Progress, Due, Rating(0)].map(Some)
+        );
+    }
+
+    #[test]
+    fn refs_and_initials_are_recognised() {
+        for good in ["1.1", "1.2a", "2.4.3", "1.10", "3a"] {
+            assert!(is_ref(good), "{good}");
+        }
+        for bad in ["2019", "1", "1.1.1.1.1", "Review"] {
+            assert!(!is_ref(bad), "{bad}");
+        }
+        assert_eq!(
+            leading_ref("1.1 Review the JSNA"),
+            Some(("1.1".into(), "Review the JSNA".into()))
+        );
+        assert!(
+            is_initials("DiH") && is_initials("SK") && !is_initials("Dr") && !is_initials("Steve")
+        );
+        assert_eq!(without_brackets("SK (ORG) KH (FORUM"), "SK  KH ");
+    }
+}

@@ -1,0 +1,874 @@
+//! Plan tables: area headings, the prose that introduces each area, and the rows that
+//! become actions and milestones.
+//!
+//! A row with a ref starts an action; a row without one continues it. What a
+//! continuation adds depends on the table: where there is a milestone column, each row
+//! is a further milestone (unless, just after a page break, its milestone starts in lower
+//! case and so finishes the previous one); everywhere else the row's cells are the rest of
+//! the cells above, cut by a page break, and are joined to them with a single space.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::clean::{clean, paragraphs, starts_lowercase};
+use super::columns::{self, Header, Known, Role, is_loose_ref, is_ref, leading_ref};
+use super::front::heading_text;
+use super::lines::Line;
+use crate::documents::ImportReport;
+
+/// An area of weakness as read: its heading, prose and rows.
+#[derive(Debug, Default)]
+pub(super) struct AreaDraft {
+    /// 1, 2, 3…
+    pub number: u32,
+    /// The heading's own words ("Joint planning…"), else the heading line.
+    pub heading: Option<String>,
+    /// The finding, from a quote or the first paragraph after the heading.
+    pub title: Option<String>,
+    /// "Senior Accountable sponsor: …".
+    pub sponsor: Option<String>,
+    /// "Delivery partners: …", split at top-level commas.
+    pub partners: Vec<String>,
+    /// Action rows in order.
+    pub records: Vec<Record>,
+    /// Lines the heading and prose used: released if the area ends up with no rows.
+    lines: Vec<usize>,
+}
+
+/// One action's rows, cell text kept raw (with its HTML) until the plan is built.
+#[derive(Debug, Default)]
+pub(super) struct Record {
+    /// Where the action starts.
+    pub line: usize,
+    /// "1.1" as written.
+    pub reference: Option<String>,
+    /// Each role's text, continuation rows joined with a space.
+    pub fields: BTreeMap<Role, String>,
+    /// The labels of the table's rating columns, by [`Role::Rating`] index.
+    pub rating_labels: Vec<String>,
+    /// Milestone rows.
+    pub milestones: Vec<MilestoneDraft>,
+    /// Cells that fitted no field, with their column's heading.
+    pub notes: Vec<String>,
+    /// Whether the table has milestones (so deadlines are theirs, not the action's).
+    pub milestone_table: bool,
+    /// The headings of the columns the record's cells came from.
+    pub labels: BTreeMap<Role, String>,
+    /// Which table of the document the record came from.
+    table: usize,
+    /// Every line the record used.
+    lines: Vec<usize>,
+}
+
+impl Record {
+    /// The raw text of a role, or "".
+    pub fn field(&self, role: Role) -> &str {
+        self.fields.get(&role).map_or("", String::as_str)
+    }
+
+    /// The heading of the column a role came from, for notes.
+    pub fn label(&self, role: Role) -> &str {
+        self.labels.get(&role).map_or("", String::as_str)
+    }
+
+    fn append(&mut self, role: Role, raw: &str) {
+        let field = self.fields.entry(role).or_default();
+        if !field.is_empty() {
+            field.push(' ');
+        }
+        field.push_str(raw);
+    }
+}
+
+/// A milestone row as read.
+#[derive(Debug, Default, Clone)]
+pub(super) struct MilestoneDraft {
+    /// Where it is.
+    pub line: usize,
+    /// What will have happened (raw).
+    pub text: String,
+    /// The deadline cell (raw).
+    pub due: String,
+    /// The rating column: a completion date or a code (raw).
+    pub status: String,
+}
+
+/// Everything the tables gave.
+#[derive(Debug, Default)]
+pub(super) struct Layout {
+    /// Areas with at least one action row, in document order.
+    pub areas: Vec<AreaDraft>,
+    /// Labels of every rating column seen, first table first.
+    pub rating_labels: Vec<String>,
+}
+
+static AREA_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:wsoa\s+)?(?:area\s+of\s+(?:priority\s+action|priority|significant\s+weakness|weakness|concern|improvement|focus|development)|areas?\s+for\s+(?:improvement|development|action)|priority\s+area|area|workstream|work\s*stream|priority|strand|theme|key\s+priority|significant\s+weakness)\s*(?:no\.?\s*)?([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\s*[:.–—-]+\s*(.*)|\s+(\S.*))?$",
+    )
+    .expect("valid regex")
+});
+static SPONSOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:senior\s+)?(?:accountable\s+|responsible\s+)?(?:sponsor|lead|owner|officer|sro)s?\s*(?:\([^)]*\))?\s*[:–-]\s*(\S.*)$",
+    )
+    .expect("valid regex")
+});
+static PARTNERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:key\s+|delivery\s+)?partners?(?:\s+involved)?\s*[:–-]\s*(.*)$")
+        .expect("valid regex")
+});
+static SAID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?-u:\b)(?:said|found|stated|identified|reported|concluded)(?-u:\b)[^“"]{0,20}[“"](.+?)[”"]?\s*$"#)
+        .expect("valid regex")
+});
+
+/// An area heading: its number and its own words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct AreaHeading {
+    /// The area's number.
+    pub number: u32,
+    /// The words after the number, or the whole line when there are none.
+    pub heading: String,
+}
+
+/// Reads "Area of priority action 1", "Workstream 2: …", "WSOA Area THREE:", "AREA 2 –",
+/// "Priority 1".
+pub(super) fn area_heading(text: &str) -> Option<AreaHeading> {
+    if text.chars().count() > 200 {
+        return None;
+    }
+    let caps = AREA_HEADING.captures(text)?;
+    let number = number_word(&caps[1])?;
+    let rest = match (caps.get(2), caps.get(3)) {
+        (Some(rest), _) => rest.as_str().trim(),
+        (None, Some(rest)) if !starts_lowercase(rest.as_str()) => rest.as_str().trim(),
+        (None, Some(_)) => return None,
+        (None, None) => "",
+    };
+    let heading = if rest.is_empty() { text.trim() } else { rest };
+    Some(AreaHeading {
+        number,
+        heading: heading.to_owned(),
+    })
+}
+
+fn number_word(word: &str) -> Option<u32> {
+    if let Ok(n) = word.parse::<u32>() {
+        return (n > 0).then_some(n);
+    }
+    let words = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    let lower = word.to_ascii_lowercase();
+    let at = words.iter().position(|w| *w == lower)?;
+    u32::try_from(at + 1).ok()
+}
+
+/// Reads the areas and their tables, marking the lines used.
+pub(super) fn read(
+    lines: &[Line<'_>],
+    used: &mut [bool],
+    known: &Known,
+    report: &mut ImportReport,
+) -> Layout {
+    let mut reader = Reader {
+        lines,
+        used,
+        known,
+        report,
+        areas: Vec::new(),
+        current: None,
+        table: None,
+        rating_labels: Vec::new(),
+        tables: Vec::new(),
+    };
+    reader.run();
+    let Reader {
+        mut areas,
+        used,
+        rating_labels,
+        tables,
+        report,
+        ..
+    } = reader;
+    // A plan whose tables number their actions: a table without a single ref (a meeting
+    // schedule, a funding plan) is an appendix, not actions; its lines stay unmapped.
+    if tables.iter().any(|(_, refs)| *refs) {
+        for (id, (header, _)) in tables.iter().enumerate().filter(|(_, (_, refs))| !refs) {
+            let mut dropped = 0;
+            for area in &mut areas {
+                area.records.retain(|record| {
+                    let keep = record.table != id;
+                    if !keep {
+                        dropped += 1;
+                        for &i in &record.lines {
+                            if let Some(flag) = used.get_mut(i) {
+                                *flag = false;
+                            }
+                        }
+                    }
+                    keep
+                });
+            }
+            if let Some(&line) = header.as_ref() {
+                if let Some(flag) = used.get_mut(line) {
+                    *flag = false;
+                }
+                if dropped > 0 {
+                    report.warn(
+                        format!("line {}", line + 1),
+                        "this table numbers none of its rows, unlike the plan's action tables, \
+                         so its rows are listed as unmapped rather than read as actions",
+                    );
+                }
+            }
+        }
+    }
+    let mut kept = Vec::with_capacity(areas.len());
+    for area in areas {
+        if area.records.is_empty() {
+            for &i in &area.lines {
+                if let Some(flag) = used.get_mut(i) {
+                    *flag = false;
+                }
+            }
+        } else {
+            kept.push(area);
+        }
+    }
+    Layout {
+        areas: kept,
+        rating_labels,
+    }
+}
+
+struct Table {
+    /// Counts tables in document order.
+    id: usize,
+    header: Header,
+    /// A blank line or a repeated header since the last row.
+    page_break: bool,
+    /// Whether any row of this table had a ref.
+    refs_seen: bool,
+    /// Whether the current area's last record belongs to this table.
+    record: bool,
+    /// The cell-to-column layout of the current run of rows, and the line it ends at.
+    layout: Option<(usize, Vec<Option<usize>>)>,
+}
+
+impl Table {
+    fn accepts(&self, line: &Line<'_>) -> bool {
+        line.cells.len() >= 2 && line.cells.len() + 2 >= self.header.width
+    }
+}
+
+struct Reader<'a, 'l> {
+    lines: &'a [Line<'l>],
+    used: &'a mut [bool],
+    known: &'a Known,
+    report: &'a mut ImportReport,
+    areas: Vec<AreaDraft>,
+    current: Option<usize>,
+    table: Option<Table>,
+    rating_labels: Vec<String>,
+    /// Each table's header line (if any) and whether any of its rows had a ref.
+    tables: Vec<(Option<usize>, bool)>,
+}
+
+impl Reader<'_, '_> {
+    fn mark(&mut self, i: usize) {
+        if let Some(flag) = self.used.get_mut(i) {
+            *flag = true;
+        }
+    }
+
+    fn run(&mut self) {
+        let lines = self.lines;
+        for (i, line) in lines.iter().enumerate() {
+            if self.used.get(i).copied().unwrap_or(true) {
+                self.table = None;
+            } else if line.is_blank() {
+                if let Some(table) = self.table.as_mut() {
+                    table.page_break = true;
+                }
+            } else if line.rule {
+                self.mark(i);
+            } else if let Some(header) = columns::recognise(&line.texts) {
+                self.mark(i);
+                match self.table.as_mut() {
+                    Some(table) if table.header.signature() == header.signature() => {
+                        table.page_break = true;
+                    }
+                    _ => self.start_table(header, Some(i)),
+                }
+            } else if self.table.as_ref().is_some_and(|t| t.accepts(line)) {
+                self.row(i);
+            } else {
+                self.table = None;
+                let heading = (line.filled() == 1)
+                    .then(|| area_heading(&heading_text(&line.text())))
+                    .flatten();
+                if let Some(heading) = heading {
+                    self.start_area(heading, i);
+                } else if let Some(header) = self.guess_header(i) {
+                    self.report.warn(
+                        line.location(),
+                        "this table has no header row; its columns were guessed from their contents",
+                    );
+                    self.start_table(header, None);
+                    self.row(i);
+                } else {
+                    self.prose(i);
+                }
+            }
+        }
+    }
+
+    fn start_table(&mut self, header: Header, line: Option<usize>) {
+        for label in &header.ratings {
+            if !self.rating_labels.contains(label) {
+                self.rating_labels.push(label.clone());
+            }
+        }
+        self.tables.push((line, false));
+        self.table = Some(Table {
+            id: self.tables.len() - 1,
+            header,
+            page_break: false,
+            refs_seen: false,
+            record: false,
+            layout: None,
+        });
+    }
+
+    fn start_area(&mut self, heading: AreaHeading, i: usize) {
+        let existing = self.areas.iter().position(|a| a.number == heading.number);
+        let index = match existing {
+            Some(index) if self.areas[index].records.is_empty() => {
+                // An earlier mention (a contents line, an introduction): this one is nearer
+                // the table, so it wins and the earlier lines are reported instead.
+                for &line in &self.areas[index].lines {
+                    if let Some(flag) = self.used.get_mut(line) {
+                        *flag = false;
+                    }
+                }
+                self.areas[index] = AreaDraft {
+                    number: heading.number,
+                    ..AreaDraft::default()
+                };
+                index
+            }
+            // The same area again ("continued"): carry on adding to it.
+            Some(index) => index,
+            None => {
+                self.areas.push(AreaDraft {
+                    number: heading.number,
+                    ..AreaDraft::default()
+                });
+                self.areas.len() - 1
+            }
+        };
+        let area = &mut self.areas[index];
+        if area.heading.is_none() {
+            area.heading = Some(heading.heading);
+        }
+        area.lines.push(i);
+        self.current = Some(index);
+        self.mark(i);
+        if let Some(table) = self.table.as_mut() {
+            table.record = false;
+        }
+    }
+
+    /// The area rows go to, creating one when the document has no area headings.
+    fn ensure_area(&mut self) -> usize {
+        if let Some(index) = self.current {
+            return index;
+        }
+        let number = self.areas.iter().map(|a| a.number).max().unwrap_or(0) + 1;
+        self.areas.push(AreaDraft {
+            number,
+            ..AreaDraft::default()
+        });
+        let index = self.areas.len() - 1;
+        self.current = Some(index);
+        index
+    }
+
+    /// A line outside tables: the sponsor, partners or finding of an area whose table
+    /// has not started yet; anything else stays unmapped.
+    fn prose(&mut self, i: usize) {
+        let Some(index) = self.current else {
+            return;
+        };
+        if !self.areas[index].records.is_empty() {
+            return;
+        }
+        let text = self.lines[i].text();
+        let area = &mut self.areas[index];
+        let mapped = if let Some(caps) = SPONSOR.captures(&text) {
+            let sponsor = caps[1].trim().to_owned();
+            area.sponsor = Some(match area.sponsor.take() {
+                Some(before) => format!("{before}; {sponsor}"),
+                None => sponsor,
+            });
+            true
+        } else if let Some(caps) = PARTNERS.captures(&text) {
+            area.partners.extend(split_top_level(&caps[1]));
+            true
+        } else if let Some(quote) = finding_quote(&text) {
+            area.title = Some(quote);
+            true
+        } else if text.ends_with(':') && text.chars().count() <= 120 {
+            // A label such as "Significant area of weakness that needs to be addressed:".
+            true
+        } else if area.title.is_none() {
+            area.title = Some(strip_quotes(&text));
+            true
+        } else {
+            false
+        };
+        if mapped {
+            area.lines.push(i);
+            self.mark(i);
+        }
+    }
+
+    fn row(&mut self, i: usize) {
+        let lines = self.lines;
+        let line = &lines[i];
+        self.mark(i);
+        if line.filled() == 1 {
+            let heading = line
+                .texts
+                .iter()
+                .find(|t| !t.is_empty())
+                .and_then(|t| area_heading(t));
+            if let Some(heading) = heading {
+                self.start_area(heading, i);
+                return;
+            }
+        }
+        let placed = self.layout(i);
+        let Some(table) = self.table.as_ref() else {
+            return;
+        };
+        let header = &table.header;
+        let cells = place(line, &placed, header);
+        let text_of = |role: Role| {
+            cells
+                .iter()
+                .find(|c| c.role == Some(role))
+                .map(|c| c.text.as_str())
+        };
+        let action_text = text_of(Role::Action).unwrap_or_default();
+        let (reference, action_override) = row_reference(text_of(Role::Ref), action_text, header);
+        let continuation = table.page_break;
+        // Without milestones, a row with action text but no ref is a further action (or
+        // a heading over the next ones) unless it is the rest of a cell a page break cut.
+        let unnumbered = !(header.has_milestones()
+            || action_text.is_empty()
+            || starts_lowercase(action_text)
+            || (continuation && table.refs_seen));
+        let starts = reference.is_some() || !table.record || unnumbered;
+        let table_id = table.id;
+        let fresh = Record {
+            line: line.number,
+            reference: reference.clone(),
+            rating_labels: header.ratings.clone(),
+            milestone_table: header.has_milestones(),
+            table: table_id,
+            ..Record::default()
+        };
+        let fill = Fill {
+            cells: &cells,
+            ref_used: reference.is_some() && action_override.is_none(),
+            action_override: action_override.as_deref(),
+            line: line.number,
+            continuation: continuation && !starts,
+        };
+        let blank_label = text_of(Role::Blank).map(str::to_owned);
+        let blank_used = self.area_label(blank_label, i);
+        let area = self.ensure_area();
+        let records = &mut self.areas[area].records;
+        if starts || records.is_empty() {
+            records.push(fresh);
+        }
+        if let Some(record) = records.last_mut() {
+            fill.into(record, blank_used);
+            record.lines.push(i);
+        }
+        if let Some((_, refs)) = self.tables.get_mut(table_id) {
+            *refs |= reference.is_some();
+        }
+        if let Some(table) = self.table.as_mut() {
+            table.record = true;
+            table.page_break = false;
+            table.refs_seen |= reference.is_some();
+        }
+    }
+
+    /// A label in a column with no heading: an area heading ("AREA 2 – …"), or the
+    /// area's name when it opens the area's first table. Returns whether it was used.
+    fn area_label(&mut self, label: Option<String>, i: usize) -> bool {
+        let Some(label) = label else {
+            return false;
+        };
+        if let Some(heading) = area_heading(&label) {
+            self.start_area(heading, i);
+            return true;
+        }
+        let area = self.ensure_area();
+        let draft = &mut self.areas[area];
+        if draft.records.is_empty() && draft.title.is_none() {
+            draft.title = Some(label);
+            return true;
+        }
+        false
+    }
+
+    /// The layout for row `i`: that of its run of consecutive rows with as many cells,
+    /// aligned together once.
+    fn layout(&mut self, i: usize) -> Vec<Option<usize>> {
+        let lines = self.lines;
+        let Some(table) = self.table.as_mut() else {
+            return Vec::new();
+        };
+        if let Some((end, placed)) = &table.layout
+            && i < *end
+            && placed.len() == lines[i].cells.len()
+        {
+            return placed.clone();
+        }
+        let width = lines[i].cells.len();
+        let mut rows: Vec<&[String]> = vec![&lines[i].texts];
+        let mut end = i + 1;
+        while let Some(next) = lines.get(end) {
+            let same = !self.used.get(end).copied().unwrap_or(true)
+                && !next.is_blank()
+                && !next.rule
+                && next.cells.len() == width
+                && columns::recognise(&next.texts).is_none();
+            if !same || rows.len() >= 200 {
+                break;
+            }
+            rows.push(&next.texts);
+            end += 1;
+        }
+        let placed = columns::align(&table.header, &rows, self.known);
+        table.layout = Some((end, placed.clone()));
+        placed
+    }
+
+    /// A run of rows with refs in one column, but no header: columns guessed from content.
+    fn guess_header(&self, i: usize) -> Option<Header> {
+        let mut rows: Vec<&[String]> = Vec::new();
+        for (j, line) in self.lines.iter().enumerate().skip(i) {
+            if self.used.get(j).copied().unwrap_or(true) {
+                break;
+            }
+            if line.is_blank() {
+                continue;
+            }
+            if line.cells.len() < 3 || rows.len() >= 50 {
+                break;
+            }
+            rows.push(&line.texts);
+        }
+        columns::guess(&rows, self.known)
+    }
+}
+
+/// A non-empty cell of a row, with the column it was aligned to.
+struct Placed<'r> {
+    /// The column's role, or `None` for a cell beyond the header.
+    role: Option<Role>,
+    /// The column's heading.
+    label: String,
+    /// The cell's position in the row.
+    index: usize,
+    /// As written.
+    raw: &'r str,
+    /// Cleaned.
+    text: String,
+}
+
+fn place<'r>(line: &Line<'r>, placed: &[Option<usize>], header: &Header) -> Vec<Placed<'r>> {
+    line.cells
+        .iter()
+        .zip(&line.texts)
+        .enumerate()
+        .filter(|(_, (_, text))| !text.is_empty())
+        .map(|(index, (raw, text))| {
+            let column = placed
+                .get(index)
+                .copied()
+                .flatten()
+                .and_then(|c| header.columns.get(c));
+            Placed {
+                role: column.map(|c| c.role),
+                label: column.map(|c| c.label.clone()).unwrap_or_default(),
+                index,
+                raw,
+                text: text.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The row's ref from the ref column, or from the start of the action text ("1.1
+/// Review…"), with the action text that remains in that case.
+fn row_reference(
+    ref_cell: Option<&str>,
+    action_text: &str,
+    header: &Header,
+) -> (Option<String>, Option<String>) {
+    let names_ref = header.names_ref();
+    let reference = ref_cell
+        .filter(|r| is_ref(r) || (names_ref && is_loose_ref(r)))
+        .map(|r| r.trim_end_matches('.').to_owned());
+    if reference.is_some() {
+        return (reference, None);
+    }
+    match leading_ref(action_text) {
+        Some((found, rest)) => (Some(found), Some(rest)),
+        None => (None, None),
+    }
+}
+
+/// One row's cells, put into a record.
+struct Fill<'c, 'r> {
+    cells: &'c [Placed<'r>],
+    ref_used: bool,
+    action_override: Option<&'c str>,
+    line: usize,
+    continuation: bool,
+}
+
+impl Fill<'_, '_> {
+    fn into(self, record: &mut Record, blank_used: bool) {
+        let mut milestone = MilestoneDraft {
+            line: self.line,
+            ..MilestoneDraft::default()
+        };
+        for cell in self.cells {
+            if let Some(role) = cell.role {
+                record
+                    .labels
+                    .entry(role)
+                    .or_insert_with(|| cell.label.clone());
+            }
+            if blank_used && cell.role == Some(Role::Blank) {
+                continue;
+            }
+            let (raw, text) = (cell.raw.trim(), cell.text.as_str());
+            let label = if cell.label.is_empty() {
+                "Unlabelled column"
+            } else {
+                cell.label.as_str()
+            };
+            match cell.role {
+                None => record.notes.push(format!(
+                    "Cell {} of line {}: {text}",
+                    cell.index + 1,
+                    self.line
+                )),
+                Some(Role::Ref) if self.ref_used => {}
+                Some(Role::Ref | Role::Blank | Role::Other) => {
+                    record.notes.push(format!("{label}: {text}"));
+                }
+                Some(Role::Action) if self.action_override.is_some() => {
+                    record.append(Role::Action, self.action_override.unwrap_or_default());
+                }
+                Some(Role::Milestone) => raw.clone_into(&mut milestone.text),
+                Some(Role::Due) if record.milestone_table => raw.clone_into(&mut milestone.due),
+                Some(Role::Rating(0)) if record.milestone_table => {
+                    raw.clone_into(&mut milestone.status);
+                }
+                Some(Role::Resource) => {
+                    let before = clean(record.field(Role::Resource));
+                    if before.is_empty() {
+                        record.append(Role::Resource, raw);
+                    } else if !before.eq_ignore_ascii_case(text) {
+                        record
+                            .notes
+                            .push(format!("{label} on line {}: {text}", self.line));
+                    }
+                }
+                Some(role) => record.append(role, raw),
+            }
+        }
+        if record.milestone_table {
+            milestone_row(record, milestone, self.continuation);
+        }
+    }
+}
+
+fn push_text(into: &mut String, raw: &str) {
+    if raw.trim().is_empty() {
+        return;
+    }
+    if !into.is_empty() {
+        into.push(' ');
+    }
+    into.push_str(raw);
+}
+
+/// Adds a milestone row to a record: a new milestone, the end of one a page break cut,
+/// or several packed into one cell as paragraphs.
+fn milestone_row(record: &mut Record, row: MilestoneDraft, continuation: bool) {
+    let text = clean(&row.text);
+    if text.is_empty() {
+        if clean(&row.due).is_empty() && clean(&row.status).is_empty() {
+            return;
+        }
+        match record.milestones.last_mut() {
+            Some(last) if continuation || clean(&last.due).is_empty() => {
+                push_text(&mut last.due, &row.due);
+                push_text(&mut last.status, &row.status);
+            }
+            Some(_) => record.notes.push(format!(
+                "Line {}: a deadline or rating with no milestone: {} {}",
+                row.line,
+                clean(&row.due),
+                clean(&row.status)
+            )),
+            None => {
+                record.append(Role::Due, &row.due);
+                record.append(Role::Rating(0), &row.status);
+            }
+        }
+        return;
+    }
+    if continuation
+        && starts_lowercase(&text)
+        && let Some(last) = record.milestones.last_mut()
+    {
+        push_text(&mut last.text, &row.text);
+        push_text(&mut last.due, &row.due);
+        push_text(&mut last.status, &row.status);
+        return;
+    }
+    let texts = paragraphs(&row.text);
+    let dues = paragraphs(&row.due);
+    if texts.len() >= 2 && texts.len() == dues.len() {
+        let statuses = paragraphs(&row.status);
+        for (k, (text, due)) in texts.into_iter().zip(dues).enumerate() {
+            record.milestones.push(MilestoneDraft {
+                line: row.line,
+                text,
+                due,
+                status: statuses.get(k).cloned().unwrap_or_default(),
+            });
+        }
+        return;
+    }
+    record.milestones.push(row);
+}
+
+/// Splits a list at commas outside brackets, dropping pieces with no letters (such as
+/// the stray ")" of an unbalanced bracket).
+fn split_top_level(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut current = String::new();
+    for c in text.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            ',' | ';' if depth == 0 => {
+                out.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|piece| piece.trim().trim_end_matches('.').trim().to_owned())
+        .filter(|piece| piece.chars().any(char::is_alphabetic))
+        .map(|piece| {
+            let trimmed = piece.trim_start_matches([')', ']', ' ']).trim();
+            trimmed.to_owned()
+        })
+        .collect()
+}
+
+/// The inspectors' words after "said:" and the like, without the quotation marks.
+fn finding_quote(text: &str) -> Option<String> {
+    let caps = SAID.captures(text)?;
+    let quote = caps[1].trim();
+    (!quote.is_empty()).then(|| quote.to_owned())
+}
+
+fn strip_quotes(text: &str) -> String {
+    let quoted =
+        text.starts_with(['“', '"']) && text.ends_with(['”', '"']) && text.chars().count() > 2;
+    if quoted {
+        let inner: String = {
+            let mut chars = text.chars();
+            chars.next();
+            chars.next_back();
+            chars.collect()
+        };
+        inner.trim().to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn area_headings_in_several_styles_are_recognised() {
+        let heading = |t: &str| area_heading(t).map(|h| (h.number, h.heading));
+        assert_eq!(
+            heading("Area of priority action 1"),
+            Some((1, "Area of priority action 1".into()))
+        );
+        assert_eq!(
+            heading("Workstream 2: SEND Quality Assurance"),
+            Some((2, "SEND Quality Assurance".into()))
+        );
+        assert_eq!(
+            heading("WSOA Area THREE:"),
+            Some((3, "WSOA Area THREE:".into()))
+        );
+        assert_eq!(
+            heading("AREA 2 – Quality of EHC plans"),
+            Some((2, "Quality of EHC plans".into()))
+        );
+        assert_eq!(heading("Priority 1"), Some((1, "Priority 1".into())));
+        assert_eq!(heading("Priority 2 is to improve transition"), None);
+        assert_eq!(heading("Areas Identified for Improvement"), None);
+    }
+
+    #[test]
+    fn partners_split_at_top_level_commas_only() {
+        assert_eq!(
+            split_top_level("), Jo Bloggs (Head of SEN, Council), Family Voice representative"),
+            [
+                "Jo Bloggs (Head of SEN, Council)",
+                "Family Voice representative"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quoted_finding_loses_its_quotation_marks() {
+        assert_eq!(
+            finding_quote(
+                "Significant area: Ofsted and CQC said: “The current arrangements are weak. ”"
+            )
+            .as_deref(),
+            Some("The current arrangements are weak.")
+        );
+    }
+}
