@@ -263,47 +263,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => import(&url, &file, dry_run, json, format, report.as_deref()).await,
         Command::Export {
             plan,
-            report: None,
-            format: ExportFormat::Json,
-            as_at: None,
-            since: None,
-            output,
-        } => export(&url, &plan, output.as_deref()).await,
-        Command::Export {
-            plan,
-            report: None,
-            format: ExportFormat::Json,
-            ..
-        } => bail!("--as-at and --since need a report: add --report for plan {plan}"),
-        Command::Export {
-            report: None,
-            format,
-            ..
-        } => bail!(
-            "--format {} needs a report: add --report highlight, progress, exceptions, public or tracker (without --report the plan is written as plan JSON)",
-            format.report_format().code()
-        ),
-        Command::Export {
-            plan,
-            report: Some(report),
+            report,
             format,
             as_at,
             since,
             output,
         } => {
-            let request = ReportRequest {
+            let request = report.map(|report| ReportRequest {
                 kind: report.kind(),
                 as_at,
                 since,
-            };
-            export_report(
-                &url,
-                &plan,
-                request,
-                format.report_format(),
-                output.as_deref(),
-            )
-            .await
+            });
+            let dated = as_at.is_some() || since.is_some();
+            export_any(&url, &plan, request, format, dated, output.as_deref()).await
         }
         Command::Plans => plans(&url).await,
         Command::Backup { output } => {
@@ -594,6 +566,30 @@ async fn export(url: &str, plan: &str, output: Option<&Path>) -> anyhow::Result<
     Ok(())
 }
 
+/// `wsoa export`: the plan as plan JSON without `--report`, or the report asked for.
+async fn export_any(
+    url: &str,
+    plan: &str,
+    report: Option<ReportRequest>,
+    format: ExportFormat,
+    dated: bool,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    match (report, format) {
+        (Some(request), format) => {
+            export_report(url, plan, request, format.report_format(), output).await
+        }
+        (None, ExportFormat::Json) if !dated => export(url, plan, output).await,
+        (None, ExportFormat::Json) => {
+            bail!("--as-at and --since need a report: add --report for plan {plan}")
+        }
+        (None, format) => bail!(
+            "--format {} needs a report: add --report highlight, progress, exceptions, public or tracker (without --report the plan is written as plan JSON)",
+            format.report_format().code()
+        ),
+    }
+}
+
 async fn export_report(
     url: &str,
     plan: &str,
@@ -602,7 +598,9 @@ async fn export_report(
     output: Option<&Path>,
 ) -> anyhow::Result<()> {
     let app = open(url).await?;
-    let file = app.export_report(&Actor::System, plan, request, format).await;
+    let file = app
+        .export_report(&Actor::System, plan, request, format)
+        .await;
     app.close().await;
     let file = file?;
     match output {

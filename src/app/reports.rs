@@ -1,12 +1,13 @@
-//! Reports: build a plan's read model for a date and write it in a format.
+//! Reports: build a plan's read model for a date and write it in a format, for those who
+//! may read it (`Actor::may_read_report`).
 
 use time::Date;
 
 use super::App;
 use crate::documents::export_report;
 use crate::domain::{
-    AsAt, DEFAULT_CYCLE_DAYS, Error, Report, ReportFormat, ReportKind, ReportOptions, Result,
-    build_report,
+    Actor, AsAt, DEFAULT_CYCLE_DAYS, Error, Permission, PlanSummary, Report, ReportFormat,
+    ReportKind, ReportOptions, Result, build_report,
 };
 
 /// What a person asks for when they download a report.
@@ -47,10 +48,51 @@ impl App {
         }
     }
 
-    /// The read model of a report on a stored plan.
-    pub async fn report(&self, plan_key: &str, request: ReportRequest) -> Result<Report> {
+    /// Whether the actor may read this report in this format, for offering it.
+    pub fn may_read_report(
+        &self,
+        actor: &Actor,
+        summary: &PlanSummary,
+        kind: ReportKind,
+        format: ReportFormat,
+    ) -> bool {
+        actor.may_read_report(summary.local_area_id, summary.published, kind, format)
+            == Permission::Allowed
+    }
+
+    /// The plan, once the actor may read this report on it in this format: a plan the
+    /// actor may not see is not found; a report they may not read is refused.
+    pub async fn plan_for_report(
+        &self,
+        actor: &Actor,
+        plan_key: &str,
+        kind: ReportKind,
+        format: ReportFormat,
+    ) -> Result<PlanSummary> {
+        let summary = self.plan_summary(actor, plan_key).await?;
+        actor
+            .may_read_report(summary.local_area_id, summary.published, kind, format)
+            .check(|| format!("plan {plan_key:?}"))?;
+        Ok(summary)
+    }
+
+    /// The read model of a report on a stored plan. The read model is the report's data,
+    /// so it is given to whoever may read the report as JSON.
+    pub async fn report(
+        &self,
+        actor: &Actor,
+        plan_key: &str,
+        request: ReportRequest,
+    ) -> Result<Report> {
+        let summary = self
+            .plan_for_report(actor, plan_key, request.kind, ReportFormat::Json)
+            .await?;
+        self.build(&summary, request).await
+    }
+
+    async fn build(&self, summary: &PlanSummary, request: ReportRequest) -> Result<Report> {
         let as_at = self.resolve_as_at(request.as_at)?;
-        let (_, plan) = self.plan(plan_key).await?;
+        let plan = self.store.plan_tree(summary.id).await?;
         build_report(
             &plan,
             request.kind,
@@ -62,15 +104,18 @@ impl App {
         )
     }
 
-    /// A report on a stored plan, written in `format`.
+    /// A report on a stored plan, written in `format`, for an actor who may read it.
     pub async fn export_report(
         &self,
+        actor: &Actor,
         plan_key: &str,
         request: ReportRequest,
         format: ReportFormat,
     ) -> Result<ReportFile> {
-        let (summary, _) = self.plan(plan_key).await?;
-        let report = self.report(plan_key, request).await?;
+        let summary = self
+            .plan_for_report(actor, plan_key, request.kind, format)
+            .await?;
+        let report = self.build(&summary, request).await?;
         let bytes = export_report(&report, format)?;
         let day = report.header.as_at;
         Ok(ReportFile {

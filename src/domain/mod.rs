@@ -27,7 +27,7 @@ pub use rating::{Dimension, Level, RatingScheme};
 pub use report::{OwnerName, RatingTag};
 pub use reports::{
     ActionStatus, AreaProgress, AreaStatus, AsAt, DEFAULT_CYCLE_DAYS, DimensionCount, Done,
-    Evidence, Exception, ExceptionCount, Exceptions, Flag, Highlight, LevelCount, MeetingSummary,
+    Evidence, Exception, ExceptionCount, Exceptions, Flag, Highlight, LevelTally, MeetingSummary,
     MilestoneAt, NextStep, ObjectiveStatus, Position, Progress, PublicAction, PublicSummary,
     RatingAt, Reason, Report, ReportBody, ReportFormat, ReportHeader, ReportKind, ReportOptions,
     Tracker, build_report, expand_first_use, glossary_used, months_before, ratings_at, uk_date,

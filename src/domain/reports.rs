@@ -112,6 +112,12 @@ impl ReportKind {
         }
     }
 
+    /// Whether the report is written for the public: only the plain-English summary.
+    /// Every other report names owners or quotes their updates, so it stays in the area.
+    pub fn is_for_the_public(self) -> bool {
+        matches!(self, Self::Public)
+    }
+
     /// Reads a code.
     pub fn from_code(code: &str) -> Result<Self> {
         let code = code.trim().to_ascii_lowercase();
@@ -192,6 +198,12 @@ impl ReportFormat {
             Self::Csv => "text/csv; charset=utf-8",
             Self::Json => "application/json",
         }
+    }
+
+    /// Whether the format is a document to read (web page, Word, PDF), the only kind the
+    /// public is given; spreadsheets, CSV and JSON are data for the area's members.
+    pub fn is_a_document(self) -> bool {
+        matches!(self, Self::Html | Self::Docx | Self::Pdf)
     }
 
     /// Reads a code.
@@ -383,7 +395,7 @@ impl AreaStatus {
 
 /// How many actions sit at one level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LevelCount {
+pub struct LevelTally {
     /// "G".
     pub code: String,
     /// "Green".
@@ -402,7 +414,7 @@ pub struct DimensionCount {
     /// "Completed".
     pub label: String,
     /// One entry per level the dimension allows, in the key's order.
-    pub levels: Vec<LevelCount>,
+    pub levels: Vec<LevelTally>,
     /// Actions without a rating in this dimension.
     pub not_rated: usize,
 }
@@ -968,7 +980,7 @@ pub fn counts(scheme: &RatingScheme, actions: &[&ActionStatus]) -> Vec<Dimension
                             .iter()
                             .any(|c| c.eq_ignore_ascii_case(&l.code))
                 })
-                .map(|l| LevelCount {
+                .map(|l| LevelTally {
                     code: l.code.clone(),
                     label: l.label.clone(),
                     colour: l.colour.clone(),
@@ -1095,7 +1107,7 @@ fn sentence(text: &str) -> String {
 }
 
 /// The counts of the first dimension at a date, for "then and now".
-fn primary_counts(plan: &PlanTree, day: Date, options: ReportOptions) -> Vec<LevelCount> {
+fn primary_counts(plan: &PlanTree, day: Date, options: ReportOptions) -> Vec<LevelTally> {
     let snapshot = plan.as_at(day);
     let builder = Builder {
         plan: &snapshot,
@@ -1460,7 +1472,7 @@ fn public(
             now: n.count,
         })
         .collect();
-    let rated = |levels: &[LevelCount]| levels.iter().map(|l| l.count).sum::<usize>();
+    let rated = |levels: &[LevelTally]| levels.iter().map(|l| l.count).sum::<usize>();
     position.push(Position {
         label: "Not yet rated".to_owned(),
         then: total - rated(&then),

@@ -15,11 +15,11 @@ use tower::ServiceExt as _;
 use wsoa::app::{NewUpdate, ReportRequest};
 use wsoa::documents::{Format, export_report, import, read_plan_json, read_tracker_xlsx};
 use wsoa::domain::{
-    AsAt, PlanTree, ReportFormat, ReportKind, ReportOptions, build_report, sample_plan,
+    Actor, AsAt, PlanTree, ReportFormat, ReportKind, ReportOptions, Role, build_report, sample_plan,
 };
 use wsoa::web;
 
-use crate::helpers::{TestDb, on_both_backends, small_plan, without_ids};
+use crate::helpers::{Auth, TestDb, on_both_backends, small_plan, with_auth, without_ids};
 
 /// The day the test clock stands at is 3 February 2020; the small plan's last update is
 /// 31 January 2020.
@@ -529,8 +529,12 @@ on_both_backends!(
 );
 
 async fn an_update_recorded_today_shows_today_and_not_the_day_before(db: &TestDb) {
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
-    let (_, plan) = db.app.plan(&stored.slug).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     let id = plan.areas[0].objectives[0].actions[0]
         .id
         .unwrap()
@@ -538,6 +542,7 @@ async fn an_update_recorded_today_shows_today_and_not_the_day_before(db: &TestDb
         .to_string();
     db.app
         .record_update(
+            &Actor::System,
             &stored.slug,
             &id,
             NewUpdate {
@@ -559,7 +564,7 @@ async fn an_update_recorded_today_shows_today_and_not_the_day_before(db: &TestDb
                 since: None,
             };
             let file = app
-                .export_report(&slug, request, ReportFormat::Csv)
+                .export_report(&Actor::System, &slug, request, ReportFormat::Csv)
                 .await
                 .unwrap();
             csv_rows(&file.bytes)
@@ -628,7 +633,11 @@ fn a_tracker_as_at_an_earlier_date_reads_back_as_the_plan_then() {
 }
 
 async fn the_tracker_round_trips_through_the_importer_and_the_store(db: &TestDb) {
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
     let request = ReportRequest {
         kind: ReportKind::Tracker,
         as_at: None,
@@ -636,7 +645,7 @@ async fn the_tracker_round_trips_through_the_importer_and_the_store(db: &TestDb)
     };
     let file = db
         .app
-        .export_report(&stored.slug, request, ReportFormat::Xlsx)
+        .export_report(&Actor::System, &stored.slug, request, ReportFormat::Xlsx)
         .await
         .unwrap();
     assert!(
@@ -647,10 +656,14 @@ async fn the_tracker_round_trips_through_the_importer_and_the_store(db: &TestDb)
 
     let format = Format::detect(&file.file_name, &file.bytes);
     let imported = import(format, &file.bytes).unwrap();
-    let again = db.app.import_plan(imported.plan).await.unwrap();
+    let again = db
+        .app
+        .import_plan(&Actor::System, imported.plan)
+        .await
+        .unwrap();
 
-    let (_, first) = db.app.plan(&stored.slug).await.unwrap();
-    let (_, mut second) = db.app.plan(&again.slug).await.unwrap();
+    let (_, first) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let (_, mut second) = db.app.plan(&Actor::System, &again.slug).await.unwrap();
     assert_eq!(second.version, 2);
     second.version = 1;
     assert_eq!(without_ids(second), without_ids(first));
@@ -747,15 +760,27 @@ fn the_cli_writes_reports_and_reads_the_tracker_back() {
     );
 }
 
+/// A signed-in viewer of the small plan's area: the least any member is, and every
+/// report is theirs.
+async fn member(db: &TestDb) -> Auth {
+    db.user("viewer@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    db.session("viewer@example.org").await
+}
+
 struct Fetched {
     status: StatusCode,
     headers: axum::http::HeaderMap,
     body: Vec<u8>,
 }
 
-async fn get(db: &TestDb, path: &str) -> Fetched {
+async fn get(db: &TestDb, auth: &Auth, path: &str) -> Fetched {
     let response = web::router(db.app.clone())
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .oneshot(
+            with_auth(Request::get(path), auth)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     Fetched {
@@ -772,13 +797,18 @@ async fn get(db: &TestDb, path: &str) -> Fetched {
 }
 
 #[tokio::test]
-async fn the_reports_page_offers_every_report_and_format() {
+async fn the_reports_page_offers_a_member_every_report_and_format() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let me = member(&db).await;
 
     let plan_page =
-        String::from_utf8(get(&db, &format!("/plans/{}", stored.slug)).await.body).unwrap();
-    let page = get(&db, &format!("/plans/{}/reports", stored.slug)).await;
+        String::from_utf8(get(&db, &me, &format!("/plans/{}", stored.slug)).await.body).unwrap();
+    let page = get(&db, &me, &format!("/plans/{}/reports", stored.slug)).await;
     let body = String::from_utf8(page.body).unwrap();
 
     assert!(plan_page.contains(&format!("href=\"/plans/{}/reports\"", stored.slug)));
@@ -806,11 +836,16 @@ async fn the_reports_page_offers_every_report_and_format() {
 #[tokio::test]
 async fn a_report_downloads_as_an_attachment_of_the_right_type() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let me = member(&db).await;
     let base = format!("/plans/{}/reports", stored.slug);
 
-    let docx = get(&db, &format!("{base}/highlight.docx?as_at=2020-01-15")).await;
-    let html = get(&db, &format!("{base}/public.html")).await;
+    let docx = get(&db, &me, &format!("{base}/highlight.docx?as_at=2020-01-15")).await;
+    let html = get(&db, &me, &format!("{base}/public.html")).await;
 
     assert_eq!(docx.status, StatusCode::OK);
     assert_eq!(
@@ -842,11 +877,17 @@ async fn a_report_downloads_as_an_attachment_of_the_right_type() {
 #[tokio::test]
 async fn the_form_sends_the_browser_to_the_file_and_explains_mistakes() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let me = member(&db).await;
     let base = format!("/plans/{}/reports", stored.slug);
 
     let chosen = get(
         &db,
+        &me,
         &format!(
             "{base}/download?report=tracker&format=csv&as_at-day=15&as_at-month=1&as_at-year=2020"
         ),
@@ -854,6 +895,7 @@ async fn the_form_sends_the_browser_to_the_file_and_explains_mistakes() {
     .await;
     let wrong_date = get(
         &db,
+        &me,
         &format!(
             "{base}/download?report=tracker&format=csv&as_at-day=31&as_at-month=2&as_at-year=2020"
         ),
@@ -861,6 +903,7 @@ async fn the_form_sends_the_browser_to_the_file_and_explains_mistakes() {
     .await;
     let future = get(
         &db,
+        &me,
         &format!(
             "{base}/download?report=tracker&format=csv&as_at-day=1&as_at-month=1&as_at-year=2030"
         ),
@@ -883,11 +926,73 @@ async fn the_form_sends_the_browser_to_the_file_and_explains_mistakes() {
     );
     for bad in ["nothing.docx", "highlight.doc", "highlight"] {
         assert_eq!(
-            get(&db, &format!("{base}/{bad}")).await.status,
+            get(&db, &me, &format!("{base}/{bad}")).await.status,
             StatusCode::NOT_FOUND,
             "{bad}"
         );
     }
-    let bad_date = get(&db, &format!("{base}/highlight.csv?as_at=yesterday")).await;
+    let bad_date = get(&db, &me, &format!("{base}/highlight.csv?as_at=yesterday")).await;
     assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_public_is_offered_and_given_only_the_public_summary_of_a_published_plan() {
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    let base = format!("/plans/{}/reports", stored.slug);
+    let public = Auth::Anonymous;
+
+    let unpublished = get(&db, &public, &base).await;
+    db.app
+        .set_published(&Actor::System, &stored.slug, true)
+        .await
+        .unwrap();
+    let plan_page = get(&db, &public, &format!("/plans/{}", stored.slug)).await;
+    let page = get(&db, &public, &base).await;
+    let body = String::from_utf8(page.body).unwrap();
+
+    assert_eq!(unpublished.status, StatusCode::NOT_FOUND);
+    let plan_page = String::from_utf8(plan_page.body).unwrap();
+    assert!(plan_page.contains(">Public summary</a>"), "{plan_page}");
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(body.contains("value=\"public\""));
+    for kind in ["highlight", "progress", "exceptions", "tracker"] {
+        assert!(!body.contains(&format!("value=\"{kind}\"")), "{kind}");
+        assert!(!body.contains(&format!("{base}/{kind}.")), "{kind}");
+    }
+    for format in ["html", "pdf", "docx"] {
+        assert!(body.contains(&format!("value=\"{format}\"")), "{format}");
+        assert!(
+            body.contains(&format!("{base}/public.{format}")),
+            "{format}"
+        );
+    }
+    for format in ["xlsx", "csv", "json"] {
+        assert!(!body.contains(&format!("value=\"{format}\"")), "{format}");
+    }
+    assert!(body.contains("sign in</a>"));
+
+    let pdf = get(&db, &public, &format!("{base}/public.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf_text(&pdf.body).contains("Northshire"));
+    for refused in [
+        "public.csv",
+        "public.json",
+        "highlight.docx",
+        "tracker.xlsx",
+    ] {
+        assert_eq!(
+            get(&db, &public, &format!("{base}/{refused}")).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{refused}"
+        );
+    }
+    let chosen = get(
+        &db,
+        &public,
+        &format!("{base}/download?report=tracker&format=xlsx"),
+    )
+    .await;
+    assert_eq!(chosen.status, StatusCode::UNAUTHORIZED, "the form asks too");
 }

@@ -1,6 +1,7 @@
 //! Reports: a form to choose a report, a format and a date, and the downloads themselves.
 //!
-//! Each handler makes one `App` call, so a permission check can wrap it in one place.
+//! The app decides who may read which report (`Actor::may_read_report`): the page offers
+//! only those, and the downloads ask the app, which refuses the rest.
 
 use std::fmt::Write as _;
 
@@ -13,10 +14,11 @@ use axum::routing::get;
 use serde::Deserialize;
 use time::{Date, Month};
 
-use super::Page;
+use super::{Layout, Page};
 use crate::app::{App, ReportRequest};
 use crate::domain::{AsAt, Error, PartialDate, PlanSummary, ReportFormat, ReportKind, uk_date};
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -35,11 +37,16 @@ struct Choice {
     label: &'static str,
     hint: &'static str,
     checked: bool,
+    /// For a report: the codes of the formats this reader may download it in.
+    formats: Vec<&'static str>,
 }
 
 #[derive(Template)]
 #[template(path = "report/index.html")]
 struct FormPage {
+    layout: Layout,
+    /// Whether this reader may have every report, or only the public summary.
+    member: bool,
     summary: PlanSummary,
     reports: Vec<Choice>,
     formats: Vec<Choice>,
@@ -62,45 +69,78 @@ struct Chosen {
     year: Option<String>,
 }
 
-fn page(summary: PlanSummary, today: Date, chosen: &Chosen, error: Option<String>) -> FormPage {
-    let report = chosen.report.as_deref().unwrap_or("highlight");
-    let format = chosen.format.as_deref().unwrap_or("docx");
+/// The form, offering only the reports and formats the viewer may download.
+fn page(
+    app: &App,
+    viewer: &Viewer,
+    summary: PlanSummary,
+    chosen: &Chosen,
+    error: Option<String>,
+) -> FormPage {
+    let allowed = |kind: ReportKind, format: ReportFormat| {
+        app.may_read_report(&viewer.actor, &summary, kind, format)
+    };
+    let kinds: Vec<ReportKind> = ReportKind::ALL
+        .into_iter()
+        .filter(|&k| ReportFormat::ALL.into_iter().any(|f| allowed(k, f)))
+        .collect();
+    let formats: Vec<ReportFormat> = ReportFormat::ALL
+        .into_iter()
+        .filter(|&f| kinds.iter().any(|&k| allowed(k, f)))
+        .collect();
+    let report = chosen
+        .report
+        .as_deref()
+        .or_else(|| kinds.first().map(|k| k.code()))
+        .unwrap_or_default();
+    let format = chosen
+        .format
+        .as_deref()
+        .or_else(|| formats.first().map(|f| f.code()))
+        .unwrap_or_default();
     FormPage {
-        summary,
-        reports: ReportKind::ALL
-            .into_iter()
-            .map(|k| Choice {
+        layout: Layout::of(viewer),
+        member: kinds.len() == ReportKind::ALL.len(),
+        reports: kinds
+            .iter()
+            .map(|&k| Choice {
                 code: k.code(),
                 label: k.label(),
                 hint: k.purpose(),
                 checked: k.code() == report,
+                formats: formats
+                    .iter()
+                    .filter(|&&f| allowed(k, f))
+                    .map(|f| f.code())
+                    .collect(),
             })
             .collect(),
-        formats: ReportFormat::ALL
-            .into_iter()
+        formats: formats
+            .iter()
             .map(|f| Choice {
                 code: f.code(),
                 label: f.label(),
                 hint: "",
                 checked: f.code() == format,
+                formats: Vec::new(),
             })
             .collect(),
+        summary,
         day: chosen.day.clone().unwrap_or_default(),
         month: chosen.month.clone().unwrap_or_default(),
         year: chosen.year.clone().unwrap_or_default(),
-        today: uk_date(today),
+        today: uk_date(app.clock().today()),
         error,
     }
 }
 
-async fn form(State(app): State<App>, Path(plan): Path<String>) -> Result<Page<FormPage>, Error> {
-    let (summary, _) = app.plan(&plan).await?;
-    Ok(Page(page(
-        summary,
-        app.clock().today(),
-        &Chosen::default(),
-        None,
-    )))
+async fn form(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(plan): Path<String>,
+) -> Result<Page<FormPage>, Error> {
+    let summary = app.plan_summary(&viewer.actor, &plan).await?;
+    Ok(Page(page(&app, &viewer, summary, &Chosen::default(), None)))
 }
 
 /// The date from the three fields of the GOV.UK date input; none when all are blank.
@@ -130,9 +170,11 @@ fn chosen_date(chosen: &Chosen) -> Result<Option<Date>, String> {
 /// The form's target: checks the choices and sends the browser to the file's address.
 async fn choose(
     State(app): State<App>,
+    viewer: Viewer,
     Path(plan): Path<String>,
     Query(chosen): Query<Chosen>,
 ) -> Result<Response, Error> {
+    let summary = app.plan_summary(&viewer.actor, &plan).await?;
     let report = chosen.report.as_deref().map(ReportKind::from_code);
     let format = chosen.format.as_deref().map(ReportFormat::from_code);
     let problem = match (&report, &format, chosen_date(&chosen)) {
@@ -145,18 +187,19 @@ async fn choose(
         _ => None,
     };
     if let Some(problem) = problem {
-        let (summary, _) = app.plan(&plan).await?;
         let mut response =
-            Page(page(summary, app.clock().today(), &chosen, Some(problem))).into_response();
+            Page(page(&app, &viewer, summary, &chosen, Some(problem))).into_response();
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     }
     let (Some(Ok(report)), Some(Ok(format))) = (report, format) else {
         return Err(Error::not_found("report"));
     };
+    app.plan_for_report(&viewer.actor, &plan, report, format)
+        .await?;
     let mut to = format!(
         "/plans/{}/reports/{}.{}",
-        urlencode(&plan),
+        urlencode(&summary.slug),
         report.code(),
         format.code()
     );
@@ -200,6 +243,7 @@ fn query_day(field: &'static str, raw: Option<&str>) -> Result<Option<Date>, Err
 /// `GET /plans/{plan}/reports/highlight.docx?as_at=2020-02-03`: the file itself.
 async fn download(
     State(app): State<App>,
+    viewer: Viewer,
     Path((plan, file)): Path<(String, String)>,
     Query(query): Query<DownloadQuery>,
 ) -> Result<Response, Error> {
@@ -211,7 +255,9 @@ async fn download(
         as_at: query_day("as_at", query.as_at.as_deref())?.map(AsAt::Date),
         since: query_day("since", query.since.as_deref())?,
     };
-    let file = app.export_report(&plan, request, format).await?;
+    let file = app
+        .export_report(&viewer.actor, &plan, request, format)
+        .await?;
     let disposition = HeaderValue::from_str(&format!(
         "attachment; filename=\"{}\"",
         file.file_name.replace(['"', '\\'], "")
