@@ -9,6 +9,7 @@ mod backup;
 mod compare;
 mod demo;
 mod plan;
+mod reports;
 
 use time::OffsetDateTime;
 
@@ -23,6 +24,7 @@ pub use audit::audit_csv;
 pub use backup::restore;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
+pub use reports::{ReportFile, ReportRequest};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]

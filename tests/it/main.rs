@@ -15,5 +15,6 @@ mod migrations;
 mod pages;
 mod plan_json;
 mod reliability;
+mod reports;
 mod store;
 mod tenancy;

@@ -5,6 +5,7 @@ mod action;
 mod audit;
 mod compare;
 mod plan;
+mod report;
 mod users;
 
 use askama::Template;
@@ -73,5 +74,6 @@ pub fn router() -> Router<App> {
         .merge(account::router())
         .merge(audit::router())
         .merge(compare::router())
+        .merge(report::router())
         .merge(users::router())
 }
