@@ -1,7 +1,8 @@
-// Running the demo plan in a real browser: an owner records an update with a rating and
-// evidence and the dashboard moves; a due date cannot move without a reason; closing a
-// cycle freezes the plan and the changes view then shows what moved. Every page is
-// checked with axe-core. The tests share one demo server and run in order.
+// Running the demo plan in a real browser, signed in with the demo accounts the server
+// prints: an owner records an update with a rating and evidence and the dashboard moves;
+// an editor cannot move a due date without a reason; an editor closes a cycle and the
+// changes view then shows what moved; a viewer reads it all but gets no forms. Every page
+// is checked with axe-core. The tests share one demo server and run in order.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { baseUrl, launch, openPage, assertAccessible } from './helpers.mjs'
@@ -17,6 +18,32 @@ before(async () => {
   await page.close()
 })
 after(async () => { await browser?.close() })
+
+/**
+ * A page in a fresh browser context, signed in with the demo account for `role`
+ * (`demo-<role>-password`, as `serve --demo` prints them).
+ */
+async function signIn (role, options = {}) {
+  const context = await browser.newContext(options)
+  const page = await openPage(context)
+  await page.goto(`${baseUrl}/login`)
+  await page.getByLabel('Email address').fill(`${role}@demo.example`)
+  await page.getByLabel('Password').fill(`demo-${role}-password`)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+  // Signing in navigates straight on, which can abort the sign-in page's favicon
+  // request; count problems from here.
+  await page.waitForLoadState('networkidle')
+  page.problems.length = 0
+  page.close = async () => { await context.close() }
+  return page
+}
+
+/** How the plan names the signed-in owner, from their account page. */
+async function ownerKey (page) {
+  await page.goto(`${baseUrl}/account`)
+  return (await page.locator('.govuk-table tbody tr td').nth(2).textContent()).trim()
+}
 
 /**
  * What went wrong on the page, leaving out what the tests cause on purpose: a favicon
@@ -47,25 +74,27 @@ async function firstAction (page, query) {
 }
 
 test('an owner records an update with a rating and evidence, and the dashboard changes', async () => {
-  const page = await openPage(browser)
+  const page = await signIn('owner')
+  const key = await ownerKey(page)
   const completeBefore = await wholePlanComplete(page)
   const staleBefore = await count(page, 'stale')
-  const action = await firstAction(page, 'flag=stale&rating=delivery:G')
+  const action = await firstAction(page, `owner=${encodeURIComponent(key)}&flag=stale&rating=delivery:G`)
 
   await page.goto(action)
   await assertAccessible(page)
+  assert.equal(await page.getByRole('link', { name: 'Change due date' }).count(), 0, 'owners do not move deadlines')
   await page.getByLabel('What has happened since the last update?').fill('Strategy signed off by the SEND Partnership Board.')
   await page.getByLabel('B – Blue').check()
   await page.getByLabel('Evidence file (optional)').setInputFiles({
     name: 'board-minutes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 sample minutes')
   })
   await page.getByLabel('Evidence link (optional)').fill('https://example.org/send-board-minutes')
-  await page.getByLabel('Your name or initials (optional)').fill('Programme manager')
   await page.getByRole('button', { name: 'Save update' }).click()
   await page.waitForURL(/#history$/)
 
   const history = page.locator('.app-timeline__item').first()
   assert.match(await history.textContent(), /Strategy signed off by the SEND Partnership Board\./)
+  assert.match(await history.locator('h3').textContent(), /update by \S/, 'the update is signed by who recorded it')
   assert.match(await history.textContent(), /B – Blue/)
   const file = history.getByRole('link', { name: 'board-minutes.pdf' })
   const download = await page.request.get(new URL(await file.getAttribute('href'), baseUrl).href)
@@ -81,10 +110,34 @@ test('an owner records an update with a rating and evidence, and the dashboard c
   assert.equal(await count(page, 'stale'), staleBefore - 1, 'one fewer action is stale')
   await assertAccessible(page)
   assert.deepEqual(problems(page), [])
+  await page.close()
+})
+
+test('a viewer reads the running plan but is offered no form, and the public must sign in to edit', async () => {
+  const page = await signIn('viewer')
+  const action = await firstAction(page, 'flag=overdue')
+  await page.goto(action)
+  assert.equal(await page.getByRole('button', { name: 'Save update' }).count(), 0)
+  assert.equal(await page.getByRole('button', { name: /^Mark done/ }).count(), 0)
+  assert.equal(await page.getByRole('link', { name: 'Change due date' }).count(), 0)
+  await page.goto(`${plan}/cycles`)
+  assert.equal(await page.getByRole('button', { name: 'Close the cycle' }).count(), 0)
+  assert.equal(await page.getByRole('link', { name: 'Edit structure' }).count(), 0)
+  assert.equal((await page.goto(`${plan}/structure`)).status(), 403)
+  await assertAccessible(page)
+  assert.deepEqual(problems(page).filter((p) => !/status of 403/.test(p)), [])
+  await page.close()
+
+  const anyone = await openPage(browser)
+  assert.equal((await anyone.goto(`${plan}/dashboard`)).status(), 200, 'the published demo is for everyone to read')
+  assert.equal((await anyone.goto(`${plan}/scheme`)).status(), 401)
+  assert.match(await anyone.locator('h1').textContent(), /You need to sign in/)
+  await assertAccessible(anyone)
+  await anyone.close()
 })
 
 test('an update without a narrative comes back with the problem and what was typed', async () => {
-  const page = await openPage(browser)
+  const page = await signIn('editor')
   const action = await firstAction(page, 'flag=overdue')
   await page.goto(action)
   await page.getByLabel('Evidence link (optional)').fill('https://example.org/kept')
@@ -94,10 +147,11 @@ test('an update without a narrative comes back with the problem and what was typ
   assert.match(await page.locator('.govuk-error-summary').textContent(), /Enter what has happened since the last update/)
   assert.equal(await page.getByLabel('Evidence link (optional)').inputValue(), 'https://example.org/kept')
   await assertAccessible(page)
+  await page.close()
 })
 
 test('a due-date change needs a reason, then shows in the history with the original date', async () => {
-  const page = await openPage(browser)
+  const page = await signIn('editor')
   const action = await firstAction(page, 'flag=overdue')
   await page.goto(action)
   const before = await page.locator('.govuk-summary-list__row', { hasText: 'Due' }).first().textContent()
@@ -121,18 +175,19 @@ test('a due-date change needs a reason, then shows in the history with the origi
   assert.match(due, /originally due/)
   assert.notEqual(due, before)
   const entry = page.locator('.app-timeline__item', { hasText: 'due date changed' }).first()
-  assert.match(await entry.textContent(), /to December 2030\. Reason: Families asked for another round of co-production\. Approved by SEND Partnership Board/)
+  assert.match(await entry.textContent(), /to December 2030\. Reason: Families asked for another round of co-production\. Approved by SEND Partnership Board; recorded by Demo Editor/)
   assert.deepEqual(problems(page), [])
+  await page.close()
 })
 
 test('closing a cycle freezes the plan, and the changes view shows what moved since', async () => {
-  const page = await openPage(browser)
+  const page = await signIn('editor')
   await page.goto(`${plan}/cycles`)
   await assertAccessible(page)
   const closedBefore = await page.locator('a[href*="/cycles/"]').count()
-  await page.getByLabel('Closed by (optional)').fill('Programme manager')
   await page.getByRole('button', { name: 'Close the cycle' }).click()
   await page.waitForURL(/\/cycles\/\d+$/)
+  assert.match(await page.locator('.govuk-summary-list').textContent(), /Demo Editor/, 'closed by who signed in')
   await assertAccessible(page)
   await page.goto(`${plan}/cycles`)
   assert.equal(await page.locator('a[href*="/cycles/"]').count(), closedBefore + 1)
@@ -159,10 +214,11 @@ test('closing a cycle freezes the plan, and the changes view shows what moved si
   assert.match(row, /R – Red/)
   await assertAccessible(page)
   assert.deepEqual(problems(page), [])
+  await page.close()
 })
 
 test('every page of the plan passes axe-core with the sample-data banner shown', async () => {
-  const page = await openPage(browser)
+  const page = await signIn('editor')
   await page.goto(plan)
   const action = `${baseUrl}${await page.locator('a[href*="/actions/"]').first().getAttribute('href')}`
   const paths = [
@@ -192,11 +248,11 @@ test('every page of the plan passes axe-core with the sample-data banner shown',
   await page.waitForSelector('h1')
   await assertAccessible(page)
   assert.deepEqual(problems(page), [])
+  await page.close()
 })
 
 test('the structure editor adds an action with the next free ref and moves it without JavaScript', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false })
-  const page = await context.newPage()
+  const page = await signIn('editor', { javaScriptEnabled: false })
   await page.goto(`${plan}/structure`)
   await page.getByRole('link', { name: 'Add an action to objective 1' }).first().click()
   const ref = await page.getByLabel('Ref').inputValue()
@@ -209,5 +265,5 @@ test('the structure editor adds an action with the next free ref and moves it wi
   await page.locator(`#${id}`).getByRole('button', { name: /^Move up/ }).click()
   await page.waitForURL(/\/structure#actions-\d+$/)
   assert.match(await page.locator(`#${id} h4`).textContent(), new RegExp(`Action ${ref.replace(/\./g, '\\.')}`))
-  await context.close()
+  await page.close()
 })

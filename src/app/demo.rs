@@ -1,7 +1,8 @@
-//! The demo plan: a real written statement of action, bundled so that `serve --demo`
-//! shows a whole plan on a fresh machine — moved in time so it began about six months
-//! ago, with sample progress, ratings, milestones, a few moved deadlines and closed
-//! reporting cycles, so every flag and chart has something to show.
+//! The demo: a real written statement of action, bundled so that `serve --demo` shows a
+//! whole plan on a fresh machine — moved in time so it began about six months ago, with
+//! sample progress, ratings, milestones, a few moved deadlines and closed reporting
+//! cycles, so every flag and chart has something to show — published so anyone can read
+//! it, with one account per role so a newcomer can try each.
 //!
 //! The sample history is made up, deterministically: every choice is seeded from the
 //! action's own ref and text (FNV-1a), never from a random generator, so two runs on the
@@ -11,11 +12,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use time::{Date, Duration};
 
-use super::App;
+use super::{App, NewUser};
 use crate::documents::{Format, import};
 use crate::domain::{
-    Action, ActionId, DueChange, Milestone, NewDueChange, PartialDate, PlanSummary, PlanTree,
-    ProgressUpdate, ReportingCycle, Result, months_between,
+    Action, ActionId, Actor, DueChange, Error, Milestone, NewAuditEvent, NewDueChange, PartialDate,
+    PlanSummary, PlanTree, ProgressUpdate, ReportingCycle, Result, Role, months_between,
 };
 
 /// What the demo is, for messages.
@@ -320,17 +321,36 @@ fn sample(mut tree: PlanTree, today: Date) -> Sample {
     Sample { tree, moves, began }
 }
 
+/// A demo account: known credentials, for trying the product, never for real data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// The role it has in the demo area.
+    pub role: Role,
+    /// Sign-in name.
+    pub email: String,
+    /// Its password, printed for the newcomer.
+    pub password: String,
+    /// For owners: whose actions they may update.
+    pub person_key: Option<String>,
+}
+
 impl App {
-    /// Loads the demo plan when no plan is stored yet; returns it if it was loaded.
+    /// Loads the demo plan when no plan is stored yet and publishes it; returns it if it
+    /// was loaded.
     pub async fn load_demo_if_empty(&self) -> Result<Option<PlanSummary>> {
-        if !self.plans().await?.is_empty() {
+        if !self.plans(&Actor::System).await?.is_empty() {
             return Ok(None);
         }
         let imported = import(Format::Text, DEMO_DOCUMENT.as_bytes())?;
         let today = self.clock.today();
         let Sample { tree, moves, began } = sample(imported.plan, today);
-        let summary = self.import_plan(tree).await?;
+        let summary = self.import_plan(&Actor::System, tree).await?;
         let now = self.clock.now();
+        let audit = |entity, event| NewAuditEvent {
+            local_area_id: Some(summary.local_area_id),
+            plan_id: Some(summary.id),
+            ..NewAuditEvent::by(&Actor::System, entity, event)
+        };
         self.store.mark_sample(summary.id, now).await?;
         let stored = self.store.plan_tree(summary.id).await?;
         let ids: Vec<Option<ActionId>> = stored.actions().map(|(_, _, a)| a.id).collect();
@@ -350,6 +370,10 @@ impl App {
                     &planned.change,
                     Some(DEMO_PROGRAMME_MANAGER),
                     planned.on,
+                    &NewAuditEvent {
+                        action_id: Some(*id),
+                        ..audit("action", "action.due_changed")
+                    },
                     now,
                 )
                 .await?;
@@ -370,7 +394,7 @@ impl App {
             start: Some(began),
         };
         self.store
-            .set_reporting_cycle(summary.id, cycle, now)
+            .set_reporting_cycle(summary.id, cycle, &audit("plan", "plan.cycle_set"), now)
             .await?;
         let length = Duration::weeks(i64::from(cycle.weeks));
         let mut starts_on = began;
@@ -380,21 +404,88 @@ impl App {
             self.store
                 .insert_cycle(
                     summary.id,
-                    starts_on,
-                    ends_on,
+                    (starts_on, ends_on),
                     Some(DEMO_PROGRAMME_MANAGER),
                     &snapshot,
+                    &audit("cycle", "cycle.closed"),
                     now,
                 )
                 .await?;
             starts_on += length;
         }
-        self.store.plan_summary(&summary.slug).await.map(Some)
+        self.set_published(&Actor::System, &summary.slug, true)
+            .await
+            .map(Some)
     }
 
     /// Whether any stored plan is the sample data of the demo.
     pub async fn holds_sample_data(&self) -> Result<bool> {
         self.store.holds_sample_data().await
+    }
+
+    /// Creates (or resets) one account per role in the plan's local area, with fixed,
+    /// well-known passwords. Demo mode only: these accounts are for trying the product.
+    /// The owner is the person of the plan's owner list who owns the most actions (the
+    /// first of them in the list), so a newcomer trying the role has several actions in
+    /// different states to update.
+    pub async fn create_demo_accounts(&self, plan_key: &str) -> Result<Vec<DemoAccount>> {
+        let (summary, plan) = self.plan(&Actor::System, plan_key).await?;
+        let owned = |key: &str| {
+            plan.actions()
+                .filter(|(_, _, a)| plan.is_owned_by(a, key))
+                .count()
+        };
+        let owner_key = plan
+            .people
+            .iter()
+            .map(|p| (p.key().to_owned(), owned(p.key())))
+            .filter(|(_, n)| *n > 0)
+            .fold(None, |best: Option<(String, usize)>, (key, n)| match best {
+                Some((_, most)) if most >= n => best,
+                _ => Some((key, n)),
+            })
+            .map(|(key, _)| key)
+            .or_else(|| {
+                plan.actions()
+                    .find_map(|(_, _, a)| a.owners.first().cloned())
+            });
+        let mut accounts = Vec::new();
+        for role in Role::ALL {
+            let person_key = if role == Role::Owner {
+                match &owner_key {
+                    Some(key) => Some(key.clone()),
+                    None => continue,
+                }
+            } else {
+                None
+            };
+            let account = DemoAccount {
+                role,
+                email: format!("{}@demo.example", role.code()),
+                password: format!("demo-{}-password", role.code()),
+                person_key,
+            };
+            self.add_user(
+                &Actor::System,
+                NewUser {
+                    email: account.email.clone(),
+                    name: format!("Demo {}", role.label()),
+                    role,
+                    local_area: summary.local_area.clone(),
+                    person_key: account.person_key.clone(),
+                    password: Some(account.password.clone()),
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                Error::Invalid { field, message } => {
+                    Error::Internal(anyhow::anyhow!("demo account {field}: {message}"))
+                }
+                other => other,
+            })?;
+            accounts.push(account);
+        }
+        Ok(accounts)
     }
 }
 
@@ -403,7 +494,7 @@ mod tests {
     use time::macros::date;
 
     use super::*;
-    use crate::domain::{Flag, FlagRules};
+    use crate::domain::{ActionFlag, FlagRules};
 
     fn demo(today: Date) -> Sample {
         let imported = import(Format::Text, DEMO_DOCUMENT.as_bytes()).unwrap();
@@ -432,7 +523,7 @@ mod tests {
         sample.tree.validate().unwrap();
         let rules = FlagRules::new(today, 6);
         let dashboard = sample.tree.dashboard(&rules);
-        for flag in Flag::ALL {
+        for flag in ActionFlag::ALL {
             assert!(dashboard.total.count(flag) > 0, "no action is {flag:?}");
         }
         assert!(!sample.moves.is_empty(), "some deadlines moved");

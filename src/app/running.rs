@@ -1,12 +1,15 @@
 //! Reading a plan as it is run: the dashboard, the filtered plan view, the people view
-//! and the reporting cycles, all computed for today from the `Clock`.
+//! and the reporting cycles, all computed for today from the `Clock`. Whoever may read
+//! the plan reads them all; setting the cycle and closing one is for the area's admins
+//! and editors, with an audit entry.
 
 use time::Duration;
 
 use super::App;
+use super::plan::author_in;
 use crate::domain::{
-    ActionFilter, ActionHit, ClosedCycle, CycleChanges, Dashboard, Error, FilterQuery, FlagRules,
-    OwnerSummary, PlanSummary, PlanTree, ReportingCycle, Result,
+    ActionFilter, ActionHit, Actor, ClosedCycle, CycleChanges, Dashboard, Error, FilterQuery,
+    FlagRules, NewAuditEvent, OwnerSummary, PlanSummary, PlanTree, ReportingCycle, Result,
 };
 
 /// A plan with its cycle and the flag rules for today.
@@ -62,9 +65,9 @@ pub struct CycleView {
 }
 
 impl App {
-    /// A plan with its cycle and today's flag rules.
-    pub async fn running_plan(&self, key: &str) -> Result<RunningPlan> {
-        let (summary, plan) = self.plan(key).await?;
+    /// A plan with its cycle and today's flag rules, for whoever may read it.
+    pub async fn running_plan(&self, actor: &Actor, key: &str) -> Result<RunningPlan> {
+        let (summary, plan) = self.plan(actor, key).await?;
         let cycle = self.store.reporting_cycle(summary.id).await?;
         Ok(RunningPlan {
             rules: FlagRules::new(self.clock.today(), cycle.weeks),
@@ -75,16 +78,21 @@ impl App {
     }
 
     /// The dashboard of a plan today.
-    pub async fn dashboard(&self, key: &str) -> Result<(RunningPlan, Dashboard)> {
-        let running = self.running_plan(key).await?;
+    pub async fn dashboard(&self, actor: &Actor, key: &str) -> Result<(RunningPlan, Dashboard)> {
+        let running = self.running_plan(actor, key).await?;
         let dashboard = running.plan.dashboard(&running.rules);
         Ok((running, dashboard))
     }
 
     /// The plan with the actions a query selects. A bad query value is reported, not
     /// fatal: the page shows the problem beside the form.
-    pub async fn plan_view(&self, key: &str, query: &FilterQuery) -> Result<PlanView> {
-        let running = self.running_plan(key).await?;
+    pub async fn plan_view(
+        &self,
+        actor: &Actor,
+        key: &str,
+        query: &FilterQuery,
+    ) -> Result<PlanView> {
+        let running = self.running_plan(actor, key).await?;
         let (filter, problem) = match ActionFilter::parse(query) {
             Ok(filter) => (filter, None),
             Err(Error::Invalid { field, message }) => {
@@ -102,15 +110,19 @@ impl App {
     }
 
     /// Every owner with their actions, flags and last update.
-    pub async fn people(&self, key: &str) -> Result<(RunningPlan, Vec<OwnerSummary>)> {
-        let running = self.running_plan(key).await?;
+    pub async fn people(
+        &self,
+        actor: &Actor,
+        key: &str,
+    ) -> Result<(RunningPlan, Vec<OwnerSummary>)> {
+        let running = self.running_plan(actor, key).await?;
         let owners = running.plan.owners(&running.rules);
         Ok((running, owners))
     }
 
     /// The reporting cycles and what changed since the last one closed.
-    pub async fn cycles(&self, key: &str) -> Result<CyclesView> {
-        let running = self.running_plan(key).await?;
+    pub async fn cycles(&self, actor: &Actor, key: &str) -> Result<CyclesView> {
+        let running = self.running_plan(actor, key).await?;
         let closed = self.store.closed_cycles(running.summary.id).await?;
         let since_last = match closed.last() {
             Some(last) => {
@@ -143,11 +155,11 @@ impl App {
     }
 
     /// A closed cycle and what changed in it.
-    pub async fn cycle(&self, key: &str, number: &str) -> Result<CycleView> {
+    pub async fn cycle(&self, actor: &Actor, key: &str, number: &str) -> Result<CycleView> {
+        let running = self.running_plan(actor, key).await?;
         let wanted: u32 = number
             .parse()
             .map_err(|_| Error::not_found(format!("cycle {number:?}")))?;
-        let running = self.running_plan(key).await?;
         let closed = self.store.closed_cycles(running.summary.id).await?;
         let at = closed
             .iter()
@@ -170,10 +182,19 @@ impl App {
     }
 
     /// Closes the open reporting cycle today, freezing every action's ratings, due date,
-    /// updates and milestones. A cycle already closed today is not closed twice.
-    pub async fn close_cycle(&self, key: &str, closed_by: Option<String>) -> Result<ClosedCycle> {
-        let running = self.running_plan(key).await?;
-        let closed = self.store.closed_cycles(running.summary.id).await?;
+    /// updates and milestones: admins and editors of the area. A cycle already closed
+    /// today is not closed twice. Who closed it is whoever is signed in; only the
+    /// command line may name someone as `closed_by`.
+    pub async fn close_cycle(
+        &self,
+        actor: &Actor,
+        key: &str,
+        closed_by: Option<String>,
+    ) -> Result<ClosedCycle> {
+        let running = self.running_plan(actor, key).await?;
+        let summary = &running.summary;
+        self.check_may_edit_plan(actor, summary)?;
+        let closed = self.store.closed_cycles(summary.id).await?;
         let today = self.clock.today();
         if closed.last().is_some_and(|c| c.ends_on >= today) {
             return Err(Error::Conflict(
@@ -182,26 +203,54 @@ impl App {
             ));
         }
         let starts_on = self.open_cycle_start(&running, &closed).min(today);
-        let closed_by = closed_by
-            .map(|c| c.trim().to_owned())
-            .filter(|c| !c.is_empty());
+        let closed_by = author_in(actor, summary.local_area_id, closed_by);
+        let audit = NewAuditEvent {
+            local_area_id: Some(summary.local_area_id),
+            ..NewAuditEvent::by(actor, "cycle", "cycle.closed")
+        };
         self.store
             .insert_cycle(
-                running.summary.id,
-                starts_on,
-                today,
+                summary.id,
+                (starts_on, today),
                 closed_by.as_deref(),
                 &running.plan.snapshot(),
+                &audit,
                 self.clock.now(),
             )
             .await
     }
 
-    /// Sets how often the plan reports.
-    pub async fn set_reporting_cycle(&self, key: &str, cycle: ReportingCycle) -> Result<()> {
-        let summary = self.store.plan_summary(key).await?;
+    /// `Ok` if the actor may change the plan (admins and editors of its area, and the
+    /// command line); otherwise the refusal (sign in, or forbidden). For checking before
+    /// a form's own problems are shown.
+    pub fn check_may_edit_plan(&self, actor: &Actor, summary: &PlanSummary) -> Result<()> {
+        actor
+            .may_edit_plan(summary.local_area_id, summary.published)
+            .check(|| format!("plan {:?}", summary.slug))
+    }
+
+    /// The plan, if the actor may change it. Another area's unpublished plan is not
+    /// found.
+    pub(super) async fn editable_plan(&self, actor: &Actor, key: &str) -> Result<PlanSummary> {
+        let summary = self.plan_summary(actor, key).await?;
+        self.check_may_edit_plan(actor, &summary)?;
+        Ok(summary)
+    }
+
+    /// Sets how often the plan reports: admins and editors of the area.
+    pub async fn set_reporting_cycle(
+        &self,
+        actor: &Actor,
+        key: &str,
+        cycle: ReportingCycle,
+    ) -> Result<()> {
+        let summary = self.editable_plan(actor, key).await?;
+        let audit = NewAuditEvent {
+            local_area_id: Some(summary.local_area_id),
+            ..NewAuditEvent::by(actor, "plan", "plan.cycle_set")
+        };
         self.store
-            .set_reporting_cycle(summary.id, cycle, self.clock.now())
+            .set_reporting_cycle(summary.id, cycle, &audit, self.clock.now())
             .await
     }
 }

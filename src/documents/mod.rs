@@ -1,10 +1,14 @@
-//! Bytes in, plans out, and back: the plan JSON format and the document importers.
+//! Bytes in, plans out, and back: the plan JSON format, the document importers and the
+//! report exporters.
 //!
 //! Every importer is a pure function over bytes that returns a plan and an import report
-//! saying what was recognised, what was not, and where. Nothing here touches storage.
+//! saying what was recognised, what was not, and where. Every exporter is a pure function
+//! from a report's read model to bytes. Nothing here touches storage.
 
 mod plan_json;
+pub mod reports;
 mod text;
+pub mod tracker_xlsx;
 
 use std::fmt;
 
@@ -13,7 +17,9 @@ use serde::Serialize;
 use crate::domain::{Error, PlanTree, Result};
 
 pub use plan_json::{read_plan_json, write_plan_json};
+pub use reports::export_report;
 pub use text::import_text;
+pub use tracker_xlsx::{is_tracker_xlsx, read_tracker_xlsx, write_tracker_xlsx};
 
 /// Largest document accepted, so a mistaken upload cannot exhaust memory.
 pub const MAX_DOCUMENT_BYTES: usize = 50 * 1024 * 1024;
@@ -25,6 +31,9 @@ pub enum Format {
     Json,
     /// Plain text or Markdown exported from a word processor.
     Text,
+    /// An Excel workbook. This version reads the tracker layout the product writes
+    /// (`tracker_xlsx`); the general spreadsheet importer will dispatch to it.
+    Xlsx,
 }
 
 impl Format {
@@ -37,6 +46,9 @@ impl Format {
         let is = |wanted: &str| extension.as_deref() == Some(wanted);
         if is("json") {
             return Self::Json;
+        }
+        if is("xlsx") || bytes.starts_with(b"PK\x03\x04") && is_tracker_xlsx(bytes) {
+            return Self::Xlsx;
         }
         let start = bytes
             .iter()
@@ -52,9 +64,10 @@ impl Format {
         match name.to_ascii_lowercase().as_str() {
             "json" => Ok(Self::Json),
             "text" | "txt" | "md" | "markdown" => Ok(Self::Text),
+            "xlsx" => Ok(Self::Xlsx),
             other => Err(Error::invalid(
                 "format",
-                format!("{other:?} is not a format this version reads (json, text)"),
+                format!("{other:?} is not a format this version reads (json, text, xlsx)"),
             )),
         }
     }
@@ -65,6 +78,7 @@ impl fmt::Display for Format {
         f.write_str(match self {
             Self::Json => "json",
             Self::Text => "text",
+            Self::Xlsx => "xlsx",
         })
     }
 }
@@ -185,6 +199,21 @@ pub fn import(format: Format, bytes: &[u8]) -> Result<Imported> {
     match format {
         Format::Json => {
             let plan = read_plan_json(bytes)?;
+            let report = ImportReport {
+                format: format.to_string(),
+                counts: Counts::of(&plan),
+                ..ImportReport::default()
+            };
+            Ok(Imported { plan, report })
+        }
+        Format::Xlsx => {
+            if !is_tracker_xlsx(bytes) {
+                return Err(Error::invalid(
+                    "file",
+                    "is a workbook this version cannot read: only the tracker spreadsheet that WSOA Tracker exports is read so far",
+                ));
+            }
+            let plan = read_tracker_xlsx(bytes)?;
             let report = ImportReport {
                 format: format.to_string(),
                 counts: Counts::of(&plan),

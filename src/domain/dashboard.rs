@@ -5,7 +5,7 @@
 
 use time::{Date, Month};
 
-use super::flags::{Flag, FlagRules};
+use super::flags::{ActionFlag, FlagRules};
 use super::{Action, PlanTree, uk_month_name};
 
 /// One coloured stretch of a rating bar, with the words that always go with it.
@@ -81,22 +81,27 @@ pub struct AreaCounts {
 
 impl AreaCounts {
     /// The count for a flag, for links that select it.
-    pub fn count(&self, flag: Flag) -> usize {
+    pub fn count(&self, flag: ActionFlag) -> usize {
         match flag {
-            Flag::Overdue => self.overdue,
-            Flag::DueSoon => self.due_soon,
-            Flag::NotStarted => self.not_started,
-            Flag::Stale => self.stale,
-            Flag::Complete => self.complete,
+            ActionFlag::Overdue => self.overdue,
+            ActionFlag::DueSoon => self.due_soon,
+            ActionFlag::NotStarted => self.not_started,
+            ActionFlag::Stale => self.stale,
+            ActionFlag::Complete => self.complete,
         }
     }
 
     /// The flags shown as counts, with their counts.
-    pub fn flag_counts(&self) -> Vec<(Flag, usize)> {
-        [Flag::Overdue, Flag::DueSoon, Flag::NotStarted, Flag::Stale]
-            .into_iter()
-            .map(|f| (f, self.count(f)))
-            .collect()
+    pub fn flag_counts(&self) -> Vec<(ActionFlag, usize)> {
+        [
+            ActionFlag::Overdue,
+            ActionFlag::DueSoon,
+            ActionFlag::NotStarted,
+            ActionFlag::Stale,
+        ]
+        .into_iter()
+        .map(|f| (f, self.count(f)))
+        .collect()
     }
 
     /// The area's filter value for links (empty for the whole plan).
@@ -297,7 +302,7 @@ impl PlanTree {
             .iter()
             .map(|a| a.state(&self.rating_scheme, &rules))
             .collect();
-        let flagged = |flag: Flag| states.iter().filter(|s| s.has(flag)).count();
+        let flagged = |flag: ActionFlag| states.iter().filter(|s| s.has(flag)).count();
         let ratings = self
             .rating_scheme
             .dimensions
@@ -366,11 +371,11 @@ impl PlanTree {
             number,
             title,
             actions: actions.len(),
-            complete: flagged(Flag::Complete),
-            overdue: flagged(Flag::Overdue),
-            due_soon: flagged(Flag::DueSoon),
-            not_started: flagged(Flag::NotStarted),
-            stale: flagged(Flag::Stale),
+            complete: flagged(ActionFlag::Complete),
+            overdue: flagged(ActionFlag::Overdue),
+            due_soon: flagged(ActionFlag::DueSoon),
+            not_started: flagged(ActionFlag::NotStarted),
+            stale: flagged(ActionFlag::Stale),
             ratings,
         }
     }

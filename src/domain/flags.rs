@@ -39,7 +39,7 @@ impl FlagRules {
 
 /// A flag an action can carry; each has a stable code for URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Flag {
+pub enum ActionFlag {
     /// Past its due date and not complete.
     Overdue,
     /// Due within the next 30 days and not complete.
@@ -52,7 +52,7 @@ pub enum Flag {
     Complete,
 }
 
-impl Flag {
+impl ActionFlag {
     /// Every flag, in the order pages list them.
     pub const ALL: [Self; 5] = [
         Self::Overdue,
@@ -129,19 +129,22 @@ pub struct ActionState {
 
 impl ActionState {
     /// Whether the action carries `flag`.
-    pub fn has(&self, flag: Flag) -> bool {
+    pub fn has(&self, flag: ActionFlag) -> bool {
         match flag {
-            Flag::Overdue => self.overdue,
-            Flag::DueSoon => self.due_soon,
-            Flag::NotStarted => self.not_started,
-            Flag::Stale => self.stale,
-            Flag::Complete => self.complete,
+            ActionFlag::Overdue => self.overdue,
+            ActionFlag::DueSoon => self.due_soon,
+            ActionFlag::NotStarted => self.not_started,
+            ActionFlag::Stale => self.stale,
+            ActionFlag::Complete => self.complete,
         }
     }
 
     /// The flags it carries, in page order.
-    pub fn flags(&self) -> Vec<Flag> {
-        Flag::ALL.into_iter().filter(|f| self.has(*f)).collect()
+    pub fn flags(&self) -> Vec<ActionFlag> {
+        ActionFlag::ALL
+            .into_iter()
+            .filter(|f| self.has(*f))
+            .collect()
     }
 }
 
@@ -262,7 +265,7 @@ mod tests {
         let state = done.state(&scheme, &rules());
         assert!(state.complete && !state.overdue && !state.stale && !state.not_started);
         assert_eq!(state.completed_on, Some(date!(2024 - 01 - 10)));
-        assert_eq!(state.flags(), vec![Flag::Complete]);
+        assert_eq!(state.flags(), vec![ActionFlag::Complete]);
     }
 
     #[test]
@@ -280,7 +283,10 @@ mod tests {
     #[test]
     fn nothing_reported_means_not_started_and_stale() {
         let state = action("2026-01").state(&RatingScheme::brag(), &rules());
-        assert_eq!(state.flags(), vec![Flag::NotStarted, Flag::Stale]);
+        assert_eq!(
+            state.flags(),
+            vec![ActionFlag::NotStarted, ActionFlag::Stale]
+        );
         let mut begun = action("2026-01");
         begun.milestones.push(Milestone {
             text: "First step".into(),
@@ -306,9 +312,9 @@ mod tests {
 
     #[test]
     fn flags_round_trip_through_their_codes() {
-        for flag in Flag::ALL {
-            assert_eq!(Flag::from_code(flag.code()).unwrap(), flag);
+        for flag in ActionFlag::ALL {
+            assert_eq!(ActionFlag::from_code(flag.code()).unwrap(), flag);
         }
-        assert!(Flag::from_code("late").is_err());
+        assert!(ActionFlag::from_code("late").is_err());
     }
 }

@@ -402,6 +402,17 @@ fn limited(value: String, field: &str, max: usize) -> Result<String> {
 }
 
 impl ItemFields {
+    /// Which kind of item these are the fields of.
+    pub fn kind(&self) -> ItemKind {
+        match self {
+            Self::Area { .. } => ItemKind::Area,
+            Self::Objective { .. } => ItemKind::Objective,
+            Self::Action { .. } => ItemKind::Action,
+            Self::Milestone { .. } => ItemKind::Milestone,
+            Self::Person(_) => ItemKind::Person,
+        }
+    }
+
     /// Checks the form for a kind of item; the error names the first field at fault.
     pub fn parse(kind: ItemKind, form: &ItemForm) -> Result<Self> {
         match kind {

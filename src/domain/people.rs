@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use time::Date;
 
-use super::flags::{Flag, FlagRules};
+use super::flags::{ActionFlag, FlagRules};
 use super::{ActionId, PartialDate, PlanTree};
 
 /// One of an owner's actions.
@@ -22,7 +22,7 @@ pub struct OwnedAction {
     /// Deadline in words.
     pub due: String,
     /// Its flags today.
-    pub flags: Vec<Flag>,
+    pub flags: Vec<ActionFlag>,
 }
 
 /// An owner and what they hold.
@@ -115,10 +115,11 @@ impl PlanTree {
             .map(|key| {
                 let names = self.owner_names(std::slice::from_ref(&key));
                 let actions = held.remove(&key).unwrap_or_default();
-                let count = |flag: Flag| actions.iter().filter(|a| a.flags.contains(&flag)).count();
+                let count =
+                    |flag: ActionFlag| actions.iter().filter(|a| a.flags.contains(&flag)).count();
                 OwnerSummary {
-                    overdue: count(Flag::Overdue),
-                    stale: count(Flag::Stale),
+                    overdue: count(ActionFlag::Overdue),
+                    stale: count(ActionFlag::Stale),
                     last_update: last.get(&key).copied(),
                     name: names.first().and_then(|n| n.name.clone()),
                     detail: names.first().and_then(|n| n.detail.clone()),

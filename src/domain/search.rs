@@ -9,7 +9,7 @@ use serde::Deserialize;
 use time::Date;
 use time::macros::format_description;
 
-use super::flags::{ActionState, Flag, FlagRules};
+use super::flags::{ActionFlag, ActionState, FlagRules};
 use super::{Action, ActionId, Error, PartialDate, PlanTree, Result};
 
 /// The filter as a query string carries it: every value optional and possibly blank.
@@ -56,7 +56,7 @@ pub struct ActionFilter {
     /// Only actions at this rating.
     pub rating: Option<RatingFilter>,
     /// Only actions carrying this flag.
-    pub flag: Option<Flag>,
+    pub flag: Option<ActionFlag>,
     /// Due on or after.
     pub due_after: Option<Date>,
     /// Due on or before.
@@ -108,7 +108,7 @@ impl ActionFilter {
             })
             .transpose()?;
         let flag = given(query.flag.as_ref())
-            .map(Flag::from_code)
+            .map(ActionFlag::from_code)
             .transpose()?;
         let due_after = given(query.due_after.as_ref())
             .map(|raw| iso_day("due_after", raw))
@@ -244,7 +244,7 @@ pub struct ActionHit {
     /// Index of the action in plan order, so callers can find it again.
     pub position: usize,
     /// Its flags on the day searched.
-    pub flags: Vec<Flag>,
+    pub flags: Vec<ActionFlag>,
     /// "Update of 3 March 2025: …", one line per place the words were found beyond the
     /// action's own text.
     pub found_in: Vec<String>,

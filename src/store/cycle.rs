@@ -2,10 +2,14 @@
 
 use time::{Date, OffsetDateTime};
 
+use serde_json::json;
+
+use super::audit::insert_audit;
 use super::progress::read_partial;
 use super::{Store, from_json, in_write_transaction, on_pool, to_json};
 use crate::domain::{
-    ActionId, ActionSnapshot, ClosedCycle, CycleId, Error, PlanId, ReportingCycle, Result,
+    ActionId, ActionSnapshot, ClosedCycle, CycleId, Error, NewAuditEvent, PlanId, ReportingCycle,
+    Result,
 };
 
 #[derive(sqlx::FromRow)]
@@ -54,14 +58,24 @@ impl Store {
         })
     }
 
-    /// Sets the plan's reporting cycle.
+    /// Sets the plan's reporting cycle, with its audit entry (the cycle before and after).
     pub async fn set_reporting_cycle(
         &self,
         plan: PlanId,
         cycle: ReportingCycle,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
-        on_pool!(self, |pool| {
+        let shown = |weeks: i64, start: Option<Date>| json!({ "weeks": weeks, "start": start.map(|d| d.to_string()) });
+        in_write_transaction!(self, |tx| {
+            let before: Option<(i64, Option<Date>)> =
+                sqlx::query_as("select cycle_weeks, cycle_start from plan where plan_id = $1")
+                    .bind(plan.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((weeks, start)) = before else {
+                return Err(Error::not_found("plan"));
+            };
             sqlx::query(
                 "update plan set cycle_weeks = $1, cycle_start = $2, updated_at = $3 where plan_id = $4",
             )
@@ -69,10 +83,17 @@ impl Store {
             .bind(cycle.start)
             .bind(now)
             .bind(plan.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
+            .execute(&mut *tx)
+            .await?;
+            let event = NewAuditEvent {
+                entity_id: Some(plan.0.to_string()),
+                plan_id: Some(plan),
+                before: Some(shown(weeks, start)),
+                after: Some(shown(i64::from(cycle.weeks), cycle.start)),
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
+        });
         Ok(())
     }
 
@@ -114,15 +135,16 @@ impl Store {
             .collect()
     }
 
-    /// Closes the next cycle of a plan with its snapshot: numbered after the last one,
-    /// in one transaction, so two people closing at once make two cycles, never a gap.
+    /// Closes the next cycle of a plan with its snapshot and audit entry: numbered after
+    /// the last one, in one transaction, so two people closing at once make two cycles,
+    /// never a gap.
     pub async fn insert_cycle(
         &self,
         plan: PlanId,
-        starts_on: Date,
-        ends_on: Date,
+        (starts_on, ends_on): (Date, Date),
         closed_by: Option<&str>,
         snapshot: &[ActionSnapshot],
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<ClosedCycle> {
         let row: CycleRow = in_write_transaction!(self, |tx| {
@@ -160,6 +182,19 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            let event = NewAuditEvent {
+                entity_id: Some(row.cycle_id.to_string()),
+                plan_id: Some(plan),
+                after: Some(json!({
+                    "number": row.number,
+                    "starts_on": row.starts_on.to_string(),
+                    "ends_on": row.ends_on.to_string(),
+                    "closed_by": row.closed_by,
+                    "actions": snapshot.len(),
+                })),
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
             row
         });
         Ok(row.into())

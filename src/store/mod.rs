@@ -3,11 +3,15 @@
 //! Each query is written once in SQL both dialects accept and run on whichever pool was
 //! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
 
+mod account;
+mod audit;
 mod backup;
 mod cycle;
 mod plan;
 mod progress;
 mod structure;
+
+pub use account::{Credentials, NewGrant};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -5,11 +5,14 @@ use std::collections::BTreeMap;
 
 use time::{Date, OffsetDateTime};
 
+use serde_json::json;
+
+use super::audit::insert_audit;
 use super::{Store, from_json, in_write_transaction, on_pool, to_json};
 use crate::domain::{
     ActionId, ActionRecord, DueChange, Error, EvidenceFile, EvidenceId, EvidenceItem, Milestone,
-    MilestoneId, NewDueChange, NewEvidence, PartialDate, PlanId, ProgressUpdate, Result,
-    StoredMilestone, StoredUpdate, UpdateId, evidence_content_type,
+    MilestoneId, NewAuditEvent, NewDueChange, NewEvidence, PartialDate, PlanId, ProgressUpdate,
+    Result, StoredMilestone, StoredUpdate, UpdateId, evidence_content_type,
 };
 
 /// A stored partial date, or an internal error: the store wrote it.
@@ -170,13 +173,20 @@ impl Store {
     }
 
     /// Appends an update with its evidence, merges its ratings into the action's and
-    /// marks the milestones it completed as done on the update's date: all or nothing.
+    /// marks the milestones it completed as done on the update's date, with its audit
+    /// entry (the ratings before; the update, its evidence, the milestones done and the
+    /// ratings after): all or nothing. Earlier updates are never touched.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one transaction: the update, its evidence, milestones and audit entry"
+    )]
     pub async fn insert_progress(
         &self,
         action: ActionId,
         update: &ProgressUpdate,
         evidence: &[NewEvidence],
         milestones_done: &[MilestoneId],
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<UpdateId> {
         let ratings = to_json(&update.ratings)?;
@@ -202,9 +212,10 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            if !update.ratings.is_empty() {
-                let mut merged: BTreeMap<String, String> = from_json("ratings", &current)?;
-                merged.extend(update.ratings.clone());
+            let before: BTreeMap<String, String> = from_json("ratings", &current)?;
+            let mut merged = before.clone();
+            merged.extend(update.ratings.clone());
+            if merged != before {
                 sqlx::query("update action set ratings = $1, updated_at = $2 where action_id = $3")
                     .bind(to_json(&merged)?)
                     .bind(now)
@@ -260,47 +271,83 @@ impl Store {
                     ));
                 }
             }
+            let evidence: Vec<serde_json::Value> = evidence
+                .iter()
+                .map(|item| match item {
+                    NewEvidence::File { name, bytes, .. } => {
+                        json!({ "file": name, "size_bytes": size(bytes) })
+                    }
+                    NewEvidence::Link(link) => json!({ "link": link }),
+                })
+                .collect();
+            let milestones: Vec<i64> = milestones_done.iter().map(|m| m.0).collect();
+            let event = NewAuditEvent {
+                entity_id: Some(id.to_string()),
+                action_id: Some(action),
+                before: Some(json!({ "ratings": before })),
+                after: Some(json!({
+                    "ratings": merged,
+                    "update": update,
+                    "evidence": evidence,
+                    "milestones_done": milestones,
+                })),
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
             id
         });
         Ok(UpdateId(id))
     }
 
-    /// Marks a milestone of the action done on `on`; a milestone already done keeps its
-    /// first date.
+    /// Marks a milestone of the action done on `on`, with its audit entry; a milestone
+    /// already done keeps its first date.
     pub async fn mark_milestone_done(
         &self,
         action: ActionId,
         milestone: MilestoneId,
         on: Date,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
-        let marked = on_pool!(self, |pool| {
-            sqlx::query(
-                "update milestone set done = $1, updated_at = $2
-                 where milestone_id = $3 and action_id = $4 and done is null",
+        let done = PartialDate::Day(on).to_string();
+        in_write_transaction!(self, |tx| {
+            let text: Option<String> = sqlx::query_scalar(
+                "select text from milestone where milestone_id = $1 and action_id = $2 and done is null",
             )
-            .bind(PartialDate::Day(on).to_string())
-            .bind(now)
             .bind(milestone.0)
             .bind(action.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
-        if marked == 0 {
-            return Err(Error::not_found("milestone not yet done"));
-        }
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(text) = text else {
+                return Err(Error::not_found("milestone not yet done"));
+            };
+            sqlx::query("update milestone set done = $1, updated_at = $2 where milestone_id = $3")
+                .bind(&done)
+                .bind(now)
+                .bind(milestone.0)
+                .execute(&mut *tx)
+                .await?;
+            let event = NewAuditEvent {
+                entity_id: Some(milestone.0.to_string()),
+                action_id: Some(action),
+                before: Some(json!({ "text": text, "done": null })),
+                after: Some(json!({ "text": text, "done": done })),
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
+        });
         Ok(())
     }
 
     /// Moves an action's deadline, keeping the old one, the reason and the approval in
-    /// `due_change`: one transaction.
+    /// `due_change`, with its audit entry: one transaction.
     pub async fn insert_due_change(
         &self,
         action: ActionId,
         change: &NewDueChange,
         author: Option<&str>,
         changed_on: Date,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
         in_write_transaction!(self, |tx| {
@@ -319,8 +366,8 @@ impl Store {
             )
             .bind(action.0)
             .bind(changed_on)
-            .bind(old_due)
-            .bind(old_due_text)
+            .bind(&old_due)
+            .bind(&old_due_text)
             .bind(change.due.by.to_string())
             .bind(&change.due_text)
             .bind(&change.reason)
@@ -341,6 +388,21 @@ impl Store {
             .bind(action.0)
             .execute(&mut *tx)
             .await?;
+            let event = NewAuditEvent {
+                entity_id: Some(action.0.to_string()),
+                action_id: Some(action),
+                before: Some(json!({ "due": old_due, "due_text": old_due_text })),
+                after: Some(json!({
+                    "due": change.due.by.to_string(),
+                    "due_text": change.due_text,
+                    "reason": change.reason,
+                    "approved_by": change.approved_by,
+                    "changed_on": changed_on.to_string(),
+                    "recorded_by": author,
+                })),
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
         });
         Ok(())
     }

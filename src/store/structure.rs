@@ -1,17 +1,20 @@
 //! Editing a stored plan's structure: areas, objectives, actions, milestones and people
 //! are added, edited, moved among their siblings and removed; the rating key is
-//! replaced. Every item is checked to belong to the plan named in the same statement.
+//! replaced. Every item is checked to belong to the plan named in the same statement,
+//! and every change is written with its audit entry in the same transaction.
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde_json::json;
 use time::OffsetDateTime;
 
+use super::audit::insert_audit;
 use super::progress::read_partial;
 use super::{Store, from_json, in_write_transaction, on_pool, to_json};
 use crate::domain::{
-    ActionId, AreaId, Direction, Error, ItemFields, ItemKind, MilestoneId, ObjectiveId,
-    OutlineAction, OutlineArea, OutlineMilestone, OutlineObjective, OutlinePerson, PartialDate,
-    Person, PersonId, PlanId, PlanOutline, RatingScheme, Result,
+    ActionId, AreaId, Direction, Error, ItemFields, ItemKind, MilestoneId, NewAuditEvent,
+    ObjectiveId, OutlineAction, OutlineArea, OutlineMilestone, OutlineObjective, OutlinePerson,
+    PartialDate, Person, PersonId, PlanId, PlanOutline, RatingScheme, Result,
 };
 
 #[derive(sqlx::FromRow)]
@@ -260,11 +263,12 @@ impl Store {
         plan: PlanId,
         parent: Option<i64>,
         fields: &ItemFields,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<i64> {
         let parent = parent.unwrap_or(plan.0);
         let id: i64 = in_write_transaction!(self, |tx| {
-            match fields {
+            let id: i64 = match fields {
                 ItemFields::Area {
                     number,
                     title,
@@ -396,7 +400,17 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?
                 }
-            }
+            };
+            let event = NewAuditEvent {
+                entity_id: Some(id.to_string()),
+                action_id: match fields {
+                    ItemFields::Action { .. } => Some(ActionId(id)),
+                    _ => audit.action_id,
+                },
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
+            id
         });
         Ok(id)
     }
@@ -412,10 +426,11 @@ impl Store {
         plan: PlanId,
         id: i64,
         fields: &ItemFields,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
-        let changed = in_write_transaction!(self, |tx| {
-            match fields {
+        in_write_transaction!(self, |tx| {
+            let changed = match fields {
                 ItemFields::Area {
                     number,
                     title,
@@ -515,11 +530,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected(),
+            };
+            if changed == 0 {
+                return Err(Error::not_found("that item in this plan"));
             }
+            insert_audit!(tx, audit, now);
         });
-        if changed == 0 {
-            return Err(Error::not_found("that item in this plan"));
-        }
         Ok(())
     }
 
@@ -530,6 +546,7 @@ impl Store {
         kind: ItemKind,
         id: i64,
         direction: Direction,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
         let sql = kind_sql(kind);
@@ -557,15 +574,29 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                let event = NewAuditEvent {
+                    before: Some(json!({ "position": position, "swapped_with": other })),
+                    after: Some(json!({ "position": other_position })),
+                    ..audit.clone()
+                };
+                insert_audit!(tx, &event, now);
             }
         });
         Ok(())
     }
 
-    /// Deletes an item the app has checked may go (nothing under it, no history).
-    pub async fn delete_item(&self, plan: PlanId, kind: ItemKind, id: i64) -> Result<()> {
-        let deleted = on_pool!(self, |pool| {
-            sqlx::query(match kind {
+    /// Deletes an item the app has checked may go (nothing under it, no history), with
+    /// its audit entry.
+    pub async fn delete_item(
+        &self,
+        plan: PlanId,
+        kind: ItemKind,
+        id: i64,
+        audit: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        in_write_transaction!(self, |tx| {
+            let deleted = sqlx::query(match kind {
                 ItemKind::Area => "delete from area where area_id = $1 and plan_id = $2",
                 ItemKind::Objective => {
                     "delete from objective where objective_id = $1
@@ -580,13 +611,14 @@ impl Store {
             })
             .bind(id)
             .bind(plan.0)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
-        if deleted == 0 {
-            return Err(not_in_plan(kind));
-        }
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if deleted == 0 {
+                return Err(not_in_plan(kind));
+            }
+            insert_audit!(tx, audit, now);
+        });
         Ok(())
     }
 
@@ -608,23 +640,39 @@ impl Store {
         raw.iter().map(|r| from_json("ratings", r)).collect()
     }
 
-    /// Replaces the plan's rating key.
+    /// Replaces the plan's rating key, with its audit entry (the key before and after).
     pub async fn update_rating_scheme(
         &self,
         plan: PlanId,
         scheme: &RatingScheme,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
         let json = to_json(scheme)?;
-        on_pool!(self, |pool| {
+        in_write_transaction!(self, |tx| {
+            let before: Option<String> =
+                sqlx::query_scalar("select rating_scheme from plan where plan_id = $1")
+                    .bind(plan.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(before) = before else {
+                return Err(Error::not_found("plan"));
+            };
             sqlx::query("update plan set rating_scheme = $1, updated_at = $2 where plan_id = $3")
                 .bind(&json)
                 .bind(now)
                 .bind(plan.0)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
-        })?;
+                .execute(&mut *tx)
+                .await?;
+            let event = NewAuditEvent {
+                entity_id: Some(plan.0.to_string()),
+                plan_id: Some(plan),
+                before: Some(from_json::<serde_json::Value>("rating scheme", &before)?),
+                after: Some(serde_json::to_value(scheme).map_err(|e| Error::Internal(e.into()))?),
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
+        });
         Ok(())
     }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use wsoa::app::{App, Clock, NewUpdate};
 use wsoa::documents::write_plan_json;
+use wsoa::domain::Actor;
 
 use crate::helpers::{TestDb, drop_postgres_database, fixed_now, on_both_backends, small_plan};
 
@@ -12,17 +13,24 @@ on_both_backends!(a_restored_backup_holds_identical_data);
 /// Every plan as plan JSON, by slug, plus every table's row count.
 async fn contents(app: &App) -> (BTreeMap<String, Vec<u8>>, Vec<(String, i64)>) {
     let mut plans = BTreeMap::new();
-    for plan in app.plans().await.unwrap() {
-        let tree = app.export_plan(&plan.slug).await.unwrap();
+    for plan in app.plans(&Actor::System).await.unwrap() {
+        let tree = app.export_plan(&Actor::System, &plan.slug).await.unwrap();
         plans.insert(plan.slug, write_plan_json(&tree).unwrap());
     }
     (plans, app.row_counts().await.unwrap())
 }
 
 async fn a_restored_backup_holds_identical_data(db: &TestDb) {
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
-    db.app.import_plan(small_plan()).await.unwrap();
-    let (_, plan) = db.app.plan(&stored.slug).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    db.app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     let action = plan.areas[1].objectives[0].actions[0]
         .id
         .unwrap()
@@ -30,6 +38,7 @@ async fn a_restored_backup_holds_identical_data(db: &TestDb) {
         .to_string();
     db.app
         .record_update(
+            &Actor::System,
             &stored.slug,
             &action,
             NewUpdate {
@@ -82,7 +91,11 @@ async fn a_backup_never_overwrites_a_file() {
 #[tokio::test]
 async fn restore_refuses_to_replace_plans_without_force() {
     let source = TestDb::sqlite().await;
-    source.app.import_plan(small_plan()).await.unwrap();
+    source
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("backup.db");
     source.app.backup(&source.url, &file).await.unwrap();
@@ -90,7 +103,7 @@ async fn restore_refuses_to_replace_plans_without_force() {
     let target = App::open(&url, Clock::Fixed(fixed_now())).await.unwrap();
     let mut other = small_plan();
     other.local_area = "Southshire".into();
-    target.import_plan(other).await.unwrap();
+    target.import_plan(&Actor::System, other).await.unwrap();
     target.close().await;
 
     let refused = wsoa::app::restore(&url, &file, false)
@@ -103,7 +116,7 @@ async fn restore_refuses_to_replace_plans_without_force() {
     forced.unwrap();
     let app = App::open(&url, Clock::Fixed(fixed_now())).await.unwrap();
     let slugs: Vec<String> = app
-        .plans()
+        .plans(&Actor::System)
         .await
         .unwrap()
         .into_iter()

@@ -2,11 +2,16 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt as _;
 use sqlx::Connection as _;
-use wsoa::app::{App, Clock};
+use tower::ServiceExt as _;
+use wsoa::app::{App, Clock, NewUser, PasswordCost};
 use wsoa::documents::read_plan_json;
-use wsoa::domain::PlanTree;
+use wsoa::domain::{Actor, PlanSummary, PlanTree, Role, User};
 use wsoa::store::Store;
+use wsoa::web;
 
 /// The PostgreSQL server the suite runs against. `.ci/run` starts it; a test that
 /// cannot reach it fails rather than skipping.
@@ -110,7 +115,8 @@ impl TestDb {
         postgres_name: Option<String>,
         dir: Option<tempfile::TempDir>,
     ) -> Self {
-        let app = App::new(store.clone(), Clock::Fixed(fixed_now()));
+        let app = App::new(store.clone(), Clock::Fixed(fixed_now()))
+            .with_password_cost(PasswordCost::TestOnlyFast);
         Self {
             url,
             store,
@@ -126,6 +132,154 @@ impl TestDb {
         if let Some(name) = self.postgres_name {
             drop_postgres_database(&name).await;
         }
+    }
+}
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// How a test request says who it is.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// Nobody: the public.
+    Anonymous,
+    /// A browser session: the cookie's value.
+    Cookie(String),
+    /// An API token.
+    Bearer(String),
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// Where a redirect points.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .map_or("", |v| v.to_str().unwrap())
+    }
+}
+
+impl TestDb {
+    /// The same store seen at another instant (sessions expiring, lockouts ending).
+    pub fn app_at(&self, at: time::OffsetDateTime) -> App {
+        App::new(self.store.clone(), Clock::Fixed(at))
+            .with_password_cost(PasswordCost::TestOnlyFast)
+    }
+
+    /// Sends a request to the whole web app, in-process.
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        send(&self.app, request).await
+    }
+
+    /// A GET as `auth`.
+    pub async fn get(&self, path: &str, auth: &Auth) -> Reply {
+        self.send(
+            with_auth(Request::get(path), auth)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A form POST as `auth`, as a same-origin browser sends it.
+    pub async fn post_form(&self, path: &str, body: &str, auth: &Auth) -> Reply {
+        self.send(
+            with_auth(Request::post(path), auth)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A JSON POST as `auth`.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value, auth: &Auth) -> Reply {
+        self.send(
+            with_auth(Request::post(path), auth)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Imports the small plan for the command line and returns it.
+    pub async fn small_plan_stored(&self) -> PlanSummary {
+        self.app
+            .import_plan(&Actor::System, small_plan())
+            .await
+            .unwrap()
+    }
+
+    /// An account with one role, password [`PASSWORD`].
+    pub async fn user(&self, email: &str, role: Role, area: &str, person: Option<&str>) -> User {
+        self.app
+            .add_user(
+                &Actor::System,
+                NewUser {
+                    email: email.into(),
+                    name: String::new(),
+                    role,
+                    local_area: area.into(),
+                    person_key: person.map(str::to_owned),
+                    password: Some(PASSWORD.into()),
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    /// A signed-in browser session for an account.
+    pub async fn session(&self, email: &str) -> Auth {
+        Auth::Cookie(self.app.log_in(email, PASSWORD, None).await.unwrap().token)
+    }
+
+    /// An API token for an account.
+    pub async fn token(&self, user: &User) -> Auth {
+        let token = self
+            .app
+            .create_token(&Actor::System, user.id, "tests")
+            .await
+            .unwrap();
+        Auth::Bearer(token.token)
+    }
+}
+
+/// Sends a request to the web app over `app`.
+pub async fn send(app: &App, request: Request<Body>) -> Reply {
+    let response = web::router(app.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// Adds the cookie or bearer token.
+pub fn with_auth(
+    builder: axum::http::request::Builder,
+    auth: &Auth,
+) -> axum::http::request::Builder {
+    match auth {
+        Auth::Anonymous => builder,
+        Auth::Cookie(token) => builder.header(header::COOKIE, format!("wsoa_session={token}")),
+        Auth::Bearer(token) => builder.header(header::AUTHORIZATION, format!("Bearer {token}")),
     }
 }
 

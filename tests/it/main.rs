@@ -1,8 +1,13 @@
 //! One integration-test binary: every file here is a module of it.
 #![expect(clippy::unwrap_used, reason = "a failing test should panic")]
 
+mod api;
+mod audit;
+mod auth;
+mod authz;
 mod backup;
 mod cli;
+mod demo;
 mod helpers;
 mod import_text;
 mod layering;
@@ -10,6 +15,8 @@ mod migrations;
 mod pages;
 mod plan_json;
 mod reliability;
+mod reports;
 mod running;
 mod running_pages;
 mod store;
+mod tenancy;

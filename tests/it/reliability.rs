@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use wsoa::app::NewUpdate;
 use wsoa::documents::write_plan_json;
+use wsoa::domain::Actor;
 
 use crate::helpers::{TestDb, fixed_now, generated_plan, on_both_backends, small_plan};
 
@@ -22,8 +23,12 @@ fn soak() -> Duration {
 }
 
 async fn owners_posting_at_once_lose_nothing(db: &TestDb) {
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
-    let (_, plan) = db.app.plan(&stored.slug).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     let actions: Vec<String> = plan
         .actions()
         .map(|(_, _, a)| a.id.unwrap().0.to_string())
@@ -41,6 +46,7 @@ async fn owners_posting_at_once_lose_nothing(db: &TestDb) {
                     let code = ["G", "A", "R"][sent.len() % 3];
                     let narrative = format!("owner {owner} update {}", sent.len());
                     app.record_update(
+                        &Actor::System,
                         &slug,
                         &action,
                         NewUpdate {
@@ -63,7 +69,7 @@ async fn owners_posting_at_once_lose_nothing(db: &TestDb) {
         sent.extend(owner.await.unwrap());
     }
 
-    let (_, after) = db.app.plan(&stored.slug).await.unwrap();
+    let (_, after) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     let mut stored_narratives: Vec<String> = after
         .actions()
         .flat_map(|(_, _, a)| a.updates.iter().map(|u| u.narrative.clone()))
@@ -122,14 +128,14 @@ async fn an_import_killed_mid_write_leaves_all_or_nothing() {
             outcomes.push(finished);
         }
 
-        let plans = db.app.plans().await.unwrap();
+        let plans = db.app.plans(&Actor::System).await.unwrap();
         eprintln!(
             "{:?}: finished before the kill {outcomes:?}; whole plans stored: {}",
             db.store.backend(),
             plans.len()
         );
         for summary in &plans {
-            let (_, tree) = db.app.plan(&summary.slug).await.unwrap();
+            let (_, tree) = db.app.plan(&Actor::System, &summary.slug).await.unwrap();
             assert_eq!(
                 summary.actions, expected_actions,
                 "{} is whole",

@@ -1,46 +1,12 @@
-//! The pages that run a plan, driven in-process: forms post, redirect and come back with
-//! their problems; every page of the demo renders and says it is sample data.
+//! The pages that run a plan, driven in-process as the people who use them: forms post,
+//! redirect and come back with their problems; forms show only to those allowed to use
+//! them; every page of the demo renders and says it is sample data.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt as _;
-use tower::ServiceExt as _;
-use wsoa::web;
+use wsoa::domain::{Actor, Role};
 
-use crate::helpers::{TestDb, small_plan};
-
-struct Response {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-async fn send(db: &TestDb, request: Request<Body>) -> Response {
-    let response = web::router(db.app.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Response {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(db: &TestDb, path: &str) -> Response {
-    send(db, Request::get(path).body(Body::empty()).unwrap()).await
-}
-
-async fn post_form(db: &TestDb, path: &str, body: &str) -> Response {
-    send(
-        db,
-        Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body.to_owned()))
-            .unwrap(),
-    )
-    .await
-}
+use crate::helpers::{Auth, Reply as Response, TestDb, small_plan, with_auth};
 
 const BOUNDARY: &str = "wsoa-test-boundary";
 
@@ -67,56 +33,106 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
     body
 }
 
-async fn post_multipart(db: &TestDb, path: &str, body: Vec<u8>) -> Response {
-    send(
-        db,
-        Request::post(path)
+/// A multipart POST as a same-origin browser sends it.
+async fn post_multipart(db: &TestDb, path: &str, body: Vec<u8>, auth: &Auth) -> Response {
+    db.send(
+        with_auth(Request::post(path), auth)
             .header(
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={BOUNDARY}"),
             )
+            .header("sec-fetch-site", "same-origin")
             .body(Body::from(body))
             .unwrap(),
     )
     .await
 }
 
-async fn small(db: &TestDb) -> (String, i64) {
-    let summary = db.app.import_plan(small_plan()).await.unwrap();
-    let (_, plan) = db.app.plan(&summary.slug).await.unwrap();
-    let id = plan.areas[0].objectives[0].actions[0].id.unwrap().0;
-    (summary.slug, id)
+/// The small plan (Northshire, unpublished), its first action (owned by AB), and a
+/// signed-in session for each of the area's editor, AB as owner, and a viewer.
+struct Small {
+    plan: String,
+    action: i64,
+    editor: Auth,
+    owner: Auth,
+    viewer: Auth,
+}
+
+async fn small(db: &TestDb) -> Small {
+    let summary = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let (_, plan) = db.app.plan(&Actor::System, &summary.slug).await.unwrap();
+    let action = plan.areas[0].objectives[0].actions[0].id.unwrap().0;
+    for (email, role, person) in [
+        ("editor@northshire.example", Role::Editor, None),
+        ("alex@northshire.example", Role::Owner, Some("AB")),
+        ("board@northshire.example", Role::Viewer, None),
+    ] {
+        db.user(email, role, "Northshire", person).await;
+    }
+    Small {
+        plan: summary.slug,
+        action,
+        editor: db.session("editor@northshire.example").await,
+        owner: db.session("alex@northshire.example").await,
+        viewer: db.session("board@northshire.example").await,
+    }
 }
 
 #[tokio::test]
 async fn every_page_of_the_demo_renders_and_says_it_is_sample_data() {
     let db = TestDb::sqlite().await;
     let demo = db.app.load_demo_if_empty().await.unwrap().unwrap();
-    let (_, plan) = db.app.plan(&demo.slug).await.unwrap();
+    let accounts = db.app.create_demo_accounts(&demo.slug).await.unwrap();
+    let editor = accounts.iter().find(|a| a.role == Role::Editor).unwrap();
+    let editor = Auth::Cookie(
+        db.app
+            .log_in(&editor.email, &editor.password, None)
+            .await
+            .unwrap()
+            .token,
+    );
+    let (_, plan) = db.app.plan(&Actor::System, &demo.slug).await.unwrap();
     let action = plan.areas[0].objectives[0].actions[0].id.unwrap().0;
     let base = format!("/plans/{}", demo.slug);
-
-    for path in [
+    let for_everyone = [
         "/".to_owned(),
         base.clone(),
         format!("{base}/dashboard"),
         format!("{base}/people"),
         format!("{base}/cycles"),
         format!("{base}/cycles/1"),
+        format!("{base}/actions/{action}"),
+        format!("{base}?flag=overdue"),
+    ];
+    let for_editors = [
         format!("{base}/structure"),
         format!("{base}/scheme"),
-        format!("{base}/actions/{action}"),
         format!("{base}/actions/{action}/due"),
-        format!("{base}?flag=overdue"),
         format!("{base}/structure/actions/new?parent={}", 1),
-        "/no/such/page".to_owned(),
-    ] {
-        let page = get(&db, &path).await;
-        assert!(
-            page.status == StatusCode::OK || path == "/no/such/page",
-            "{path}: {}",
-            page.status
-        );
+    ];
+
+    for (path, auth, status) in for_everyone
+        .iter()
+        .map(|p| (p, &editor, StatusCode::OK))
+        .chain(
+            for_everyone
+                .iter()
+                .map(|p| (p, &Auth::Anonymous, StatusCode::OK)),
+        )
+        .chain(for_editors.iter().map(|p| (p, &editor, StatusCode::OK)))
+        .chain(
+            for_editors
+                .iter()
+                .map(|p| (p, &Auth::Anonymous, StatusCode::UNAUTHORIZED)),
+        )
+        .chain([(&"/no/such/page".to_owned(), &editor, StatusCode::NOT_FOUND)])
+    {
+        let page = db.get(path, auth).await;
+        assert_eq!(page.status, status, "{path} as {auth:?}");
         assert!(
             page.body.contains("govuk-phase-banner") && page.body.contains("Sample data"),
             "{path} says it is sample data"
@@ -131,9 +147,11 @@ async fn every_page_of_the_demo_renders_and_says_it_is_sample_data() {
 #[tokio::test]
 async fn a_real_plan_shows_no_sample_banner() {
     let db = TestDb::sqlite().await;
-    let (plan, _) = small(&db).await;
+    let t = small(&db).await;
 
-    let page = get(&db, &format!("/plans/{plan}/dashboard")).await;
+    let page = db
+        .get(&format!("/plans/{}/dashboard", t.plan), &t.viewer)
+        .await;
 
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("Sample data"));
@@ -142,10 +160,11 @@ async fn a_real_plan_shows_no_sample_banner() {
 #[tokio::test]
 async fn the_dashboard_counts_link_to_the_filtered_plan() {
     let db = TestDb::sqlite().await;
-    let (plan, _) = small(&db).await;
+    let t = small(&db).await;
+    let plan = &t.plan;
 
-    let dashboard = get(&db, &format!("/plans/{plan}/dashboard")).await;
-    let filtered = get(&db, &format!("/plans/{plan}?area=1")).await;
+    let dashboard = db.get(&format!("/plans/{plan}/dashboard"), &t.viewer).await;
+    let filtered = db.get(&format!("/plans/{plan}?area=1"), &t.viewer).await;
 
     assert!(
         dashboard
@@ -169,9 +188,14 @@ async fn the_dashboard_counts_link_to_the_filtered_plan() {
 #[tokio::test]
 async fn a_bad_filter_is_a_problem_beside_the_form() {
     let db = TestDb::sqlite().await;
-    let (plan, _) = small(&db).await;
+    let t = small(&db).await;
 
-    let page = get(&db, &format!("/plans/{plan}?due_after=31%2F01%2F2020")).await;
+    let page = db
+        .get(
+            &format!("/plans/{}?due_after=31%2F01%2F2020", t.plan),
+            &t.viewer,
+        )
+        .await;
 
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("govuk-error-summary"));
@@ -185,7 +209,8 @@ async fn a_bad_filter_is_a_problem_beside_the_form() {
 #[tokio::test]
 async fn an_update_with_ratings_and_evidence_is_recorded_and_downloadable() {
     let db = TestDb::sqlite().await;
-    let (plan, action) = small(&db).await;
+    let t = small(&db).await;
+    let (plan, action) = (&t.plan, t.action);
     let path = format!("/plans/{plan}/actions/{action}/updates");
 
     let posted = post_multipart(
@@ -196,17 +221,21 @@ async fn an_update_with_ratings_and_evidence_is_recorded_and_downloadable() {
                 ("narrative", "Strategy adopted by both boards."),
                 ("rating-completed", "B"),
                 ("rating-impact", ""),
-                ("author", "AB"),
+                ("author", "CD"),
             ],
             Some(("<script>x</script>.html", b"<html>not run</html>")),
         ),
+        &t.owner,
     )
     .await;
-    let page = get(&db, &format!("/plans/{plan}/actions/{action}")).await;
+    let page = db
+        .get(&format!("/plans/{plan}/actions/{action}"), &t.viewer)
+        .await;
     let link_at = page.body.find(&format!("/plans/{plan}/evidence/")).unwrap();
     let link = &page.body[link_at..];
     let link = &link[..link.find('"').unwrap()];
-    let download = get(&db, link).await;
+    let download = db.get(link, &t.viewer).await;
+    let hidden = db.get(link, &Auth::Anonymous).await;
 
     assert_eq!(posted.status, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -218,12 +247,16 @@ async fn an_update_with_ratings_and_evidence_is_recorded_and_downloadable() {
         page.body.contains("set 3 February 2020"),
         "ratings are dated"
     );
-    assert!(page.body.contains("update by Alex Brown"));
+    assert!(
+        page.body.contains("update by Alex Brown"),
+        "the author is who signed in, whatever the form says"
+    );
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(
         download.headers[header::CONTENT_TYPE],
         "application/octet-stream"
     );
+    assert_eq!(download.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     let disposition = download.headers[header::CONTENT_DISPOSITION]
         .to_str()
         .unwrap();
@@ -233,12 +266,73 @@ async fn an_update_with_ratings_and_evidence_is_recorded_and_downloadable() {
     );
     assert!(!disposition.contains('<'), "{disposition}");
     assert_eq!(download.body, "<html>not run</html>");
+    assert_eq!(
+        hidden.status,
+        StatusCode::NOT_FOUND,
+        "an unpublished plan's evidence is hidden from the public"
+    );
+}
+
+#[tokio::test]
+async fn the_forms_show_only_to_whoever_may_use_them() {
+    let db = TestDb::sqlite().await;
+    let t = small(&db).await;
+    let (plan, action) = (&t.plan, t.action);
+    let path = format!("/plans/{plan}/actions/{action}");
+    let other = db.app.plan(&Actor::System, plan).await.unwrap().1.areas[0].objectives[0].actions
+        [1]
+    .id
+    .unwrap()
+    .0;
+
+    let as_editor = db.get(&path, &t.editor).await;
+    let as_owner = db.get(&path, &t.owner).await;
+    let not_theirs = db
+        .get(&format!("/plans/{plan}/actions/{other}"), &t.owner)
+        .await;
+    let as_viewer = db.get(&path, &t.viewer).await;
+    let viewer_posts = post_multipart(
+        &db,
+        &format!("{path}/updates"),
+        multipart(&[("narrative", "")], None),
+        &t.viewer,
+    )
+    .await;
+    let cycles = db.get(&format!("/plans/{plan}/cycles"), &t.viewer).await;
+    let plan_for_editor = db.get(&format!("/plans/{plan}"), &t.editor).await;
+    let plan_for_owner = db.get(&format!("/plans/{plan}"), &t.owner).await;
+
+    let update_form = format!("action=\"{path}/updates\"");
+    let due_link = format!("href=\"{path}/due\"");
+    assert!(as_editor.body.contains(&update_form));
+    assert!(as_editor.body.contains(&due_link));
+    assert!(plan_for_editor.body.contains("Edit structure"));
+    assert!(as_owner.body.contains(&update_form));
+    assert!(as_owner.body.contains("Mark done"));
+    assert!(
+        !as_owner.body.contains(&due_link),
+        "owners do not move deadlines"
+    );
+    assert!(!plan_for_owner.body.contains("Edit structure"));
+    assert!(!plan_for_owner.body.contains("Rating key</a>"));
+    assert!(!not_theirs.body.contains("/updates\""), "not their action");
+    assert!(!as_viewer.body.contains(&update_form));
+    assert!(!as_viewer.body.contains("Mark done"));
+    assert_eq!(
+        viewer_posts.status,
+        StatusCode::FORBIDDEN,
+        "refused before the form's problems are looked at"
+    );
+    assert_eq!(cycles.status, StatusCode::OK);
+    assert!(!cycles.body.contains("Close the cycle"));
+    assert!(!cycles.body.contains("Save cycle settings"));
 }
 
 #[tokio::test]
 async fn an_update_without_a_narrative_comes_back_with_what_was_typed() {
     let db = TestDb::sqlite().await;
-    let (plan, action) = small(&db).await;
+    let t = small(&db).await;
+    let (plan, action) = (&t.plan, t.action);
 
     let page = post_multipart(
         &db,
@@ -251,6 +345,7 @@ async fn an_update_without_a_narrative_comes_back_with_what_was_typed() {
             ],
             None,
         ),
+        &t.owner,
     )
     .await;
     let bad_link = post_multipart(
@@ -263,6 +358,7 @@ async fn an_update_without_a_narrative_comes_back_with_what_was_typed() {
             ],
             None,
         ),
+        &t.editor,
     )
     .await;
 
@@ -285,18 +381,36 @@ async fn an_update_without_a_narrative_comes_back_with_what_was_typed() {
 #[tokio::test]
 async fn a_due_date_change_needs_a_reason_and_shows_in_the_history() {
     let db = TestDb::sqlite().await;
-    let (plan, action) = small(&db).await;
+    let t = small(&db).await;
+    let (plan, action) = (&t.plan, t.action);
     let path = format!("/plans/{plan}/actions/{action}/due");
 
-    let refused = post_form(&db, &path, "due=September+2020&reason=&approved_by=Board").await;
-    let accepted = post_form(
-        &db,
-        &path,
-        "due=September+2020&reason=Families+asked+for+more+time&approved_by=SEND+Board",
-    )
-    .await;
-    let page = get(&db, &format!("/plans/{plan}/actions/{action}")).await;
+    let by_the_owner = db
+        .post_form(
+            &path,
+            "due=September+2020&reason=I+need+more+time&approved_by=Me",
+            &t.owner,
+        )
+        .await;
+    let refused = db
+        .post_form(
+            &path,
+            "due=September+2020&reason=&approved_by=Board",
+            &t.editor,
+        )
+        .await;
+    let accepted = db
+        .post_form(
+            &path,
+            "due=September+2020&reason=Families+asked+for+more+time&approved_by=SEND+Board",
+            &t.editor,
+        )
+        .await;
+    let page = db
+        .get(&format!("/plans/{plan}/actions/{action}"), &t.viewer)
+        .await;
 
+    assert_eq!(by_the_owner.status, StatusCode::FORBIDDEN);
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("href=\"#reason\""));
     assert!(refused.body.contains("value=\"September 2020\""));
@@ -307,15 +421,17 @@ async fn a_due_date_change_needs_a_reason_and_shows_in_the_history() {
         page.body
             .contains("From June 2020 to September 2020. Reason: Families asked for more time")
     );
+    assert!(page.body.contains("recorded by editor@northshire.example"));
 }
 
 #[tokio::test]
 async fn a_milestone_is_marked_done_with_a_date() {
     let db = TestDb::sqlite().await;
-    let (plan, action) = small(&db).await;
+    let t = small(&db).await;
+    let (plan, action) = (&t.plan, t.action);
     let milestone = db
         .app
-        .action_page(&plan, &action.to_string())
+        .action_page(&Actor::System, plan, &action.to_string())
         .await
         .unwrap()
         .record
@@ -324,10 +440,14 @@ async fn a_milestone_is_marked_done_with_a_date() {
         .0;
     let path = format!("/plans/{plan}/actions/{action}/milestones/{milestone}/done");
 
-    let future = post_form(&db, &path, "done_on=2030-01-01").await;
-    let done = post_form(&db, &path, "done_on=2020-02-01").await;
-    let page = get(&db, &format!("/plans/{plan}/actions/{action}")).await;
+    let by_the_viewer = db.post_form(&path, "done_on=2020-02-01", &t.viewer).await;
+    let future = db.post_form(&path, "done_on=2030-01-01", &t.owner).await;
+    let done = db.post_form(&path, "done_on=2020-02-01", &t.owner).await;
+    let page = db
+        .get(&format!("/plans/{plan}/actions/{action}"), &t.viewer)
+        .await;
 
+    assert_eq!(by_the_viewer.status, StatusCode::FORBIDDEN);
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         future
@@ -341,18 +461,29 @@ async fn a_milestone_is_marked_done_with_a_date() {
 #[tokio::test]
 async fn closing_a_cycle_leads_to_its_changes() {
     let db = TestDb::sqlite().await;
-    let (plan, _) = small(&db).await;
+    let t = small(&db).await;
+    let plan = &t.plan;
 
-    let closed = post_form(&db, &format!("/plans/{plan}/cycles/close"), "closed_by=PM").await;
-    let twice = post_form(&db, &format!("/plans/{plan}/cycles/close"), "closed_by=").await;
-    let settings = post_form(
-        &db,
-        &format!("/plans/{plan}/cycles/settings"),
-        "weeks=0&start=",
-    )
-    .await;
-    let cycles = get(&db, &format!("/plans/{plan}/cycles")).await;
+    let by_the_owner = db
+        .post_form(&format!("/plans/{plan}/cycles/close"), "", &t.owner)
+        .await;
+    let closed = db
+        .post_form(&format!("/plans/{plan}/cycles/close"), "", &t.editor)
+        .await;
+    let twice = db
+        .post_form(&format!("/plans/{plan}/cycles/close"), "", &t.editor)
+        .await;
+    let settings = db
+        .post_form(
+            &format!("/plans/{plan}/cycles/settings"),
+            "weeks=0&start=",
+            &t.editor,
+        )
+        .await;
+    let cycles = db.get(&format!("/plans/{plan}/cycles"), &t.editor).await;
+    let first = db.get(&format!("/plans/{plan}/cycles/1"), &t.viewer).await;
 
+    assert_eq!(by_the_owner.status, StatusCode::FORBIDDEN);
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
     assert_eq!(
         closed.headers[header::LOCATION],
@@ -363,45 +494,53 @@ async fn closing_a_cycle_leads_to_its_changes() {
     assert_eq!(settings.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(settings.body.contains("href=\"#weeks\""));
     assert!(cycles.body.contains("Nothing has changed."));
+    assert!(
+        first.body.contains("editor@northshire.example"),
+        "closed by who signed in"
+    );
 }
 
 #[tokio::test]
 async fn the_structure_editor_adds_moves_and_refuses_to_remove_history() {
     let db = TestDb::sqlite().await;
-    let (plan, action) = small(&db).await;
-    let (_, outline) = db.app.outline(&plan).await.unwrap();
+    let t = small(&db).await;
+    let (plan, action) = (&t.plan, t.action);
+    let (_, outline) = db.app.outline(&Actor::System, plan).await.unwrap();
     let objective = outline.areas[0].objectives[0].id.0;
+    let new = format!("/plans/{plan}/structure/actions/new?parent={objective}");
 
-    let form = get(
-        &db,
-        &format!("/plans/{plan}/structure/actions/new?parent={objective}"),
-    )
-    .await;
-    let blank = post_form(
-        &db,
-        &format!("/plans/{plan}/structure/actions/new?parent={objective}"),
-        "reference=1.2&text=&owners=AB",
-    )
-    .await;
-    let added = post_form(
-        &db,
-        &format!("/plans/{plan}/structure/actions/new?parent={objective}"),
-        "reference=1.2&text=Publish+the+local+offer&owners=AB&due=March+2020",
-    )
-    .await;
-    let removed = post_form(
-        &db,
-        &format!("/plans/{plan}/structure/actions/{action}/remove"),
-        "",
-    )
-    .await;
-    let moved = post_form(
-        &db,
-        &format!("/plans/{plan}/structure/actions/{action}/move"),
-        "direction=down",
-    )
-    .await;
+    let for_the_owner = db.get(&format!("/plans/{plan}/structure"), &t.owner).await;
+    let owner_adds = db
+        .post_form(&new, "reference=1.2&text=Mine&owners=AB", &t.owner)
+        .await;
+    let form = db.get(&new, &t.editor).await;
+    let blank = db
+        .post_form(&new, "reference=1.2&text=&owners=AB", &t.editor)
+        .await;
+    let added = db
+        .post_form(
+            &new,
+            "reference=1.2&text=Publish+the+local+offer&owners=AB&due=March+2020",
+            &t.editor,
+        )
+        .await;
+    let removed = db
+        .post_form(
+            &format!("/plans/{plan}/structure/actions/{action}/remove"),
+            "",
+            &t.editor,
+        )
+        .await;
+    let moved = db
+        .post_form(
+            &format!("/plans/{plan}/structure/actions/{action}/move"),
+            "direction=down",
+            &t.editor,
+        )
+        .await;
 
+    assert_eq!(for_the_owner.status, StatusCode::FORBIDDEN);
+    assert_eq!(owner_adds.status, StatusCode::FORBIDDEN);
     assert!(
         form.body.contains("value=\"1.1c\""),
         "the next free ref is offered"
@@ -413,7 +552,7 @@ async fn the_structure_editor_adds_moves_and_refuses_to_remove_history() {
     assert_eq!(removed.status, StatusCode::CONFLICT);
     assert!(removed.body.contains("has progress history"));
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
-    let (_, tree) = db.app.plan(&plan).await.unwrap();
+    let (_, tree) = db.app.plan(&Actor::System, plan).await.unwrap();
     let refs: Vec<&str> = tree.areas[0].objectives[0]
         .actions
         .iter()
@@ -425,11 +564,26 @@ async fn the_structure_editor_adds_moves_and_refuses_to_remove_history() {
 #[tokio::test]
 async fn the_rating_key_editor_refuses_to_orphan_ratings() {
     let db = TestDb::sqlite().await;
-    let (plan, _) = small(&db).await;
+    let t = small(&db).await;
+    let plan = &t.plan;
 
-    let preset = post_form(&db, &format!("/plans/{plan}/scheme/preset"), "preset=rag").await;
-    let page = get(&db, &format!("/plans/{plan}/scheme")).await;
+    let by_the_viewer = db
+        .post_form(
+            &format!("/plans/{plan}/scheme/preset"),
+            "preset=rag",
+            &t.viewer,
+        )
+        .await;
+    let preset = db
+        .post_form(
+            &format!("/plans/{plan}/scheme/preset"),
+            "preset=rag",
+            &t.editor,
+        )
+        .await;
+    let page = db.get(&format!("/plans/{plan}/scheme"), &t.editor).await;
 
+    assert_eq!(by_the_viewer.status, StatusCode::FORBIDDEN);
     assert_eq!(preset.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(preset.body.contains("cannot be rewritten"));
     assert!(page.body.contains("name=\"level-0-code\""));

@@ -1,26 +1,28 @@
 //! An action's page: what, who, when, ratings with the day each was set, milestones (with
 //! a form to mark one done), the add-update form, and the history timeline. Also the
-//! due-date change form and evidence downloads.
+//! due-date change form and evidence downloads. The forms show only to those the app
+//! would let use them; the app checks again.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Form, FromRequest as _, Multipart, Request, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use time::Date;
 use time::macros::format_description;
 
 use super::plan::due_view;
-use super::{Page, Problem, see_other, unprocessable};
+use super::{FormErrors, Layout, Page, see_other, unprocessable};
 use crate::app::{ActionPage, App, ProgressReport};
 use crate::domain::{
-    Error, Flag, MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence, OwnerName,
+    ActionFlag, Error, MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence, OwnerName,
     PartialDate, PlanSummary, RatingTag, TimelineEntry,
 };
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 /// The update form's body: the file, the fields, and room for multipart framing.
 const UPDATE_BODY_LIMIT: usize = MAX_EVIDENCE_BYTES + 1024 * 1024;
@@ -82,7 +84,6 @@ struct MilestoneChoice {
 /// What the update form holds: empty at first, what was typed after a problem.
 #[derive(Default)]
 struct UpdateForm {
-    author: String,
     narrative: String,
     ratings: BTreeMap<String, String>,
     link: String,
@@ -93,7 +94,15 @@ struct UpdateForm {
 
 #[derive(Template)]
 #[template(path = "action/show.html")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "what the asker may do, each showing or hiding one part of the page"
+)]
 struct ShowPage {
+    layout: Layout,
+    can_record: bool,
+    can_edit: bool,
+    can_audit: bool,
     summary: PlanSummary,
     action_id: i64,
     area_number: u32,
@@ -108,7 +117,7 @@ struct ShowPage {
     original_due: Option<String>,
     resource: Option<String>,
     ratings: Vec<CurrentRating>,
-    flags: Vec<Flag>,
+    flags: Vec<ActionFlag>,
     last_update: Option<String>,
     success_measures: Vec<String>,
     notes: Vec<String>,
@@ -116,14 +125,19 @@ struct ShowPage {
     timeline: Vec<TimelineEntry>,
     dimensions: Vec<DimensionChoice>,
     open_milestones: Vec<MilestoneChoice>,
-    author: String,
     narrative: String,
     link: String,
     file_was_chosen: bool,
-    problem: Problem,
+    errors: FormErrors,
 }
 
-fn show_page(page: &ActionPage, form: &UpdateForm, problem: Problem) -> ShowPage {
+fn show_page(
+    app: &App,
+    viewer: &Viewer,
+    page: &ActionPage,
+    form: &UpdateForm,
+    errors: FormErrors,
+) -> ShowPage {
     let found = &page.found;
     let (plan, area, objective, a) = (&found.plan, found.area(), found.objective(), found.action());
     let (due, due_as_written) = due_view(a.due, a.due_from, a.due_text.as_deref());
@@ -131,6 +145,10 @@ fn show_page(page: &ActionPage, form: &UpdateForm, problem: Problem) -> ShowPage
     let state = a.state(&plan.rating_scheme, &page.rules);
     let scheme = &plan.rating_scheme;
     ShowPage {
+        layout: Layout::of(viewer),
+        can_record: app.may_record_progress(&viewer.actor, found),
+        can_edit: app.may_change_due_date(&viewer.actor, found),
+        can_audit: app.may_read_audit(&viewer.actor, &found.summary),
         action_id: a.id.map_or(0, |id| id.0),
         area_number: area.number,
         area_title: area.title.clone(),
@@ -214,24 +232,26 @@ fn show_page(page: &ActionPage, form: &UpdateForm, problem: Problem) -> ShowPage
                 checked: form.milestones.contains(&m.id.0),
             })
             .collect(),
-        author: form.author.clone(),
         narrative: form.narrative.clone(),
         link: form.link.clone(),
         file_was_chosen: form.file_name.is_some(),
-        problem,
+        errors,
         summary: found.summary.clone(),
     }
 }
 
 async fn show(
     State(app): State<App>,
+    viewer: Viewer,
     Path((plan, action)): Path<(String, String)>,
 ) -> Result<Page<ShowPage>, Error> {
-    let page = app.action_page(&plan, &action).await?;
+    let page = app.action_page(&viewer.actor, &plan, &action).await?;
     Ok(Page(show_page(
+        &app,
+        &viewer,
         &page,
         &UpdateForm::default(),
-        Problem::none(),
+        FormErrors::default(),
     )))
 }
 
@@ -242,8 +262,36 @@ fn too_big() -> Error {
     )
 }
 
+fn unreadable() -> Error {
+    Error::invalid("narrative", "The form could not be read; try again")
+}
+
 impl UpdateForm {
-    /// Reads the multipart form; a part that cannot be read is a problem with the file.
+    /// Reads the form: multipart as the page sends it (with a file), or URL-encoded
+    /// from a client that sends no file. A part that cannot be read is a problem with
+    /// the file.
+    async fn receive(request: Request, app: &App) -> Result<Self, Error> {
+        let multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            let multipart = Multipart::from_request(request, app)
+                .await
+                .map_err(|_| too_big())?;
+            return Self::read(multipart).await;
+        }
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, app)
+            .await
+            .map_err(|_| unreadable())?;
+        let mut form = Self::default();
+        for (name, value) in pairs {
+            form.set(&name, value);
+        }
+        Ok(form)
+    }
+
     async fn read(mut multipart: Multipart) -> Result<Self, Error> {
         let mut form = Self::default();
         while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
@@ -257,29 +305,31 @@ impl UpdateForm {
                 }
                 continue;
             }
-            let value = field.text().await.map_err(|_| {
-                Error::invalid("narrative", "The form could not be read; try again")
-            })?;
-            match name.as_str() {
-                "author" => form.author = value,
-                "narrative" => form.narrative = value,
-                "evidence_link" => form.link = value,
-                "milestones" => {
-                    if let Ok(id) = value.trim().parse() {
-                        form.milestones.push(id);
-                    }
+            let value = field.text().await.map_err(|_| unreadable())?;
+            form.set(&name, value);
+        }
+        Ok(form)
+    }
+
+    /// One text field as typed; fields the form does not have are ignored.
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "narrative" => self.narrative = value,
+            "evidence_link" => self.link = value,
+            "milestones" => {
+                if let Ok(id) = value.trim().parse() {
+                    self.milestones.push(id);
                 }
-                _ => {
-                    if let Some(dimension) = name.strip_prefix("rating-")
-                        && !value.trim().is_empty()
-                    {
-                        form.ratings
-                            .insert(dimension.to_owned(), value.trim().to_owned());
-                    }
+            }
+            _ => {
+                if let Some(dimension) = name.strip_prefix("rating-")
+                    && !value.trim().is_empty()
+                {
+                    self.ratings
+                        .insert(dimension.to_owned(), value.trim().to_owned());
                 }
             }
         }
-        Ok(form)
     }
 
     /// The report to record; evidence is checked here, the rest by the app.
@@ -292,7 +342,7 @@ impl UpdateForm {
             evidence.push(NewEvidence::link(&self.link)?);
         }
         Ok(ProgressReport {
-            author: Some(self.author.clone()),
+            author: None,
             narrative: self.narrative.clone(),
             ratings: self.ratings.clone(),
             evidence,
@@ -302,26 +352,35 @@ impl UpdateForm {
 }
 
 /// Post/Redirect/Get: the update is recorded and the history shown, or the form comes
-/// back with the problem and what was typed (a chosen file must be chosen again).
+/// back with the problem and what was typed (a chosen file must be chosen again). Who may
+/// record is checked before the form's problems are shown, so a form problem never
+/// tells someone who may not record more than a refusal would.
 async fn add_update(
     State(app): State<App>,
+    viewer: Viewer,
     Path((plan, action)): Path<(String, String)>,
-    multipart: Multipart,
+    request: Request,
 ) -> Result<Response, Error> {
-    let form = match UpdateForm::read(multipart).await {
+    let page = app.action_page(&viewer.actor, &plan, &action).await?;
+    app.check_may_record_progress(&viewer.actor, &page.found)?;
+    let form = match UpdateForm::receive(request, &app).await {
         Ok(form) => form,
         Err(err) => {
-            let problem = Problem::from_error(err)?;
-            let page = app.action_page(&plan, &action).await?;
+            let errors = FormErrors::from_error(err)?;
             return Ok(unprocessable(show_page(
+                &app,
+                &viewer,
                 &page,
                 &UpdateForm::default(),
-                problem,
+                errors,
             )));
         }
     };
     let recorded = match form.report() {
-        Ok(report) => app.record_progress(&plan, &action, report).await,
+        Ok(report) => {
+            app.record_progress(&viewer.actor, &plan, &action, report)
+                .await
+        }
         Err(err) => Err(err),
     };
     match recorded {
@@ -329,9 +388,10 @@ async fn add_update(
             "/plans/{plan}/actions/{action}#history"
         ))),
         Err(err) => {
-            let problem = Problem::from_error(err)?;
-            let page = app.action_page(&plan, &action).await?;
-            Ok(unprocessable(show_page(&page, &form, problem)))
+            let errors = FormErrors::from_error(err)?;
+            Ok(unprocessable(show_page(
+                &app, &viewer, &page, &form, errors,
+            )))
         }
     }
 }
@@ -352,12 +412,15 @@ fn iso_date(field: &str, raw: Option<&str>) -> Result<Option<Date>, Error> {
 
 async fn milestone_done(
     State(app): State<App>,
+    viewer: Viewer,
     Path((plan, action, milestone)): Path<(String, String, i64)>,
     Form(form): Form<DoneForm>,
 ) -> Result<Response, Error> {
+    let page = app.action_page(&viewer.actor, &plan, &action).await?;
+    app.check_may_record_progress(&viewer.actor, &page.found)?;
     let done = match iso_date("done_on", form.done_on.as_deref()) {
         Ok(on) => {
-            app.complete_milestone(&plan, &action, MilestoneId(milestone), on)
+            app.complete_milestone(&viewer.actor, &plan, &action, MilestoneId(milestone), on)
                 .await
         }
         Err(err) => Err(err),
@@ -367,15 +430,19 @@ async fn milestone_done(
             "/plans/{plan}/actions/{action}#milestones"
         ))),
         Err(err) => {
-            let Problem(Some((_, message))) = Problem::from_error(err)? else {
-                return Err(Error::Internal(anyhow::anyhow!("an empty problem")));
-            };
-            let problem = Problem::with(format!("done-on-{milestone}"), message);
-            let page = app.action_page(&plan, &action).await?;
+            let FormErrors(problems) = FormErrors::from_error(err)?;
+            let message = problems
+                .into_iter()
+                .next()
+                .map(|(_, m)| m)
+                .unwrap_or_default();
+            let errors = FormErrors::one(format!("done-on-{milestone}"), message);
             Ok(unprocessable(show_page(
+                &app,
+                &viewer,
                 &page,
                 &UpdateForm::default(),
-                problem,
+                errors,
             )))
         }
     }
@@ -384,6 +451,7 @@ async fn milestone_done(
 #[derive(Template)]
 #[template(path = "action/due.html")]
 struct DuePage {
+    layout: Layout,
     summary: PlanSummary,
     action_id: i64,
     label: String,
@@ -392,8 +460,7 @@ struct DuePage {
     due: String,
     reason: String,
     approved_by: String,
-    author: String,
-    problem: Problem,
+    errors: FormErrors,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -401,12 +468,12 @@ struct DueForm {
     due: Option<String>,
     reason: Option<String>,
     approved_by: Option<String>,
-    author: Option<String>,
 }
 
-fn due_page(page: &ActionPage, form: DueForm, problem: Problem) -> DuePage {
+fn due_page(viewer: &Viewer, page: &ActionPage, form: DueForm, errors: FormErrors) -> DuePage {
     let a = page.found.action();
     DuePage {
+        layout: Layout::of(viewer),
         summary: page.found.summary.clone(),
         action_id: a.id.map_or(0, |id| id.0),
         label: a.label().to_owned(),
@@ -415,31 +482,50 @@ fn due_page(page: &ActionPage, form: DueForm, problem: Problem) -> DuePage {
         due: form.due.unwrap_or_default(),
         reason: form.reason.unwrap_or_default(),
         approved_by: form.approved_by.unwrap_or_default(),
-        author: form.author.unwrap_or_default(),
-        problem,
+        errors,
     }
+}
+
+/// The action page for someone who may move its due date; anyone else is refused.
+async fn due_action(
+    app: &App,
+    viewer: &Viewer,
+    plan: &str,
+    action: &str,
+) -> Result<ActionPage, Error> {
+    let page = app.action_page(&viewer.actor, plan, action).await?;
+    app.check_may_edit_plan(&viewer.actor, &page.found.summary)?;
+    Ok(page)
 }
 
 async fn due_form(
     State(app): State<App>,
+    viewer: Viewer,
     Path((plan, action)): Path<(String, String)>,
 ) -> Result<Page<DuePage>, Error> {
-    let page = app.action_page(&plan, &action).await?;
-    Ok(Page(due_page(&page, DueForm::default(), Problem::none())))
+    let page = due_action(&app, &viewer, &plan, &action).await?;
+    Ok(Page(due_page(
+        &viewer,
+        &page,
+        DueForm::default(),
+        FormErrors::default(),
+    )))
 }
 
 async fn change_due(
     State(app): State<App>,
+    viewer: Viewer,
     Path((plan, action)): Path<(String, String)>,
     Form(form): Form<DueForm>,
 ) -> Result<Response, Error> {
+    let page = due_action(&app, &viewer, &plan, &action).await?;
     let changed = match NewDueChange::parse(
         form.due.as_deref().unwrap_or_default(),
         form.reason.as_deref().unwrap_or_default(),
         form.approved_by.as_deref().unwrap_or_default(),
     ) {
         Ok(change) => {
-            app.change_due_date(&plan, &action, change, form.author.clone())
+            app.change_due_date(&viewer.actor, &plan, &action, change, None)
                 .await
         }
         Err(err) => Err(err),
@@ -449,30 +535,19 @@ async fn change_due(
             "/plans/{plan}/actions/{action}#history"
         ))),
         Err(err) => {
-            let problem = Problem::from_error(err)?;
-            let page = app.action_page(&plan, &action).await?;
-            Ok(unprocessable(due_page(&page, form, problem)))
+            let errors = FormErrors::from_error(err)?;
+            Ok(unprocessable(due_page(&viewer, &page, form, errors)))
         }
     }
 }
 
-/// An evidence file, always as a download with a type chosen from its name.
+/// An evidence file, always as a download with a type chosen from its name, for
+/// whoever may read the plan.
 async fn evidence(
     State(app): State<App>,
+    viewer: Viewer,
     Path((plan, evidence)): Path<(String, String)>,
 ) -> Result<Response, Error> {
-    let file = app.evidence_file(&plan, &evidence).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, file.content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, file.disposition()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "sandbox; default-src 'none'".to_owned(),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        file.bytes,
-    )
-        .into_response())
+    let file = app.evidence_file(&viewer.actor, &plan, &evidence).await?;
+    Ok(crate::web::stored_file_response(&file.name, file.bytes))
 }

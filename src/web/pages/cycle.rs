@@ -1,5 +1,6 @@
 //! Reporting cycles: the plan's cadence, closing a cycle, and what changed since the
-//! last one (or within a closed one).
+//! last one (or within a closed one). Everyone who may read the plan reads them; the
+//! forms are for the area's admins and editors.
 
 use askama::Template;
 use axum::Router;
@@ -7,10 +8,11 @@ use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::{Page, Problem, see_other, unprocessable};
+use super::{FormErrors, Layout, Page, see_other, unprocessable};
 use crate::app::{App, CyclesView};
 use crate::domain::{ClosedCycle, CycleChanges, Error, PartialDate, PlanSummary, ReportingCycle};
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -23,6 +25,8 @@ pub fn router() -> Router<App> {
 #[derive(Template)]
 #[template(path = "cycle/index.html")]
 struct IndexPage {
+    layout: Layout,
+    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     cycle: String,
@@ -32,8 +36,7 @@ struct IndexPage {
     changes: Option<CycleChanges>,
     weeks: String,
     start: String,
-    closed_by: String,
-    problem: Problem,
+    errors: FormErrors,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -42,12 +45,13 @@ struct SettingsForm {
     start: Option<String>,
 }
 
-#[derive(serde::Deserialize, Default)]
-struct CloseForm {
-    closed_by: Option<String>,
-}
-
-fn index_page(view: CyclesView, settings: Option<SettingsForm>, problem: Problem) -> IndexPage {
+fn index_page(
+    app: &App,
+    viewer: &Viewer,
+    view: CyclesView,
+    settings: Option<SettingsForm>,
+    errors: FormErrors,
+) -> IndexPage {
     let settings = settings.unwrap_or_else(|| SettingsForm {
         weeks: Some(view.running.cycle.weeks.to_string()),
         start: view.running.cycle.start.map(|d| d.to_string()),
@@ -55,6 +59,8 @@ fn index_page(view: CyclesView, settings: Option<SettingsForm>, problem: Problem
     let mut closed = view.closed;
     closed.reverse();
     IndexPage {
+        layout: Layout::of(viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &view.running.summary),
         section: "cycles",
         cycle: view.running.cycle.describe(),
         open_from: PartialDate::Day(view.open_from).to_uk(),
@@ -63,27 +69,50 @@ fn index_page(view: CyclesView, settings: Option<SettingsForm>, problem: Problem
         changes: view.since_last,
         weeks: settings.weeks.unwrap_or_default(),
         start: settings.start.unwrap_or_default(),
-        closed_by: String::new(),
-        problem,
+        errors,
         summary: view.running.summary,
     }
 }
 
-async fn index(State(app): State<App>, Path(key): Path<String>) -> Result<Page<IndexPage>, Error> {
-    let view = app.cycles(&key).await?;
-    Ok(Page(index_page(view, None, Problem::none())))
+async fn index(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<IndexPage>, Error> {
+    let view = app.cycles(&viewer.actor, &key).await?;
+    Ok(Page(index_page(
+        &app,
+        &viewer,
+        view,
+        None,
+        FormErrors::default(),
+    )))
+}
+
+/// The cycles for someone who may change them; anyone else is refused before their
+/// form is looked at.
+async fn editable(app: &App, viewer: &Viewer, key: &str) -> Result<CyclesView, Error> {
+    let view = app.cycles(&viewer.actor, key).await?;
+    app.check_may_edit_plan(&viewer.actor, &view.running.summary)?;
+    Ok(view)
 }
 
 async fn close(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
-    Form(form): Form<CloseForm>,
 ) -> Result<Response, Error> {
-    match app.close_cycle(&key, form.closed_by).await {
+    let view = editable(&app, &viewer, &key).await?;
+    match app.close_cycle(&viewer.actor, &key, None).await {
         Ok(cycle) => Ok(see_other(&format!("/plans/{key}/cycles/{}", cycle.number))),
         Err(Error::Conflict(message)) => {
-            let view = app.cycles(&key).await?;
-            let page = index_page(view, None, Problem::with("close-cycle", message));
+            let page = index_page(
+                &app,
+                &viewer,
+                view,
+                None,
+                FormErrors::one("close-cycle", message),
+            );
             Ok((axum::http::StatusCode::CONFLICT, Page(page)).into_response())
         }
         Err(other) => Err(other),
@@ -92,22 +121,29 @@ async fn close(
 
 async fn settings(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, Error> {
+    let view = editable(&app, &viewer, &key).await?;
     let saved = match ReportingCycle::parse(
         form.weeks.as_deref().unwrap_or_default(),
         form.start.as_deref().unwrap_or_default(),
     ) {
-        Ok(cycle) => app.set_reporting_cycle(&key, cycle).await,
+        Ok(cycle) => app.set_reporting_cycle(&viewer.actor, &key, cycle).await,
         Err(err) => Err(err),
     };
     match saved {
         Ok(()) => Ok(see_other(&format!("/plans/{key}/cycles"))),
         Err(err) => {
-            let problem = Problem::from_error(err)?;
-            let view = app.cycles(&key).await?;
-            Ok(unprocessable(index_page(view, Some(form), problem)))
+            let errors = FormErrors::from_error(err)?;
+            Ok(unprocessable(index_page(
+                &app,
+                &viewer,
+                view,
+                Some(form),
+                errors,
+            )))
         }
     }
 }
@@ -115,6 +151,8 @@ async fn settings(
 #[derive(Template)]
 #[template(path = "cycle/show.html")]
 struct ShowPage {
+    layout: Layout,
+    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     cycle: ClosedCycle,
@@ -124,10 +162,13 @@ struct ShowPage {
 
 async fn show(
     State(app): State<App>,
+    viewer: Viewer,
     Path((key, number)): Path<(String, String)>,
 ) -> Result<Page<ShowPage>, Error> {
-    let view = app.cycle(&key, &number).await?;
+    let view = app.cycle(&viewer.actor, &key, &number).await?;
     Ok(Page(ShowPage {
+        layout: Layout::of(&viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &view.running.summary),
         section: "cycles",
         summary: view.running.summary,
         cycle: view.cycle,

@@ -6,10 +6,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use super::Page;
+use super::{Layout, Page};
 use crate::app::App;
 use crate::domain::{Dashboard, Error, PartialDate, PlanSummary};
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new().route("/plans/{plan}/dashboard", get(show))
@@ -18,6 +19,8 @@ pub fn router() -> Router<App> {
 #[derive(Template)]
 #[template(path = "dashboard/show.html")]
 struct ShowPage {
+    layout: Layout,
+    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     today: String,
@@ -25,9 +28,15 @@ struct ShowPage {
     dashboard: Dashboard,
 }
 
-async fn show(State(app): State<App>, Path(key): Path<String>) -> Result<Page<ShowPage>, Error> {
-    let (running, dashboard) = app.dashboard(&key).await?;
+async fn show(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<ShowPage>, Error> {
+    let (running, dashboard) = app.dashboard(&viewer.actor, &key).await?;
     Ok(Page(ShowPage {
+        layout: Layout::of(&viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &running.summary),
         section: "dashboard",
         today: PartialDate::Day(running.rules.today).to_uk(),
         cycle: running.cycle.describe(),

@@ -1,12 +1,17 @@
 //! Server-rendered pages: one template struct per page, built from the app's read models.
 
+mod account;
 mod action;
+mod audit;
+mod compare;
 mod cycle;
 mod dashboard;
 mod people;
 mod plan;
+mod report;
 mod scheme;
 mod structure;
+mod users;
 
 use askama::Template;
 use axum::Router;
@@ -15,6 +20,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use crate::app::App;
 use crate::domain::Error;
+use crate::web::session::Viewer;
 
 /// Renders any askama template as an HTML response.
 pub struct Page<T>(pub T);
@@ -28,56 +34,56 @@ impl<T: Template> IntoResponse for Page<T> {
     }
 }
 
-/// A form's problem: the field at fault (the id of its input) and what to do about it.
-/// Empty when the form is shown for the first time.
+/// What every page's header needs: who is signed in.
 #[derive(Debug, Clone, Default)]
-pub struct Problem(Option<(String, String)>);
+pub struct Layout {
+    /// The signed-in person's email; `None` for the public.
+    pub user: Option<String>,
+}
 
-impl Problem {
-    /// No problem.
-    pub fn none() -> Self {
-        Self(None)
+impl Layout {
+    /// The header for whoever is asking.
+    pub fn of(viewer: &Viewer) -> Self {
+        Self {
+            user: viewer.email(),
+        }
+    }
+}
+
+/// A form's problems, one per field, in the order the fields appear.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub Vec<(String, String)>);
+
+impl FormErrors {
+    /// The problem with one field, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
 
-    /// A problem with `field`.
-    pub fn with(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self(Some((field.into(), message.into())))
+    /// Whether the form has no problems.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// One problem.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self(vec![(field.into(), message.into())])
     }
 
     /// An invalid-input error becomes a problem to show beside the form; any other
     /// error is handed back.
     pub fn from_error(err: Error) -> Result<Self, Error> {
         match err {
-            Error::Invalid { field, message } => Ok(Self::with(field, message)),
+            Error::Invalid { field, message } => Ok(Self::one(field, message)),
             other => Err(other),
         }
     }
-
-    /// Whether there is one.
-    pub fn is_some(&self) -> bool {
-        self.0.is_some()
-    }
-
-    /// The field and message, for the error summary.
-    pub fn summary(&self) -> Option<(&str, &str)> {
-        self.0.as_ref().map(|(f, m)| (f.as_str(), m.as_str()))
-    }
-
-    /// The message when `field` is the one at fault.
-    pub fn field(&self, field: &str) -> Option<&str> {
-        self.0
-            .as_ref()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    /// "Error: " before a page title when there is a problem, as GOV.UK asks.
-    pub fn title_prefix(&self) -> &'static str {
-        if self.is_some() { "Error: " } else { "" }
-    }
 }
 
-/// A 422 page: the form again, with its problem and what was typed.
+/// A 422 page: the form again, with its problems and what was typed.
 pub fn unprocessable<T: Template>(page: T) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response()
 }
@@ -95,4 +101,9 @@ pub fn router() -> Router<App> {
         .merge(cycle::router())
         .merge(structure::router())
         .merge(scheme::router())
+        .merge(account::router())
+        .merge(audit::router())
+        .merge(compare::router())
+        .merge(report::router())
+        .merge(users::router())
 }

@@ -6,10 +6,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use super::Page;
+use super::{Layout, Page};
 use crate::app::App;
 use crate::domain::{Error, OwnerSummary, PlanSummary};
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new().route("/plans/{plan}/people", get(show))
@@ -18,15 +19,23 @@ pub fn router() -> Router<App> {
 #[derive(Template)]
 #[template(path = "people/show.html")]
 struct ShowPage {
+    layout: Layout,
+    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     cycle: String,
     owners: Vec<OwnerSummary>,
 }
 
-async fn show(State(app): State<App>, Path(key): Path<String>) -> Result<Page<ShowPage>, Error> {
-    let (running, owners) = app.people(&key).await?;
+async fn show(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<ShowPage>, Error> {
+    let (running, owners) = app.people(&viewer.actor, &key).await?;
     Ok(Page(ShowPage {
+        layout: Layout::of(&viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &running.summary),
         section: "people",
         cycle: running.cycle.describe(),
         summary: running.summary,

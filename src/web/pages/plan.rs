@@ -2,18 +2,20 @@
 //! filter and a search select.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
 
-use super::{Page, Problem, unprocessable};
+use super::{FormErrors, Layout, Page, unprocessable};
 use crate::app::App;
 use crate::domain::{
-    Action, Error, FilterQuery, Flag, Level, OwnerName, PageLink, Pagination, PartialDate,
+    Action, ActionFlag, Error, FilterQuery, Level, OwnerName, PageLink, Pagination, PartialDate,
     PlanSummary, PlanTree, RatingTag,
 };
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 /// Actions per page of filtered results.
 const RESULTS_PER_PAGE: usize = 50;
@@ -23,19 +25,49 @@ pub fn router() -> Router<App> {
         .route("/", get(index))
         .route("/plans", get(index))
         .route("/plans/{plan}", get(show))
+        .route("/plans/{plan}/publication", post(publish))
         .route("/healthz", get(|| async { "ok" }))
 }
 
 #[derive(Template)]
 #[template(path = "plan/index.html")]
 struct IndexPage {
+    layout: Layout,
     plans: Vec<PlanSummary>,
 }
 
-async fn index(State(app): State<App>) -> Result<Page<IndexPage>, Error> {
+async fn index(State(app): State<App>, viewer: Viewer) -> Result<Page<IndexPage>, Error> {
     Ok(Page(IndexPage {
-        plans: app.plans().await?,
+        plans: app.plans(&viewer.actor).await?,
+        layout: Layout::of(&viewer),
     }))
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    #[serde(default)]
+    published: String,
+}
+
+/// Publishes the plan or withdraws it, then back to the plan.
+async fn publish(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    Form(form): Form<PublishForm>,
+) -> Result<Response, Error> {
+    let published = match form.published.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return Err(Error::invalid(
+                "published",
+                "choose whether to publish the plan",
+            ));
+        }
+    };
+    let summary = app.set_published(&viewer.actor, &key, published).await?;
+    Ok(Redirect::to(&format!("/plans/{}", summary.slug)).into_response())
 }
 
 /// One action as a row of the plan table.
@@ -47,7 +79,7 @@ pub struct ActionRow {
     pub due: String,
     pub due_as_written: Option<String>,
     pub ratings: Vec<RatingTag>,
-    pub flags: Vec<Flag>,
+    pub flags: Vec<ActionFlag>,
     pub found_in: Vec<String>,
 }
 
@@ -144,7 +176,12 @@ struct ShowPage {
     people: Vec<crate::domain::Person>,
     filters: FilterForm,
     results: Option<Results>,
-    problem: Problem,
+    errors: FormErrors,
+    layout: Layout,
+    can_edit: bool,
+    can_audit: bool,
+    /// Whether every report is offered, or only the public summary.
+    all_reports: bool,
 }
 
 /// The due date in the UK style, and the wording when the plan wrote it differently.
@@ -214,7 +251,7 @@ fn filter_form(plan: &PlanTree, query: &FilterQuery) -> FilterForm {
         ),
         ratings: choices(options.ratings, raw(query.rating.as_ref())),
         flags: choices(
-            Flag::ALL
+            ActionFlag::ALL
                 .into_iter()
                 .map(|f| (f.code().to_owned(), f.label().to_owned())),
             raw(query.flag.as_ref()),
@@ -227,10 +264,12 @@ fn filter_form(plan: &PlanTree, query: &FilterQuery) -> FilterForm {
 
 async fn show(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Query(query): Query<FilterQuery>,
 ) -> Result<Response, Error> {
-    let view = app.plan_view(&key, &query).await?;
+    let view = app.plan_view(&viewer.actor, &key, &query).await?;
+    let summary = &view.running.summary;
     let plan = &view.running.plan;
     let results = view.filter.is_active().then(|| {
         let pagination = Pagination::new(view.hits.len(), RESULTS_PER_PAGE, query.page.as_deref());
@@ -252,11 +291,20 @@ async fn show(
         }
     });
     let areas = areas(plan);
-    let problem = view
+    let errors = view
         .problem
         .clone()
-        .map_or_else(Problem::none, |(f, m)| Problem::with(f, m));
+        .map_or_else(FormErrors::default, |(f, m)| FormErrors::one(f, m));
     let page = ShowPage {
+        layout: Layout::of(&viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, summary),
+        can_audit: app.may_read_audit(&viewer.actor, summary),
+        all_reports: app.may_read_report(
+            &viewer.actor,
+            summary,
+            crate::domain::ReportKind::Tracker,
+            crate::domain::ReportFormat::Json,
+        ),
         section: "plan",
         kind: view.running.summary.kind.label(),
         status: view.running.summary.status.label(),
@@ -275,12 +323,12 @@ async fn show(
         filters: filter_form(plan, &query),
         results,
         summary: view.running.summary.clone(),
-        problem,
+        errors,
     };
-    Ok(if page.problem.is_some() {
-        unprocessable(page)
-    } else {
+    Ok(if page.errors.is_empty() {
         Page(page).into_response()
+    } else {
+        unprocessable(page)
     })
 }
 

@@ -1,5 +1,6 @@
 //! The rating key editor: levels (code, label, meaning, colour, complete) and
 //! dimensions, or one of the presets. A key that would drop a rating in use is refused.
+//! For the area's admins and editors: anyone else is refused before their form is read.
 
 use askama::Template;
 use axum::Router;
@@ -7,10 +8,11 @@ use axum::extract::{Form, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use super::{Page, Problem, see_other, unprocessable};
+use super::{FormErrors, Layout, Page, see_other, unprocessable};
 use crate::app::App;
 use crate::domain::{Error, PlanSummary, RatingScheme};
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 /// Blank rows offered for new levels and dimensions.
 const SPARE_LEVELS: usize = 2;
@@ -50,6 +52,8 @@ struct PresetChoice {
 #[derive(Template)]
 #[template(path = "scheme/show.html")]
 struct ShowPage {
+    layout: Layout,
+    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     current: RatingScheme,
@@ -57,7 +61,7 @@ struct ShowPage {
     levels: Vec<LevelRow>,
     dimensions: Vec<DimensionRow>,
     presets: Vec<PresetChoice>,
-    problem: Problem,
+    errors: FormErrors,
 }
 
 fn rows(scheme: &RatingScheme) -> (Vec<LevelRow>, Vec<DimensionRow>) {
@@ -174,10 +178,11 @@ fn presets() -> Vec<PresetChoice> {
 }
 
 fn page(
+    viewer: &Viewer,
     summary: PlanSummary,
     current: RatingScheme,
     typed: Option<&[(String, String)]>,
-    problem: Problem,
+    errors: FormErrors,
 ) -> ShowPage {
     let (name, levels, dimensions) = if let Some(pairs) = typed {
         typed_rows(pairs)
@@ -186,6 +191,8 @@ fn page(
         (current.name.clone(), levels, dimensions)
     };
     ShowPage {
+        layout: Layout::of(viewer),
+        can_edit: true,
         summary,
         section: "scheme",
         current,
@@ -193,39 +200,46 @@ fn page(
         levels,
         dimensions,
         presets: presets(),
-        problem,
+        errors,
     }
 }
 
-async fn show(State(app): State<App>, Path(key): Path<String>) -> Result<Page<ShowPage>, Error> {
-    let (summary, plan) = app.plan(&key).await?;
+async fn show(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<ShowPage>, Error> {
+    let (summary, current) = app.rating_key(&viewer.actor, &key).await?;
     Ok(Page(page(
+        &viewer,
         summary,
-        plan.rating_scheme,
+        current,
         None,
-        Problem::none(),
+        FormErrors::default(),
     )))
 }
 
 async fn update(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, Error> {
+    let (summary, current) = app.rating_key(&viewer.actor, &key).await?;
     let saved = match RatingScheme::from_form(&pairs) {
-        Ok(scheme) => app.update_scheme(&key, scheme).await,
+        Ok(scheme) => app.update_scheme(&viewer.actor, &key, scheme).await,
         Err(err) => Err(err),
     };
     match saved {
         Ok(()) => Ok(see_other(&format!("/plans/{key}/scheme"))),
         Err(err) => {
-            let problem = Problem::from_error(err)?;
-            let (summary, plan) = app.plan(&key).await?;
+            let errors = FormErrors::from_error(err)?;
             Ok(unprocessable(page(
+                &viewer,
                 summary,
-                plan.rating_scheme,
+                current,
                 Some(&pairs),
-                problem,
+                errors,
             )))
         }
     }
@@ -238,25 +252,30 @@ struct PresetForm {
 
 async fn preset(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(form): Form<PresetForm>,
 ) -> Result<Response, Error> {
+    let (summary, current) = app.rating_key(&viewer.actor, &key).await?;
     let saved = match RatingScheme::preset(form.preset.as_deref().unwrap_or_default()) {
-        Ok(scheme) => app.update_scheme(&key, scheme).await,
+        Ok(scheme) => app.update_scheme(&viewer.actor, &key, scheme).await,
         Err(err) => Err(err),
     };
     match saved {
         Ok(()) => Ok(see_other(&format!("/plans/{key}/scheme"))),
         Err(err) => {
-            let Problem(Some((_, message))) = Problem::from_error(err)? else {
-                return Err(Error::Internal(anyhow::anyhow!("an empty problem")));
-            };
-            let (summary, plan) = app.plan(&key).await?;
+            let FormErrors(problems) = FormErrors::from_error(err)?;
+            let message = problems
+                .into_iter()
+                .next()
+                .map(|(_, m)| m)
+                .unwrap_or_default();
             Ok(unprocessable(page(
+                &viewer,
                 summary,
-                plan.rating_scheme,
+                current,
                 None,
-                Problem::with("preset", message),
+                FormErrors::one("preset", message),
             )))
         }
     }

@@ -1,5 +1,7 @@
 //! Editing the plan's structure: add, edit, move up or down, and remove areas,
-//! objectives, actions, milestones and people. Plain forms and buttons: no script.
+//! objectives, actions, milestones and people. Plain forms and buttons: no script. For
+//! the area's admins and editors: every handler asks the app for the outline first, so
+//! anyone else is refused before their form is looked at.
 
 use askama::Template;
 use axum::Router;
@@ -8,10 +10,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::{Page, Problem, see_other, unprocessable};
+use super::{FormErrors, Layout, Page, see_other, unprocessable};
 use crate::app::App;
 use crate::domain::{Direction, Error, ItemFields, ItemForm, ItemKind, PlanOutline, PlanSummary};
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -31,25 +34,50 @@ pub fn router() -> Router<App> {
 #[derive(Template)]
 #[template(path = "structure/show.html")]
 struct ShowPage {
+    layout: Layout,
+    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     outline: PlanOutline,
-    problem: Problem,
+    errors: FormErrors,
 }
 
-async fn show(State(app): State<App>, Path(key): Path<String>) -> Result<Page<ShowPage>, Error> {
-    let (summary, outline) = app.outline(&key).await?;
-    Ok(Page(ShowPage {
+impl ShowPage {
+    fn new(
+        viewer: &Viewer,
+        summary: PlanSummary,
+        outline: PlanOutline,
+        errors: FormErrors,
+    ) -> Self {
+        Self {
+            layout: Layout::of(viewer),
+            can_edit: true,
+            summary,
+            section: "structure",
+            outline,
+            errors,
+        }
+    }
+}
+
+async fn show(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<ShowPage>, Error> {
+    let (summary, outline) = app.outline(&viewer.actor, &key).await?;
+    Ok(Page(ShowPage::new(
+        &viewer,
         summary,
-        section: "structure",
         outline,
-        problem: Problem::none(),
-    }))
+        FormErrors::default(),
+    )))
 }
 
 #[derive(Template)]
 #[template(path = "structure/item.html")]
 struct ItemPage {
+    layout: Layout,
     summary: PlanSummary,
     kind: &'static str,
     noun: &'static str,
@@ -61,7 +89,7 @@ struct ItemPage {
     /// Whether the action's due date may be set here (only when adding).
     due_editable: bool,
     form: ItemForm,
-    problem: Problem,
+    errors: FormErrors,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -121,15 +149,17 @@ fn new_item(
 }
 
 fn new_page(
+    viewer: &Viewer,
     summary: PlanSummary,
     kind: ItemKind,
     parent: Option<i64>,
     context: Option<String>,
     form: ItemForm,
-    problem: Problem,
+    errors: FormErrors,
 ) -> ItemPage {
     let parent_query = parent.map(|p| format!("?parent={p}")).unwrap_or_default();
     ItemPage {
+        layout: Layout::of(viewer),
         target: format!(
             "/plans/{}/structure/{}/new{parent_query}",
             summary.slug,
@@ -150,37 +180,41 @@ fn new_page(
         context,
         due_editable: true,
         form,
-        problem,
+        errors,
     }
 }
 
 async fn new_form(
     State(app): State<App>,
+    viewer: Viewer,
     Path((key, kind)): Path<(String, String)>,
     Query(parent): Query<ParentQuery>,
 ) -> Result<Page<ItemPage>, Error> {
+    let (summary, outline) = app.outline(&viewer.actor, &key).await?;
     let kind = kind_of(&kind)?;
-    let (summary, outline) = app.outline(&key).await?;
     let (context, form) = new_item(&outline, kind, parent.id())?;
     Ok(Page(new_page(
+        &viewer,
         summary,
         kind,
         parent.id(),
         context,
         form,
-        Problem::none(),
+        FormErrors::default(),
     )))
 }
 
 async fn create(
     State(app): State<App>,
+    viewer: Viewer,
     Path((key, kind)): Path<(String, String)>,
     Query(parent): Query<ParentQuery>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, Error> {
+    let (summary, outline) = app.outline(&viewer.actor, &key).await?;
     let kind = kind_of(&kind)?;
     let added = match ItemFields::parse(kind, &form) {
-        Ok(fields) => app.add_item(&key, parent.id(), fields).await,
+        Ok(fields) => app.add_item(&viewer.actor, &key, parent.id(), fields).await,
         Err(err) => Err(err),
     };
     match added {
@@ -189,16 +223,16 @@ async fn create(
             kind.code()
         ))),
         Err(err) => {
-            let problem = Problem::from_error(err)?;
-            let (summary, outline) = app.outline(&key).await?;
+            let errors = FormErrors::from_error(err)?;
             let (context, _) = new_item(&outline, kind, parent.id())?;
             Ok(unprocessable(new_page(
+                &viewer,
                 summary,
                 kind,
                 parent.id(),
                 context,
                 form,
-                problem,
+                errors,
             )))
         }
     }
@@ -284,14 +318,16 @@ fn existing_item(
 }
 
 fn edit_page(
+    viewer: &Viewer,
     summary: PlanSummary,
     kind: ItemKind,
     id: i64,
     (context, heading): (Option<String>, String),
     form: ItemForm,
-    problem: Problem,
+    errors: FormErrors,
 ) -> ItemPage {
     ItemPage {
+        layout: Layout::of(viewer),
         target: format!(
             "/plans/{}/structure/{}/{id}/edit",
             summary.slug,
@@ -304,35 +340,40 @@ fn edit_page(
         context,
         due_editable: false,
         form,
-        problem,
+        errors,
     }
 }
 
 async fn edit_form(
     State(app): State<App>,
+    viewer: Viewer,
     Path((key, kind, id)): Path<(String, String, i64)>,
 ) -> Result<Page<ItemPage>, Error> {
+    let (summary, outline) = app.outline(&viewer.actor, &key).await?;
     let kind = kind_of(&kind)?;
-    let (summary, outline) = app.outline(&key).await?;
     let (context, heading, form) = existing_item(&outline, kind, id)?;
     Ok(Page(edit_page(
+        &viewer,
         summary,
         kind,
         id,
         (context, heading),
         form,
-        Problem::none(),
+        FormErrors::default(),
     )))
 }
 
 async fn update(
     State(app): State<App>,
+    viewer: Viewer,
     Path((key, kind, id)): Path<(String, String, i64)>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, Error> {
+    let (summary, outline) = app.outline(&viewer.actor, &key).await?;
     let kind = kind_of(&kind)?;
+    let (context, heading, _) = existing_item(&outline, kind, id)?;
     let edited = match ItemFields::parse(kind, &form) {
-        Ok(fields) => app.edit_item(&key, id, fields).await,
+        Ok(fields) => app.edit_item(&viewer.actor, &key, id, fields).await,
         Err(err) => Err(err),
     };
     match edited {
@@ -341,16 +382,15 @@ async fn update(
             kind.code()
         ))),
         Err(err) => {
-            let problem = Problem::from_error(err)?;
-            let (summary, outline) = app.outline(&key).await?;
-            let (context, heading, _) = existing_item(&outline, kind, id)?;
+            let errors = FormErrors::from_error(err)?;
             Ok(unprocessable(edit_page(
+                &viewer,
                 summary,
                 kind,
                 id,
                 (context, heading),
                 form,
-                problem,
+                errors,
             )))
         }
     }
@@ -363,12 +403,15 @@ struct MoveForm {
 
 async fn move_item(
     State(app): State<App>,
+    viewer: Viewer,
     Path((key, kind, id)): Path<(String, String, i64)>,
     Form(form): Form<MoveForm>,
 ) -> Result<Response, Error> {
+    app.outline(&viewer.actor, &key).await?;
     let kind = kind_of(&kind)?;
     let direction = Direction::parse(&form.direction)?;
-    app.move_item(&key, kind, id, direction).await?;
+    app.move_item(&viewer.actor, &key, kind, id, direction)
+        .await?;
     Ok(see_other(&format!(
         "/plans/{key}/structure#{}-{id}",
         kind.code()
@@ -378,19 +421,16 @@ async fn move_item(
 /// Removes the item, or shows the structure again with why it cannot go.
 async fn remove(
     State(app): State<App>,
+    viewer: Viewer,
     Path((key, kind, id)): Path<(String, String, i64)>,
 ) -> Result<Response, Error> {
+    let (summary, outline) = app.outline(&viewer.actor, &key).await?;
     let kind = kind_of(&kind)?;
-    match app.remove_item(&key, kind, id).await {
+    match app.remove_item(&viewer.actor, &key, kind, id).await {
         Ok(()) => Ok(see_other(&format!("/plans/{key}/structure"))),
         Err(Error::Conflict(message)) => {
-            let (summary, outline) = app.outline(&key).await?;
-            let page = ShowPage {
-                summary,
-                section: "structure",
-                outline,
-                problem: Problem::with(format!("{}-{id}", kind.code()), message),
-            };
+            let errors = FormErrors::one(format!("{}-{id}", kind.code()), message);
+            let page = ShowPage::new(&viewer, summary, outline, errors);
             Ok((StatusCode::CONFLICT, Page(page)).into_response())
         }
         Err(other) => Err(other),

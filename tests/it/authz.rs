@@ -1,0 +1,933 @@
+//! The authorisation matrix: every page route and API endpoint, asked by every role of
+//! the plan's area, by the public and by an editor of another area, against an
+//! unpublished plan. Each row says what each of them gets.
+//!
+//! Denials that would reveal that something exists are 404, the same as for something
+//! that does not exist; 403 only where the asker may already see the thing.
+
+use axum::http::StatusCode;
+use serde_json::json;
+use wsoa::app::ProgressReport;
+use wsoa::domain::{Actor, ItemFields, NewEvidence, Role};
+
+use crate::helpers::{Auth, TestDb, small_plan};
+
+/// Who asks, in the order of the expectation columns.
+const WHO: [&str; 7] = [
+    "public", "admin", "editor", "owner", "viewer", "adviser", "other",
+];
+
+/// The seven askers: a browser session for pages, a token for the API.
+struct Askers {
+    pages: Vec<Auth>,
+    api: Vec<Auth>,
+}
+
+struct World {
+    db: TestDb,
+    slug: String,
+    /// An action the owner owns ("AB" is among its owners).
+    mine: i64,
+    /// An action the owner does not own.
+    theirs: i64,
+    askers: Askers,
+}
+
+async fn world() -> World {
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    let mut south = small_plan();
+    south.local_area = "Southshire".into();
+    db.app.import_plan(&Actor::System, south).await.unwrap();
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let actions = &plan.areas[0].objectives[0].actions;
+    let (mine, theirs) = (actions[0].id.unwrap().0, actions[1].id.unwrap().0);
+    let mut pages = vec![Auth::Anonymous];
+    let mut api = vec![Auth::Anonymous];
+    for (who, role, area, person) in [
+        ("admin", Role::Admin, "Northshire", None),
+        ("editor", Role::Editor, "Northshire", None),
+        ("owner", Role::Owner, "Northshire", Some("AB")),
+        ("viewer", Role::Viewer, "Northshire", None),
+        ("adviser", Role::Adviser, "Northshire", None),
+        ("other", Role::Editor, "Southshire", None),
+    ] {
+        let email = format!("{who}@example.org");
+        let user = db.user(&email, role, area, person).await;
+        pages.push(db.session(&email).await);
+        api.push(db.token(&user).await);
+    }
+    World {
+        db,
+        slug: stored.slug,
+        mine,
+        theirs,
+        askers: Askers { pages, api },
+    }
+}
+
+/// One route: the method, the path template as documented, the concrete path, a body,
+/// and the seven expected statuses.
+struct Row {
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    body: Option<String>,
+    expect: [u16; 7],
+}
+
+fn row(method: &'static str, template: &'static str, path: String, expect: [u16; 7]) -> Row {
+    Row {
+        method,
+        template,
+        path,
+        body: None,
+        expect,
+    }
+}
+
+fn with_body(mut row: Row, body: impl Into<String>) -> Row {
+    row.body = Some(body.into());
+    row
+}
+
+async fn ask(db: &TestDb, row: &Row, auth: &Auth, api: bool) -> StatusCode {
+    match (row.method, &row.body) {
+        ("GET", _) => db.get(&row.path, auth).await.status,
+        ("POST", Some(body)) if api => {
+            let json: serde_json::Value = serde_json::from_str(body).unwrap();
+            db.post_json(&row.path, &json, auth).await.status
+        }
+        ("POST", body) => {
+            db.post_form(&row.path, body.as_deref().unwrap_or(""), auth)
+                .await
+                .status
+        }
+        (method, _) => panic!("no test client for {method}"),
+    }
+}
+
+async fn check(w: &World, rows: &[Row], api: bool) {
+    let askers = if api { &w.askers.api } else { &w.askers.pages };
+    let mut wrong = Vec::new();
+    for row in rows {
+        for (i, auth) in askers.iter().enumerate() {
+            let got = ask(&w.db, row, auth, api).await;
+            if got.as_u16() != row.expect[i] {
+                wrong.push(format!(
+                    "{} {} as {}: expected {}, got {}",
+                    row.method, row.path, WHO[i], row.expect[i], got
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+const UPDATE_FORM: &str =
+    "date-day=1&date-month=2&date-year=2020&narrative=Done&rating-completed=G";
+
+#[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the matrix is one table, read best in one piece"
+)]
+async fn every_page_answers_each_role_as_the_matrix_says() {
+    let w = world().await;
+    let (plan, mine, theirs) = (&w.slug, w.mine, w.theirs);
+    //                                 public admin editor owner viewer adviser other
+    let rows = vec![
+        row("GET", "/", "/".into(), [200, 200, 200, 200, 200, 200, 200]),
+        row(
+            "GET",
+            "/plans",
+            "/plans".into(),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/login",
+            "/login".into(),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/login",
+                "/login".into(),
+                [422, 422, 422, 422, 422, 422, 422],
+            ),
+            "email=nobody%40example.org&password=wrong",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}",
+            format!("/plans/{plan}"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}",
+            format!("/plans/{plan}/actions/{mine}"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/plans/{plan}/actions/{mine}/updates"),
+                [404, 303, 303, 303, 403, 403, 404],
+            ),
+            UPDATE_FORM,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/plans/{plan}/actions/{theirs}/updates"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            UPDATE_FORM,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/publication",
+                format!("/plans/{plan}/publication"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            "published=false",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/audit",
+            format!("/plans/{plan}/audit"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/audit.csv",
+            format!("/plans/{plan}/audit.csv"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/audit",
+            format!("/plans/{plan}/actions/{mine}/audit"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports",
+            format!("/plans/{plan}/reports"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/download",
+            format!("/plans/{plan}/reports/download?report=highlight&format=docx"),
+            [404, 303, 303, 303, 303, 303, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/highlight.docx"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/public.html"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/compare",
+            "/compare".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/account",
+            "/account".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/account/password",
+            "/account/password".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/account/tokens",
+            "/account/tokens".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/tokens",
+                "/account/tokens".into(),
+                [401, 200, 200, 200, 200, 200, 200],
+            ),
+            "name=dashboard",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/tokens/{token}/revoke",
+                "/account/tokens/999999/revoke".into(),
+                [401, 404, 404, 404, 404, 404, 404],
+            ),
+            "",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/password",
+                "/account/password".into(),
+                [401, 422, 422, 422, 422, 422, 422],
+            ),
+            "current_password=wrong&new_password=short&confirm_password=short",
+        ),
+        row(
+            "GET",
+            "/areas/{area}/users",
+            "/areas/northshire/users".into(),
+            [303, 200, 403, 403, 403, 403, 404],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/areas/{area}/users",
+                "/areas/northshire/users".into(),
+                [404, 303, 403, 403, 403, 403, 404],
+            ),
+            "email=new%40example.org&name=New&role=viewer&person_key=&password=",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/logout",
+                "/logout".into(),
+                [303, 303, 303, 303, 303, 303, 303],
+            ),
+            "",
+        ),
+    ];
+
+    check(&w, &rows, false).await;
+}
+
+#[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the matrix is one table, read best in one piece"
+)]
+async fn every_api_endpoint_answers_each_role_as_the_matrix_says() {
+    let w = world().await;
+    let (plan, mine, theirs) = (&w.slug, w.mine, w.theirs);
+    let update = json!({"date": "2020-02-01", "narrative": "Done", "ratings": {"completed": "G"}})
+        .to_string();
+    let mut import = serde_json::to_value(small_plan()).unwrap();
+    import["title"] = "Imported through the API".into();
+    let import = import.to_string();
+    let mut foreign = serde_json::to_value(small_plan()).unwrap();
+    foreign["local_area"] = "Southshire".into();
+    let foreign = foreign.to_string();
+    let v1 = |p: &str| format!("/api/v1{p}");
+    //                                 public admin editor owner viewer adviser other
+    let read_plan = [404, 200, 200, 200, 200, 200, 404];
+    let rows = vec![
+        row(
+            "GET",
+            "/local-areas",
+            v1("/local-areas"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans",
+            v1("/plans"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans",
+                v1("/plans"),
+                [401, 201, 201, 403, 403, 403, 403],
+            ),
+            import,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans",
+                v1("/plans"),
+                [401, 403, 403, 403, 403, 403, 201],
+            ),
+            foreign,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}",
+            v1(&format!("/plans/{plan}")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/areas",
+            v1(&format!("/plans/{plan}/areas")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/objectives",
+            v1(&format!("/plans/{plan}/objectives")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions",
+            v1(&format!("/plans/{plan}/actions")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/people",
+            v1(&format!("/plans/{plan}/people")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}",
+            v1(&format!("/plans/{plan}/actions/{mine}")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/milestones",
+            v1(&format!("/plans/{plan}/actions/{mine}/milestones")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/updates",
+            v1(&format!("/plans/{plan}/actions/{mine}/updates")),
+            read_plan,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                v1(&format!("/plans/{plan}/actions/{mine}/updates")),
+                [404, 201, 201, 201, 403, 403, 404],
+            ),
+            update.clone(),
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                v1(&format!("/plans/{plan}/actions/{theirs}/updates")),
+                [404, 201, 201, 403, 403, 403, 404],
+            ),
+            update,
+        ),
+        row(
+            "GET",
+            "/openapi.json",
+            v1("/openapi.json"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+    ];
+
+    check(&w, &rows, true).await;
+
+    // Every endpoint the OpenAPI document lists is in the matrix.
+    let doc = serde_json::to_value(wsoa::web::openapi()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let covered = rows
+                .iter()
+                .any(|r| r.template == path && r.method.eq_ignore_ascii_case(method));
+            assert!(covered, "{method} {path} is not in the matrix");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_published_plan_is_readable_by_everyone_but_changed_only_by_its_area() {
+    let w = world().await;
+    let plan = &w.slug;
+    w.db.app
+        .set_published(&Actor::System, plan, true)
+        .await
+        .unwrap();
+    //                                 public admin editor owner viewer adviser other
+    let pages = vec![
+        row(
+            "GET",
+            "/plans/{plan}",
+            format!("/plans/{plan}"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/audit",
+            format!("/plans/{plan}/audit"),
+            [401, 200, 200, 200, 200, 200, 403],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/plans/{plan}/actions/{}/updates", w.mine),
+                [401, 303, 303, 303, 403, 403, 403],
+            ),
+            UPDATE_FORM,
+        ),
+        // Reports: the public summary as a document for everyone, the rest for members.
+        row(
+            "GET",
+            "/plans/{plan}/reports",
+            format!("/plans/{plan}/reports"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/download",
+            format!("/plans/{plan}/reports/download?report=public&format=docx"),
+            [303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/download",
+            format!("/plans/{plan}/reports/download?report=exceptions&format=html"),
+            [401, 303, 303, 303, 303, 303, 403],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/public.html"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/public.docx"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/public.csv"),
+            [401, 200, 200, 200, 200, 200, 403],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/highlight.html"),
+            [401, 200, 200, 200, 200, 200, 403],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/tracker.xlsx"),
+            [401, 200, 200, 200, 200, 200, 403],
+        ),
+    ];
+    let api = vec![
+        row(
+            "GET",
+            "/plans/{plan}",
+            format!("/api/v1/plans/{plan}"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/api/v1/plans/{plan}/actions/{}/updates", w.mine),
+                [401, 201, 201, 201, 403, 403, 403],
+            ),
+            json!({"narrative": "Done"}).to_string(),
+        ),
+    ];
+
+    check(&w, &pages, false).await;
+    check(&w, &api, true).await;
+}
+
+#[tokio::test]
+async fn the_api_ignores_the_session_cookie() {
+    let w = world().await;
+    let editor_session = &w.askers.pages[2];
+    let path = format!("/api/v1/plans/{}/actions/{}/updates", w.slug, w.mine);
+
+    let reply =
+        w.db.post_json(
+            &path,
+            &json!({"narrative": "Riding the cookie"}),
+            editor_session,
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "treated as the public");
+}
+
+/// The plan being run (issue 4's pages) with a closed cycle, an evidence file and a
+/// milestone on an action the owner does not own, so every route has something to show.
+async fn running_world() -> (World, i64, i64, i64) {
+    let w = world().await;
+    let (plan, mine, theirs) = (&w.slug, w.mine.to_string(), w.theirs);
+    let app = &w.db.app;
+    app.record_progress(
+        &Actor::System,
+        plan,
+        &mine,
+        ProgressReport {
+            narrative: "Minutes attached".into(),
+            evidence: vec![NewEvidence::file("minutes.pdf", b"%PDF-1.4".to_vec()).unwrap()],
+            ..ProgressReport::default()
+        },
+    )
+    .await
+    .unwrap();
+    let record = app
+        .action_page(&Actor::System, plan, &mine)
+        .await
+        .unwrap()
+        .record;
+    let evidence = record.evidence[0].id.0;
+    let open = record.milestones[1].id.0;
+    let their_milestone = app
+        .add_item(
+            &Actor::System,
+            plan,
+            Some(theirs),
+            ItemFields::Milestone {
+                text: "Theirs".into(),
+                due: None,
+                due_text: None,
+            },
+        )
+        .await
+        .unwrap();
+    app.close_cycle(&Actor::System, plan, None).await.unwrap();
+    (w, evidence, open, their_milestone)
+}
+
+/// Running the plan: reads for whoever may read it; progress, evidence and milestones
+/// for the action's owner and the area's admins and editors; due dates, structure, the
+/// rating key and cycles for admins and editors. Bodies are chosen so that whoever is
+/// let in gets the same answer (often the form's problem), which shows the permission
+/// was checked before the form was read.
+#[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the matrix is one table, read best in one piece"
+)]
+async fn every_page_that_runs_a_plan_answers_each_role_as_the_matrix_says() {
+    let (w, evidence, open, their_milestone) = running_world().await;
+    let (plan, mine, theirs) = (&w.slug, w.mine, w.theirs);
+    //                                 public admin editor owner viewer adviser other
+    let read = [404, 200, 200, 200, 200, 200, 404];
+    let edit_page = [404, 200, 200, 403, 403, 403, 404];
+    let edit_form = [404, 422, 422, 403, 403, 403, 404];
+    let rows = vec![
+        row(
+            "GET",
+            "/plans/{plan}/dashboard",
+            format!("/plans/{plan}/dashboard"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/people",
+            format!("/plans/{plan}/people"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}",
+            format!("/plans/{plan}?flag=overdue&q=strategy"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/cycles",
+            format!("/plans/{plan}/cycles"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/cycles/{number}",
+            format!("/plans/{plan}/cycles/1"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/evidence/{evidence}",
+            format!("/plans/{plan}/evidence/{evidence}"),
+            read,
+        ),
+        // A cycle was closed today, so whoever may close one is told it cannot close twice.
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/cycles/close",
+                format!("/plans/{plan}/cycles/close"),
+                [404, 409, 409, 403, 403, 403, 404],
+            ),
+            "",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/cycles/settings",
+                format!("/plans/{plan}/cycles/settings"),
+                edit_form,
+            ),
+            "weeks=0&start=",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/cycles/settings",
+                format!("/plans/{plan}/cycles/settings"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            "weeks=6&start=",
+        ),
+        // The update form with a milestone already done: refused as the form's problem.
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/plans/{plan}/actions/{mine}/updates"),
+                [404, 422, 422, 422, 403, 403, 404],
+            ),
+            format!(
+                "narrative=Done&milestones={}",
+                w.db.app
+                    .action_page(&Actor::System, plan, &mine.to_string())
+                    .await
+                    .unwrap()
+                    .record
+                    .milestones[0]
+                    .id
+                    .0
+            ),
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/milestones/{milestone}/done",
+                format!("/plans/{plan}/actions/{mine}/milestones/{open}/done"),
+                [404, 422, 422, 422, 403, 403, 404],
+            ),
+            "done_on=2030-01-01",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/milestones/{milestone}/done",
+                format!("/plans/{plan}/actions/{theirs}/milestones/{their_milestone}/done"),
+                [404, 422, 422, 403, 403, 403, 404],
+            ),
+            "done_on=2030-01-01",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/due",
+            format!("/plans/{plan}/actions/{mine}/due"),
+            edit_page,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/due",
+                format!("/plans/{plan}/actions/{mine}/due"),
+                edit_form,
+            ),
+            "due=September+2020&reason=&approved_by=Board",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/structure",
+            format!("/plans/{plan}/structure"),
+            edit_page,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/structure/{kind}/new",
+            format!("/plans/{plan}/structure/people/new"),
+            edit_page,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/structure/{kind}/new",
+                format!("/plans/{plan}/structure/people/new"),
+                edit_form,
+            ),
+            "name=",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/structure/{kind}/{id}/edit",
+            format!("/plans/{plan}/structure/actions/{mine}/edit"),
+            edit_page,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/structure/{kind}/{id}/edit",
+                format!("/plans/{plan}/structure/actions/{mine}/edit"),
+                edit_form,
+            ),
+            "reference=1.1a&text=",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/structure/{kind}/{id}/move",
+                format!("/plans/{plan}/structure/actions/{theirs}/move"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            "direction=up",
+        ),
+        // The action has history, so whoever may remove things is told why it stays.
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/structure/{kind}/{id}/remove",
+                format!("/plans/{plan}/structure/actions/{mine}/remove"),
+                [404, 409, 409, 403, 403, 403, 404],
+            ),
+            "",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/scheme",
+            format!("/plans/{plan}/scheme"),
+            edit_page,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/scheme",
+                format!("/plans/{plan}/scheme"),
+                edit_form,
+            ),
+            "name=",
+        ),
+        // RAG would drop levels in use.
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/scheme/preset",
+                format!("/plans/{plan}/scheme/preset"),
+                edit_form,
+            ),
+            "preset=rag",
+        ),
+    ];
+
+    check(&w, &rows, false).await;
+    let (_, events) = w.db.app.plan_audit(&Actor::System, plan).await.unwrap();
+    let by_people: Vec<(&str, &str)> = events
+        .iter()
+        .filter(|e| e.actor.ends_with("@example.org"))
+        .map(|e| (e.event.as_str(), e.actor.as_str()))
+        .collect();
+    assert_eq!(
+        by_people,
+        [
+            ("plan.cycle_set", "admin@example.org"),
+            ("plan.cycle_set", "editor@example.org"),
+            ("structure.moved", "admin@example.org"),
+        ],
+        "only what was allowed changed anything, and each change is in the trail \
+         (the editor's move found the action already first)"
+    );
+}
+
+#[tokio::test]
+async fn a_published_plan_is_run_only_by_its_area() {
+    let (w, evidence, _, _) = running_world().await;
+    let plan = &w.slug;
+    w.db.app
+        .set_published(&Actor::System, plan, true)
+        .await
+        .unwrap();
+    //                                 public admin editor owner viewer adviser other
+    let everyone = [200, 200, 200, 200, 200, 200, 200];
+    let rows = vec![
+        row(
+            "GET",
+            "/plans/{plan}/dashboard",
+            format!("/plans/{plan}/dashboard"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/people",
+            format!("/plans/{plan}/people"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/cycles",
+            format!("/plans/{plan}/cycles"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/cycles/{number}",
+            format!("/plans/{plan}/cycles/1"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/evidence/{evidence}",
+            format!("/plans/{plan}/evidence/{evidence}"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/structure",
+            format!("/plans/{plan}/structure"),
+            [401, 200, 200, 403, 403, 403, 403],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/due",
+            format!("/plans/{plan}/actions/{}/due", w.mine),
+            [401, 200, 200, 403, 403, 403, 403],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/cycles/close",
+                format!("/plans/{plan}/cycles/close"),
+                [401, 409, 409, 403, 403, 403, 403],
+            ),
+            "",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/scheme/preset",
+                format!("/plans/{plan}/scheme/preset"),
+                [401, 422, 422, 403, 403, 403, 403],
+            ),
+            "preset=rag",
+        ),
+    ];
+
+    check(&w, &rows, false).await;
+}
