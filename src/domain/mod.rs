@@ -2,15 +2,39 @@
 
 mod date;
 mod error;
+mod glossary;
+mod governance;
+mod kpi;
+mod link;
 mod plan;
 mod rating;
 mod report;
+mod timeline;
+mod voice;
 
 pub use date::{Due, PartialDate, parse_uk_due, uk_month_name};
 pub use error::{Error, Result};
+pub use glossary::{FoundTerm, KNOWN_TERMS, Segment, abbreviate, check_term, known_definition};
+pub use governance::{
+    AgreedAction, Board, Diagram, DiagramArrow, DiagramBox, DiagramLabel, Meeting, MeetingId,
+    MeetingKind, ProgressMeasure, check_boards, diagram,
+};
+pub use kpi::{
+    Actual, Assessment, Benchmark, Comparator, DEFAULT_TOLERANCE_PERCENT, Direction, Expected,
+    Kpi, KpiId, KpiStatus, Number, Period, PeriodType, Point, STANDARD_MEASURES,
+    StandardMeasure, format_value,
+};
+pub use link::{ActionRef, LinkedAction, ObjectiveRef};
 pub use plan::{
     Action, ActionId, Area, GlossaryEntry, Milestone, Objective, PLAN_FORMAT, Person, PlanId,
     PlanKind, PlanStatus, PlanSummary, PlanTree, ProgressUpdate, Resource,
 };
 pub use rating::{Dimension, Level, RatingScheme};
 pub use report::{OwnerName, RatingTag};
+pub use timeline::{
+    EntryState, EventKind, Evaluation, Schedule, Timeline, TimelineEntry, TimelineEvent,
+    WorkingCalendar, WorkingDays, bank_holidays, easter_sunday,
+};
+pub use voice::{
+    Quote, QuoteId, ResponseStatus, Sentiment, Speaker, VoiceSource, YouSaidWeDid, YouSaidWeDidId,
+};

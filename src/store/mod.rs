@@ -3,6 +3,7 @@
 //! Each query is written once in SQL both dialects accept and run on whichever pool was
 //! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
 
+mod evidence;
 mod plan;
 
 use std::str::FromStr;
