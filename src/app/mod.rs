@@ -1,7 +1,10 @@
 //! Use cases: what the pages, the CLI and the importers ask of the product.
 
 mod demo;
+mod governance;
+mod kpi;
 mod plan;
+mod voice;
 
 use time::OffsetDateTime;
 
@@ -9,6 +12,7 @@ use crate::store::Store;
 
 pub use crate::store::redact as redact_url;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME};
+pub use kpi::KpiInPlan;
 pub use plan::{ActionInPlan, NewUpdate};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.

@@ -3,6 +3,7 @@
 //! Every importer is a pure function over bytes that returns a plan and an import report
 //! saying what was recognised, what was not, and where. Nothing here touches storage.
 
+mod kpi_csv;
 mod plan_json;
 mod text;
 
@@ -12,6 +13,7 @@ use serde::Serialize;
 
 use crate::domain::{Error, PlanTree, Result};
 
+pub use kpi_csv::read_kpi_actuals;
 pub use plan_json::{read_plan_json, write_plan_json};
 pub use text::import_text;
 

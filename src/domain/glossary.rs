@@ -148,7 +148,12 @@ fn words(text: &str) -> Vec<(bool, &str)> {
 /// Checks a glossary term: one word of letters and digits.
 pub fn check_term(term: &str) -> Result<String> {
     let term = term.trim();
-    if term.is_empty() || term.chars().count() > 20 || !term.chars().all(|c| c.is_alphanumeric() || "&/'-".contains(c)) {
+    if term.is_empty()
+        || term.chars().count() > 20
+        || !term
+            .chars()
+            .all(|c| c.is_alphanumeric() || "&/'-".contains(c))
+    {
         return Err(Error::invalid(
             "term",
             "a term is one word of letters and digits, like EHCP",
@@ -333,7 +338,10 @@ mod tests {
             segments[1].expansion.as_deref(),
             Some("Education, health and care plan")
         );
-        assert!(segments[2].expansion.is_none(), "an unknown term stays plain");
+        assert!(
+            segments[2].expansion.is_none(),
+            "an unknown term stays plain"
+        );
         assert_eq!(abbreviate("", &glossary), []);
     }
 }

@@ -450,7 +450,10 @@ mod tests {
         let boards = [
             board("SEND Executive Board", Some("Union Board")),
             board("Union Board", None),
-            board("Early Years SEND Strategy Group", Some("SEND Executive Board")),
+            board(
+                "Early Years SEND Strategy Group",
+                Some("SEND Executive Board"),
+            ),
             board("Transitions Group", Some("SEND Executive Board")),
         ];
 
@@ -464,7 +467,10 @@ mod tests {
         assert!(drawn.boxes[2].y > drawn.boxes[0].y);
         // The arrow runs from the executive board up to the union board.
         let arrow = &drawn.arrows[0];
-        assert_eq!((arrow.x1, arrow.y1), (drawn.boxes[0].centre, drawn.boxes[0].y));
+        assert_eq!(
+            (arrow.x1, arrow.y1),
+            (drawn.boxes[0].centre, drawn.boxes[0].y)
+        );
         assert!(arrow.y2 > top);
         for b in &drawn.boxes {
             assert!(b.x >= 0 && b.x + b.width <= drawn.width);

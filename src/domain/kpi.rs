@@ -62,7 +62,10 @@ impl Number {
         {
             return Err(bad());
         }
-        cleaned.parse::<f64>().map_err(|_| bad()).and_then(Self::new)
+        cleaned
+            .parse::<f64>()
+            .map_err(|_| bad())
+            .and_then(Self::new)
     }
 
     /// The value.
@@ -192,9 +195,7 @@ impl PeriodType {
         Self::ALL
             .into_iter()
             .find(|t| t.code() == code)
-            .ok_or_else(|| {
-                Error::invalid("period_type", format!("{code:?} is not a period type"))
-            })
+            .ok_or_else(|| Error::invalid("period_type", format!("{code:?} is not a period type")))
     }
 }
 
@@ -288,9 +289,8 @@ impl Period {
 
     /// The first day of the period.
     pub fn start(self) -> Date {
-        let day = |year: i32, month: Month| {
-            Date::from_calendar_date(year, month, 1).unwrap_or(Date::MIN)
-        };
+        let day =
+            |year: i32, month: Month| Date::from_calendar_date(year, month, 1).unwrap_or(Date::MIN);
         match self {
             Self::Month { year, month } => day(year, month),
             Self::Quarter { year, quarter } => {
@@ -304,9 +304,7 @@ impl Period {
 
     /// The last day of the period: a value reported for a period is taken as at its end.
     pub fn end(self) -> Date {
-        let last = |year: i32, month: Month| {
-            PartialDate::Month { year, month }.last_day()
-        };
+        let last = |year: i32, month: Month| PartialDate::Month { year, month }.last_day();
         match self {
             Self::Month { year, month } => last(year, month),
             Self::Quarter { year, quarter } => {
@@ -348,7 +346,10 @@ impl fmt::Display for Period {
 }
 
 impl Serialize for Period {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }
@@ -677,10 +678,7 @@ impl Kpi {
             if day > start && day <= end {
                 let span = (end - start).whole_days();
                 let into = (day - start).whole_days();
-                #[expect(
-                    clippy::cast_precision_loss,
-                    reason = "day counts are far below 2^52"
-                )]
+                #[expect(clippy::cast_precision_loss, reason = "day counts are far below 2^52")]
                 let share = into as f64 / span as f64;
                 let value = from.value.get() + (to.value.get() - from.value.get()) * share;
                 let how = if day == end {
@@ -986,7 +984,15 @@ mod tests {
         assert_eq!(period("2019/20").label(), "2019/20 academic year");
         assert_eq!(period("2020-02").end(), date!(2020 - 02 - 29));
         assert_eq!(period("2020").end(), date!(2020 - 12 - 31));
-        for bad in ["2020-13", "2020-Q5", "2019/21", "20", "June 2020", "", "2020-6"] {
+        for bad in [
+            "2020-13",
+            "2020-Q5",
+            "2019/21",
+            "20",
+            "June 2020",
+            "",
+            "2020-6",
+        ] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
         let err = Period::parse_for(PeriodType::Quarter, "2020-06").unwrap_err();
@@ -1058,7 +1064,11 @@ mod tests {
         assert_eq!(edge.status, KpiStatus::OnTrajectory, "{}", edge.explanation);
         assert_eq!(over.status, KpiStatus::OffTrajectory);
         assert_eq!(low.status, KpiStatus::OnTrajectory);
-        assert!(edge.explanation.contains("22% or less"), "{}", edge.explanation);
+        assert!(
+            edge.explanation.contains("22% or less"),
+            "{}",
+            edge.explanation
+        );
     }
 
     #[test]
@@ -1083,7 +1093,13 @@ mod tests {
         let early = kpi.assess_actual(&actual("2020-01", 10.0), 5.0);
         assert_eq!(early.status, KpiStatus::NotAssessed);
         assert!(early.explanation.contains("before the trajectory starts"));
-        let bare = Kpi::new("b", "Bare", "weeks", Direction::LowerIsBetter, PeriodType::Month);
+        let bare = Kpi::new(
+            "b",
+            "Bare",
+            "weeks",
+            Direction::LowerIsBetter,
+            PeriodType::Month,
+        );
         let none = bare.assess_actual(&actual("2020-01", 10.0), 5.0);
         assert!(none.explanation.contains("no baseline or trajectory"));
     }
@@ -1094,7 +1110,12 @@ mod tests {
         kpi.actuals = vec![actual("2020-Q2", 1.0)];
         assert!(kpi.validate().is_err());
         kpi.actuals = vec![actual("2020-06", 1.0), actual("2020-06", 2.0)];
-        assert!(kpi.validate().unwrap_err().to_string().contains("two actuals"));
+        assert!(
+            kpi.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("two actuals")
+        );
         kpi.actuals = vec![actual("2020-06", 1.0)];
         kpi.validate().unwrap();
         kpi.key = "has space".into();
@@ -1109,9 +1130,21 @@ mod tests {
             assert!(keys.insert(measure.key));
         }
         let names: Vec<&str> = STANDARD_MEASURES.iter().map(|m| m.name).collect();
-        for wanted in ["20 weeks", "annual reviews", "exclusions", "NEET", "not known", "autism", "therapy", "tribunal", "confident"] {
+        for wanted in [
+            "20 weeks",
+            "annual reviews",
+            "exclusions",
+            "NEET",
+            "not known",
+            "autism",
+            "therapy",
+            "tribunal",
+            "confident",
+        ] {
             assert!(
-                names.iter().any(|n| n.to_lowercase().contains(&wanted.to_lowercase())),
+                names
+                    .iter()
+                    .any(|n| n.to_lowercase().contains(&wanted.to_lowercase())),
                 "{wanted}"
             );
         }
@@ -1121,9 +1154,21 @@ mod tests {
     fn values_are_shown_with_their_unit() {
         let kpi = ehcp(Direction::HigherIsBetter);
         assert_eq!(kpi.format(62.0), "62%");
-        let weeks = Kpi::new("w", "Wait", "weeks", Direction::LowerIsBetter, PeriodType::Month);
+        let weeks = Kpi::new(
+            "w",
+            "Wait",
+            "weeks",
+            Direction::LowerIsBetter,
+            PeriodType::Month,
+        );
         assert_eq!(weeks.format(14.5), "14.5 weeks");
-        let count = Kpi::new("c", "Count", "number", Direction::LowerIsBetter, PeriodType::Month);
+        let count = Kpi::new(
+            "c",
+            "Count",
+            "number",
+            Direction::LowerIsBetter,
+            PeriodType::Month,
+        );
         assert_eq!(count.format(3.0), "3");
     }
 }

@@ -30,7 +30,9 @@ impl ActionRef {
         let bad = || {
             Error::invalid(
                 "actions",
-                format!("{raw:?} is not an action: write the area number, a slash and the ref, like 2/1.3"),
+                format!(
+                    "{raw:?} is not an action: write the area number, a slash and the ref, like 2/1.3"
+                ),
             )
         };
         let (area, reference) = raw.split_once('/').ok_or_else(bad)?;
@@ -157,10 +159,7 @@ impl PlanTree {
                 .flat_map(|a| &a.objectives)
                 .any(|o| o.number == link.objective);
             if !found {
-                return Err(Error::invalid(
-                    field,
-                    format!("the plan has no {link}"),
-                ));
+                return Err(Error::invalid(field, format!("the plan has no {link}")));
             }
         }
         Ok(())
@@ -237,10 +236,7 @@ mod tests {
         assert_eq!(link.area, 2);
         assert_eq!(link.reference, "1.3a");
         assert_eq!(link.to_string(), "2/1.3a");
-        assert_eq!(
-            ActionRef::parse_list("1/1.1, 2/1.3;\n").unwrap().len(),
-            2
-        );
+        assert_eq!(ActionRef::parse_list("1/1.1, 2/1.3;\n").unwrap().len(), 2);
         assert!(ActionRef::parse("1.3").is_err());
         assert!(ActionRef::parse("x/1.3").is_err());
         assert!(ActionRef::parse("2/").is_err());

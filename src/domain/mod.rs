@@ -20,9 +20,9 @@ pub use governance::{
     MeetingKind, ProgressMeasure, check_boards, diagram,
 };
 pub use kpi::{
-    Actual, Assessment, Benchmark, Comparator, DEFAULT_TOLERANCE_PERCENT, Direction, Expected,
-    Kpi, KpiId, KpiStatus, Number, Period, PeriodType, Point, STANDARD_MEASURES,
-    StandardMeasure, format_value,
+    Actual, Assessment, Benchmark, Comparator, DEFAULT_TOLERANCE_PERCENT, Direction, Expected, Kpi,
+    KpiId, KpiStatus, Number, Period, PeriodType, Point, STANDARD_MEASURES, StandardMeasure,
+    format_value,
 };
 pub use link::{ActionRef, LinkedAction, ObjectiveRef};
 pub use plan::{
@@ -32,7 +32,7 @@ pub use plan::{
 pub use rating::{Dimension, Level, RatingScheme};
 pub use report::{OwnerName, RatingTag};
 pub use timeline::{
-    EntryState, EventKind, Evaluation, Schedule, Timeline, TimelineEntry, TimelineEvent,
+    EntryState, Evaluation, EventKind, Schedule, Timeline, TimelineEntry, TimelineEvent,
     WorkingCalendar, WorkingDays, bank_holidays, easter_sunday,
 };
 pub use voice::{

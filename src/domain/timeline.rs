@@ -300,8 +300,12 @@ const EXCEPTIONS: [Exception; 11] = [
 
 /// Also a one-off; kept apart because the table above is full of moves, and this is the
 /// newest addition people look for.
-const CORONATION: (i32, Month, u8, &str) =
-    (2023, Month::May, 8, "Bank holiday for the coronation of King Charles III");
+const CORONATION: (i32, Month, u8, &str) = (
+    2023,
+    Month::May,
+    8,
+    "Bank holiday for the coronation of King Charles III",
+);
 
 fn day(year: i32, month: Month, day: u8) -> Date {
     Date::from_calendar_date(year, month, day).unwrap_or(Date::MIN)
@@ -356,7 +360,8 @@ fn with_substitutes(days: &[(Date, &'static str)]) -> Vec<(Date, String)> {
 /// England and Wales bank holidays of a year, with their names, in date order.
 pub fn bank_holidays(year: i32) -> Vec<(Date, String)> {
     let easter = easter_sunday(year);
-    let mut days: Vec<(Date, String)> = with_substitutes(&[(day(year, Month::January, 1), "New Year's Day")]);
+    let mut days: Vec<(Date, String)> =
+        with_substitutes(&[(day(year, Month::January, 1), "New Year's Day")]);
     days.push((easter - Duration::days(2), "Good Friday".to_owned()));
     days.push((easter + Duration::days(1), "Easter Monday".to_owned()));
     if year >= 1978 {
@@ -528,7 +533,10 @@ fn skipped_words(skipped: &[(Date, String)]) -> String {
             .iter()
             .map(|(d, name)| format!("{name} ({})", uk(*d)))
             .collect();
-        format!("weekends and these bank holidays skipped: {}", names.join(", "))
+        format!(
+            "weekends and these bank holidays skipped: {}",
+            names.join(", ")
+        )
     }
 }
 
@@ -536,7 +544,8 @@ fn skipped_words(skipped: &[(Date, String)]) -> String {
 fn eighteen_months_after(date: Date) -> Date {
     let months = i32::from(u8::from(date.month())) - 1 + 18;
     let year = date.year() + months / 12;
-    let month = Month::try_from(u8::try_from(months % 12 + 1).unwrap_or(1)).unwrap_or(Month::January);
+    let month =
+        Month::try_from(u8::try_from(months % 12 + 1).unwrap_or(1)).unwrap_or(Month::January);
     let day_of_month = date.day().min(month.length(year));
     Date::from_calendar_date(year, month, day_of_month).unwrap_or(date)
 }
@@ -609,7 +618,9 @@ impl PlanTree {
                 state: deadline(due, met, today),
             });
             if self.kind == PlanKind::PriorityActionPlan
-                && !events.iter().any(|e| e.kind == EventKind::MonitoringInspection)
+                && !events
+                    .iter()
+                    .any(|e| e.kind == EventKind::MonitoringInspection)
             {
                 entries.push(TimelineEntry {
                     date: eighteen_months_after(published),
@@ -770,7 +781,11 @@ mod tests {
         // 2020: Boxing Day on a Saturday.
         assert!(holidays(2020).contains(&date!(2020 - 12 - 28)));
         let names = bank_holidays(2022);
-        assert!(names.iter().any(|(_, n)| n == "Christmas Day (substitute day)"));
+        assert!(
+            names
+                .iter()
+                .any(|(_, n)| n == "Christmas Day (substitute day)")
+        );
     }
 
     #[test]
@@ -780,11 +795,18 @@ mod tests {
         assert!(!h2020.contains(&date!(2020 - 05 - 04)), "moved to VE Day");
         let h2022 = holidays(2022);
         assert!(!h2022.contains(&date!(2022 - 05 - 30)));
-        for d in [date!(2022 - 06 - 02), date!(2022 - 06 - 03), date!(2022 - 09 - 19)] {
+        for d in [
+            date!(2022 - 06 - 02),
+            date!(2022 - 06 - 03),
+            date!(2022 - 09 - 19),
+        ] {
             assert!(h2022.contains(&d), "{d}");
         }
         assert!(holidays(2023).contains(&date!(2023 - 05 - 08)));
-        assert!(holidays(2023).contains(&date!(2023 - 05 - 01)), "early May kept");
+        assert!(
+            holidays(2023).contains(&date!(2023 - 05 - 01)),
+            "early May kept"
+        );
         assert_eq!(holidays(2022).len(), 10);
     }
 
@@ -796,20 +818,38 @@ mod tests {
         assert_eq!(due, date!(2019 - 04 - 23));
         assert_eq!(skipped.len(), 2);
         // Friday publication: day 1 is Monday.
-        assert_eq!(calendar.add_working_days(date!(2019 - 06 - 14), 1).0, date!(2019 - 06 - 17));
+        assert_eq!(
+            calendar.add_working_days(date!(2019 - 06 - 14), 1).0,
+            date!(2019 - 06 - 17)
+        );
         // Saturday and Sunday publication: day 1 is Monday too.
-        assert_eq!(calendar.add_working_days(date!(2019 - 06 - 15), 1).0, date!(2019 - 06 - 17));
-        assert_eq!(calendar.add_working_days(date!(2019 - 06 - 16), 5).0, date!(2019 - 06 - 21));
-        assert_eq!(calendar.add_working_days(date!(2019 - 06 - 14), 0).0, date!(2019 - 06 - 14));
+        assert_eq!(
+            calendar.add_working_days(date!(2019 - 06 - 15), 1).0,
+            date!(2019 - 06 - 17)
+        );
+        assert_eq!(
+            calendar.add_working_days(date!(2019 - 06 - 16), 5).0,
+            date!(2019 - 06 - 21)
+        );
+        assert_eq!(
+            calendar.add_working_days(date!(2019 - 06 - 14), 0).0,
+            date!(2019 - 06 - 14)
+        );
     }
 
     #[test]
     fn working_days_cross_the_year_end_and_its_holidays() {
         let calendar = WorkingCalendar::default();
         // Friday 20 December 2019 + 5: 23, 24, (25, 26 off), 27, 30, 31.
-        assert_eq!(calendar.add_working_days(date!(2019 - 12 - 20), 5).0, date!(2019 - 12 - 31));
+        assert_eq!(
+            calendar.add_working_days(date!(2019 - 12 - 20), 5).0,
+            date!(2019 - 12 - 31)
+        );
         // + 6 crosses New Year's Day 2020.
-        assert_eq!(calendar.add_working_days(date!(2019 - 12 - 20), 6).0, date!(2020 - 01 - 02));
+        assert_eq!(
+            calendar.add_working_days(date!(2019 - 12 - 20), 6).0,
+            date!(2020 - 01 - 02)
+        );
         // 2021/22: substitutes on 27 and 28 December and 3 January; 29, 30, 31, 4, 5.
         let (due, skipped) = calendar.add_working_days(date!(2021 - 12 - 24), 5);
         assert_eq!(due, date!(2022 - 01 - 05));
@@ -819,7 +859,10 @@ mod tests {
     #[test]
     fn a_plan_can_add_its_own_days_off() {
         let calendar = WorkingCalendar::with_extra(&[date!(2019 - 06 - 17)]);
-        assert_eq!(calendar.add_working_days(date!(2019 - 06 - 14), 1).0, date!(2019 - 06 - 18));
+        assert_eq!(
+            calendar.add_working_days(date!(2019 - 06 - 14), 1).0,
+            date!(2019 - 06 - 18)
+        );
         assert!(!calendar.is_working_day(date!(2019 - 06 - 17)));
     }
 
@@ -839,7 +882,11 @@ mod tests {
             .unwrap();
         assert_eq!(due.date, date!(2019 - 11 - 20));
         assert_eq!(due.state, EntryState::Due);
-        assert!(due.detail.contains("Summer bank holiday (26 August 2019)"), "{}", due.detail);
+        assert!(
+            due.detail.contains("Summer bank holiday (26 August 2019)"),
+            "{}",
+            due.detail
+        );
         assert_eq!(schedule.next.unwrap().date, date!(2019 - 11 - 20));
     }
 
@@ -863,7 +910,9 @@ mod tests {
         ];
 
         let unfit = plan.schedule(date!(2019 - 12 - 03));
-        plan.timeline.events.push(event(date!(2019 - 12 - 20), EventKind::Submission, None));
+        plan.timeline
+            .events
+            .push(event(date!(2019 - 12 - 20), EventKind::Submission, None));
         plan.timeline.events.push(event(
             date!(2020 - 01 - 10),
             EventKind::Evaluation,
@@ -875,11 +924,18 @@ mod tests {
         let next = unfit.next.unwrap();
         assert_eq!(next.title, "Resubmission due");
         assert_eq!(next.date, date!(2020 - 01 - 02));
-        let states: Vec<(&str, EntryState)> =
-            fit.entries.iter().map(|e| (e.title.as_str(), e.state)).collect();
+        let states: Vec<(&str, EntryState)> = fit
+            .entries
+            .iter()
+            .map(|e| (e.title.as_str(), e.state))
+            .collect();
         assert!(states.contains(&("Written statement of action due", EntryState::Met)));
         assert!(states.contains(&("Resubmission due", EntryState::Met)));
-        let revisit = fit.entries.iter().find(|e| e.title == "Revisit expected").unwrap();
+        let revisit = fit
+            .entries
+            .iter()
+            .find(|e| e.title == "Revisit expected")
+            .unwrap();
         assert_eq!(revisit.date, date!(2021 - 07 - 10));
         assert!(fit.next.is_none());
     }

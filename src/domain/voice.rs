@@ -436,6 +436,10 @@ mod tests {
         let mut parent = Quote::new("Hard", Speaker::ParentOrCarer, VoiceSource::Survey);
         parent.year_group = Some(3);
         assert!(parent.validate().is_err(), "a parent has no year group");
-        assert!(Quote::new(" ", Speaker::Practitioner, VoiceSource::Other).validate().is_err());
+        assert!(
+            Quote::new(" ", Speaker::Practitioner, VoiceSource::Other)
+                .validate()
+                .is_err()
+        );
     }
 }

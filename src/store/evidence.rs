@@ -14,8 +14,7 @@ use super::{Store, from_json, in_write_transaction, on_pool};
 use crate::domain::{
     Actual, Board, Direction, Error, Evaluation, EventKind, GlossaryEntry, Kpi, KpiId, Meeting,
     MeetingId, MeetingKind, Number, Period, PeriodType, PlanId, Quote, QuoteId, ResponseStatus,
-    Result, Sentiment, Speaker, Timeline, TimelineEvent, VoiceSource, YouSaidWeDid,
-    YouSaidWeDidId,
+    Result, Sentiment, Speaker, Timeline, TimelineEvent, VoiceSource, YouSaidWeDid, YouSaidWeDidId,
 };
 
 /// What `plan_tree` adds to the tree.
@@ -360,10 +359,8 @@ fn stored<T>(what: &str, parsed: Result<T>) -> Result<T> {
 }
 
 fn small(what: &str, raw: Option<i64>) -> Result<Option<u8>> {
-    raw.map(|n| {
-        u8::try_from(n).map_err(|e| Error::Internal(anyhow::anyhow!("stored {what}: {e}")))
-    })
-    .transpose()
+    raw.map(|n| u8::try_from(n).map_err(|e| Error::Internal(anyhow::anyhow!("stored {what}: {e}"))))
+        .transpose()
 }
 
 impl Store {
@@ -589,6 +586,20 @@ impl Store {
         Ok(())
     }
 
+    /// Adds actuals to several KPIs in one transaction: all of them or none.
+    pub async fn insert_actuals_of(
+        &self,
+        rows: &[(KpiId, Actual)],
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        in_write_transaction!(self, |tx| {
+            for (kpi, actual) in rows {
+                insert_actual!(tx, kpi.0, actual, now);
+            }
+        });
+        Ok(())
+    }
+
     /// Adds a quote at the end of the plan's list.
     pub async fn insert_quote(
         &self,
@@ -623,7 +634,12 @@ impl Store {
     }
 
     /// Adds a board at the end of the plan's list.
-    pub async fn insert_board(&self, plan: PlanId, board: &Board, now: OffsetDateTime) -> Result<()> {
+    pub async fn insert_board(
+        &self,
+        plan: PlanId,
+        board: &Board,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         in_write_transaction!(self, |tx| insert_board!(tx, plan.0, board, now));
         Ok(())
     }

@@ -153,3 +153,37 @@ pub fn without_ids(mut plan: PlanTree) -> PlanTree {
     }
     plan
 }
+
+/// The small plan with every part of `tests/fixtures/evidence.json` added: KPIs with
+/// actuals, voice, "you said, we did", boards, meetings and a timeline.
+pub fn plan_with_evidence() -> PlanTree {
+    let mut plan: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo_path("tests/fixtures/small-plan.json")).unwrap(),
+    )
+    .unwrap();
+    let evidence: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo_path("tests/fixtures/evidence.json")).unwrap())
+            .unwrap();
+    for (key, value) in evidence.as_object().unwrap() {
+        plan[key] = value.clone();
+    }
+    read_plan_json(plan.to_string().as_bytes()).unwrap()
+}
+
+/// A tree with every stored id dropped, evidence included.
+pub fn without_any_ids(plan: PlanTree) -> PlanTree {
+    let mut plan = without_ids(plan);
+    for kpi in &mut plan.kpis {
+        kpi.id = None;
+    }
+    for quote in &mut plan.voice {
+        quote.id = None;
+    }
+    for entry in &mut plan.you_said_we_did {
+        entry.id = None;
+    }
+    for meeting in &mut plan.meetings {
+        meeting.id = None;
+    }
+    plan
+}

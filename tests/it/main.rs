@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "a failing test should panic")]
 
 mod cli;
+mod evidence;
 mod helpers;
 mod import_text;
 mod layering;

@@ -1,0 +1,293 @@
+//! KPIs, voice, governance and the timeline: stored and read back whole on both
+//! backends, in plan JSON, and added to one at a time.
+
+use time::macros::date;
+use wsoa::documents::{read_plan_json, write_plan_json};
+use wsoa::domain::{
+    ActionRef, Actual, Error, Evaluation, EventKind, Meeting, MeetingKind, Number, Period,
+    ProgressMeasure, Quote, ResponseStatus, Sentiment, Speaker, TimelineEvent, VoiceSource,
+    YouSaidWeDid,
+};
+
+use crate::helpers::{TestDb, on_both_backends, plan_with_evidence, small_plan, without_any_ids};
+
+on_both_backends!(
+    every_new_field_reads_back_identical,
+    an_actual_quote_entry_meeting_and_definition_are_added_one_at_a_time,
+    an_actual_for_a_period_already_recorded_is_refused,
+    a_csv_of_actuals_is_stored_whole_or_not_at_all,
+    links_to_actions_the_plan_lacks_are_refused,
+    export_then_import_keeps_every_new_field,
+);
+
+#[test]
+fn plan_json_with_every_new_field_round_trips_byte_for_byte() {
+    let plan = plan_with_evidence();
+
+    let bytes = write_plan_json(&plan).unwrap();
+    let again = read_plan_json(&bytes).unwrap();
+
+    assert_eq!(again, plan);
+    assert_eq!(write_plan_json(&again).unwrap(), bytes);
+    assert_eq!(plan.kpis.len(), 2);
+    assert_eq!(plan.voice.len(), 3);
+    assert_eq!(plan.timeline.events.len(), 2);
+}
+
+#[test]
+fn a_plan_without_the_new_fields_writes_none_of_them() {
+    let text = String::from_utf8(write_plan_json(&small_plan()).unwrap()).unwrap();
+
+    for key in [
+        "kpis",
+        "voice",
+        "you_said_we_did",
+        "boards",
+        "meetings",
+        "timeline",
+        "kpi_tolerance",
+    ] {
+        assert!(!text.contains(&format!("\"{key}\"")), "{key}");
+    }
+}
+
+async fn every_new_field_reads_back_identical(db: &TestDb) {
+    let plan = plan_with_evidence();
+
+    let stored = db.app.import_plan(plan.clone()).await.unwrap();
+    let (_, read) = db.app.plan(&stored.slug).await.unwrap();
+
+    assert!(read.kpis.iter().all(|k| k.id.is_some()));
+    assert!(read.voice.iter().all(|q| q.id.is_some()));
+    assert_eq!(without_any_ids(read), plan);
+}
+
+async fn export_then_import_keeps_every_new_field(db: &TestDb) {
+    let stored = db.app.import_plan(plan_with_evidence()).await.unwrap();
+    let exported = write_plan_json(&db.app.export_plan(&stored.slug).await.unwrap()).unwrap();
+
+    let again = db
+        .app
+        .import_plan(read_plan_json(&exported).unwrap())
+        .await
+        .unwrap();
+    let mut second = without_any_ids(db.app.export_plan(&again.slug).await.unwrap());
+
+    second.version = 1;
+    assert_eq!(second, plan_with_evidence());
+}
+
+fn actual(period: &str, value: f64) -> Actual {
+    Actual {
+        period: Period::parse(period).unwrap(),
+        value: Number::new(value).unwrap(),
+        entered_by: Some("AB".into()),
+        entered_on: None,
+        note: Some("From the January return".into()),
+    }
+}
+
+async fn an_actual_quote_entry_meeting_and_definition_are_added_one_at_a_time(db: &TestDb) {
+    let stored = db.app.import_plan(plan_with_evidence()).await.unwrap();
+    let slug = &stored.slug;
+    let (_, plan) = db.app.plan(slug).await.unwrap();
+    let kpi = plan.kpis[0].id.unwrap().0.to_string();
+
+    db.app
+        .add_kpi_actual(slug, &kpi, actual("2019-Q3", 41.0))
+        .await
+        .unwrap();
+    let mut quote = Quote::new(
+        "  It got better.  ",
+        Speaker::ParentOrCarer,
+        VoiceSource::Survey,
+    );
+    quote.sentiment = Sentiment::WorkingWell;
+    quote.actions = vec![ActionRef::parse("1/1.1b").unwrap()];
+    quote.consent = true;
+    db.app.add_quote(slug, quote).await.unwrap();
+    db.app
+        .add_you_said_we_did(
+            slug,
+            YouSaidWeDid {
+                id: None,
+                you_said: "Shorter waits".into(),
+                we_did: "A second clinic".into(),
+                status: ResponseStatus::InProgress,
+                reason: Some("  ".into()),
+                actions: vec![ActionRef::parse("2/1.1").unwrap()],
+                date: Some(date!(2020 - 01 - 31)),
+            },
+        )
+        .await
+        .unwrap();
+    db.app
+        .record_meeting(
+            slug,
+            Meeting {
+                id: None,
+                date: date!(2020 - 01 - 28),
+                kind: MeetingKind::Board,
+                board: Some("SEND Partnership Board".into()),
+                purpose: "Six-weekly review".into(),
+                attendees: vec!["AB".into()],
+                notes: None,
+                decisions: vec![],
+                actions_agreed: vec![],
+                progress_measures: vec![ProgressMeasure {
+                    area: 2,
+                    ratings: vec!["Amber".into()],
+                    summary: None,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    db.app
+        .set_glossary_definition(slug, "ICB", "Integrated care board (NHS)")
+        .await
+        .unwrap();
+    db.app
+        .set_glossary_definition(slug, "DCO", "Designated clinical officer")
+        .await
+        .unwrap();
+    db.app
+        .record_timeline_event(
+            slug,
+            TimelineEvent {
+                date: date!(2021 - 06 - 01),
+                kind: EventKind::Revisit,
+                outcome: None,
+                note: None,
+            },
+        )
+        .await
+        .unwrap();
+
+    let (_, read) = db.app.plan(slug).await.unwrap();
+    let actuals: Vec<String> = read.kpis[0]
+        .actuals_in_order()
+        .iter()
+        .map(|a| a.period.to_string())
+        .collect();
+    assert_eq!(actuals, ["2019-Q3", "2019-Q4", "2020-Q1"]);
+    let added = read.kpis[0]
+        .actuals
+        .iter()
+        .find(|a| a.period.to_string() == "2019-Q3")
+        .unwrap();
+    assert_eq!(
+        added.entered_on,
+        Some(date!(2020 - 02 - 03)),
+        "dated by the clock"
+    );
+    assert_eq!(read.voice.len(), 4);
+    assert_eq!(read.voice[3].text, "It got better.");
+    assert_eq!(
+        read.you_said_we_did[2].reason, None,
+        "a blank reason is no reason"
+    );
+    assert_eq!(read.meetings.len(), 3);
+    assert_eq!(read.meetings[2].purpose, "Six-weekly review");
+    let glossary: Vec<(&str, &str)> = read
+        .glossary
+        .iter()
+        .map(|g| (g.term.as_str(), g.definition.as_str()))
+        .collect();
+    assert_eq!(
+        glossary,
+        [
+            ("SEND", "Special educational needs and disabilities"),
+            ("ICB", "Integrated care board (NHS)"),
+            ("DCO", "Designated clinical officer"),
+        ]
+    );
+    assert_eq!(read.timeline.events.len(), 3);
+    assert_eq!(
+        read.timeline.events[1].outcome,
+        Some(Evaluation::FitForPurpose)
+    );
+}
+
+async fn an_actual_for_a_period_already_recorded_is_refused(db: &TestDb) {
+    let stored = db.app.import_plan(plan_with_evidence()).await.unwrap();
+    let (_, plan) = db.app.plan(&stored.slug).await.unwrap();
+    let kpi = plan.kpis[0].id.unwrap().0.to_string();
+
+    let twice = db
+        .app
+        .add_kpi_actual(&stored.slug, &kpi, actual("2019-Q4", 1.0))
+        .await;
+    let month = db
+        .app
+        .add_kpi_actual(&stored.slug, &kpi, actual("2019-12", 1.0))
+        .await;
+    let future = db
+        .app
+        .add_kpi_actual(&stored.slug, &kpi, actual("2020-Q3", 1.0))
+        .await;
+
+    for outcome in [twice, month, future] {
+        assert!(
+            matches!(outcome, Err(Error::Invalid { ref field, .. }) if field == "period"),
+            "{outcome:?}"
+        );
+    }
+    let (_, read) = db.app.plan(&stored.slug).await.unwrap();
+    assert_eq!(read.kpis[0].actuals.len(), 2);
+}
+
+async fn a_csv_of_actuals_is_stored_whole_or_not_at_all(db: &TestDb) {
+    let stored = db.app.import_plan(plan_with_evidence()).await.unwrap();
+    let slug = &stored.slug;
+
+    let bad = db
+        .app
+        .import_kpi_actuals(
+            slug,
+            b"kpi,period,value\nehcp-20-weeks,2019-Q3,41\nautism-assessment-wait,2020-01,ten\n",
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    let (_, after_bad) = db.app.plan(slug).await.unwrap();
+    let added = db
+        .app
+        .import_kpi_actuals(slug, b"kpi,period,value,note\nehcp-20-weeks,2019-Q3,41,\nautism-assessment-wait,2020-01,18.5,\"Long, slow\"\n")
+        .await
+        .unwrap();
+    let (_, after) = db.app.plan(slug).await.unwrap();
+
+    assert!(
+        bad.contains("line 3: value: \"ten\" is not a number"),
+        "{bad}"
+    );
+    assert_eq!(
+        after_bad.kpis[0].actuals.len(),
+        2,
+        "nothing from the bad file"
+    );
+    assert_eq!(added, 2);
+    assert_eq!(after.kpis[0].actuals.len(), 3);
+    assert_eq!(after.kpis[1].actuals[0].note.as_deref(), Some("Long, slow"));
+}
+
+async fn links_to_actions_the_plan_lacks_are_refused(db: &TestDb) {
+    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let mut quote = Quote::new("Words", Speaker::Practitioner, VoiceSource::Other);
+    quote.actions = vec![ActionRef::parse("1/9.9").unwrap()];
+
+    let err = db.app.add_quote(&stored.slug, quote).await.unwrap_err();
+
+    assert!(
+        matches!(err, Error::Invalid { ref field, .. } if field == "actions"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("no action 9.9 in area 1"), "{err}");
+    let mut plan = plan_with_evidence();
+    plan.voice[0].areas = vec![7];
+    assert!(
+        db.app.import_plan(plan).await.is_err(),
+        "checked on import too"
+    );
+}
