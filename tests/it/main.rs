@@ -3,6 +3,7 @@
 
 mod cli;
 mod evidence;
+mod evidence_pages;
 mod helpers;
 mod import_text;
 mod layering;

@@ -1,7 +1,14 @@
 //! Server-rendered pages: one template struct per page, built from the app's read models.
 
 mod action;
+mod chart;
+mod form;
+mod glossary;
+mod governance;
+mod kpi;
 mod plan;
+mod timeline;
+mod voice;
 
 use askama::Template;
 use axum::Router;
@@ -23,5 +30,11 @@ impl<T: Template> IntoResponse for Page<T> {
 }
 
 pub fn router() -> Router<App> {
-    plan::router().merge(action::router())
+    plan::router()
+        .merge(action::router())
+        .merge(kpi::router())
+        .merge(voice::router())
+        .merge(governance::router())
+        .merge(timeline::router())
+        .merge(glossary::router())
 }
