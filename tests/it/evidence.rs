@@ -291,3 +291,54 @@ async fn links_to_actions_the_plan_lacks_are_refused(db: &TestDb) {
         "checked on import too"
     );
 }
+
+#[test]
+fn the_voice_sections_of_000_become_untagged_quotes_linked_to_their_area() {
+    let text = std::fs::read(crate::helpers::repo_path(
+        "tests/fixtures/seeds/000_d9b72d94429252eb.txt",
+    ))
+    .unwrap();
+
+    let imported = wsoa::documents::import(wsoa::documents::Format::Text, &text).unwrap();
+
+    let voice = &imported.plan.voice;
+    assert_eq!(
+        voice.len(),
+        49,
+        "7 + 10 before the areas, 9 + 9 in area 1, 6 + 8 in area 2"
+    );
+    let y10 = &voice[1];
+    assert_eq!(
+        y10.text,
+        "I'm OK because I say when I need help but I know some kids that are quiet and don't."
+    );
+    assert_eq!(
+        (y10.speaker, y10.year_group, y10.areas.as_slice()),
+        (Speaker::ChildOrYoungPerson, Some(10), &[][..])
+    );
+    assert_eq!(y10.source, VoiceSource::ListeningEvent);
+    let aged = voice.iter().find(|q| q.age == Some(17)).unwrap();
+    assert_eq!(aged.areas, [1]);
+    assert!(aged.text.starts_with("I need more support") && !aged.text.contains('"'));
+    assert!(
+        voice.iter().all(|q| q.sentiment == Sentiment::NotStated),
+        "the colours were lost"
+    );
+    assert!(
+        voice.iter().all(|q| !q.consent),
+        "consent is not in the document"
+    );
+    let area_two_parents = voice
+        .iter()
+        .filter(|q| q.speaker == Speaker::ParentOrCarer && q.areas == [2])
+        .count();
+    assert_eq!(area_two_parents, 8);
+    assert!(
+        !imported
+            .report
+            .unmapped
+            .iter()
+            .any(|u| u.message.contains("(Y10)") || u.message == "Requires Improvement"),
+        "the quotes and legends are no longer unmapped"
+    );
+}
