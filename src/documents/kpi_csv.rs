@@ -178,6 +178,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::float_cmp, reason = "a value read from text is exact")]
     fn rows_become_actuals_with_their_note_and_who_entered_them() {
         let rows =
             read("KPI,Period,Value,Entered_by,Note\nehcp,2020-06,\"62.5%\",AB,\"Panel, new\"\n")

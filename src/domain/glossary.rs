@@ -99,7 +99,7 @@ pub fn known_definition(term: &str) -> Option<&'static str> {
 }
 
 /// Whether a word looks like an abbreviation: two capitals in a row (EHCP, SEN2, NHSE),
-/// or a known mixed-case term (DfE, PfA).
+/// or a known mixed-case term (`DfE`, `PfA`).
 pub fn is_abbreviation(word: &str) -> bool {
     if NOT_ABBREVIATIONS.contains(&word) || word.chars().count() > 12 {
         return false;
@@ -241,7 +241,7 @@ impl PlanTree {
                 uses,
             })
             .collect();
-        found.sort_by(|a, b| a.term.to_lowercase().cmp(&b.term.to_lowercase()));
+        found.sort_by_key(|t| t.term.to_lowercase());
         found
     }
 

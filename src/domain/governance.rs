@@ -1,6 +1,6 @@
 //! Governance: the boards that oversee the plan, who reports to whom, which board
-//! monitors which actions, and the meetings held — board meetings and the DfE and NHS
-//! England monitoring visits with their agreed progress measures.
+//! monitors which actions, and the meetings held — board meetings and the Department for
+//! Education and NHS England monitoring visits with their agreed progress measures.
 
 use std::collections::{HashMap, HashSet};
 
@@ -99,7 +99,7 @@ pub fn check_boards(boards: &[Board]) -> Result<()> {
 pub enum MeetingKind {
     /// A meeting of one of the plan's boards.
     Board,
-    /// A DfE and NHS England monitoring visit or progress review.
+    /// A Department for Education and NHS England monitoring visit or progress review.
     MonitoringVisit,
     /// A workshop, challenge session or other meeting.
     Other,
@@ -178,7 +178,7 @@ pub struct Meeting {
     /// The board that met, by name, for a board meeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub board: Option<String>,
-    /// "2nd monitoring visit", "WSoA challenge session".
+    /// "2nd monitoring visit", "challenge session".
     pub purpose: String,
     /// Who attended: names, roles or initials as written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -236,7 +236,7 @@ impl PlanTree {
     /// Meetings, newest first.
     pub fn meetings_newest_first(&self) -> Vec<&Meeting> {
         let mut meetings: Vec<&Meeting> = self.meetings.iter().collect();
-        meetings.sort_by(|a, b| b.date.cmp(&a.date));
+        meetings.sort_by_key(|m| std::cmp::Reverse(m.date));
         meetings
     }
 }

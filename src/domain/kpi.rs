@@ -833,7 +833,8 @@ const fn measure(
     }
 }
 
-/// The measures DfE, NHS England and inspectors ask SEND plans about.
+/// The measures the Department for Education, NHS England and inspectors ask SEND plans
+/// about.
 pub const STANDARD_MEASURES: [StandardMeasure; 12] = [
     measure(
         "ehcp-20-weeks",
@@ -1000,6 +1001,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::float_cmp, reason = "values read from text are exact")]
     fn numbers_are_read_as_people_type_them() {
         assert_eq!(Number::parse(" 62.5% ").unwrap().get(), 62.5);
         assert_eq!(Number::parse("1,204").unwrap().get(), 1204.0);
@@ -1013,6 +1015,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::float_cmp, reason = "the trajectory's own points are exact")]
     fn the_trajectory_is_interpolated_between_points_to_the_period_end() {
         let kpi = ehcp(Direction::HigherIsBetter);
 

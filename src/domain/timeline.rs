@@ -26,7 +26,7 @@ pub struct WorkingDays {
 impl WorkingDays {
     /// The framework's figures. The 2016 framework sets 70, 10 and 20 working days for a
     /// written statement of action; the other kinds start from the same figures, to be
-    /// changed per plan where DfE agrees other dates.
+    /// changed per plan where the Department for Education agrees other dates.
     pub fn for_kind(kind: PlanKind) -> Self {
         match kind {
             PlanKind::WrittenStatementOfAction
@@ -210,6 +210,10 @@ impl TimelineEvent {
 
 /// Easter Sunday in the Gregorian calendar (the anonymous Gregorian computus, also known
 /// as the Meeus/Jones/Butcher algorithm).
+#[expect(
+    clippy::many_single_char_names,
+    reason = "the algorithm's letters as published, so it can be checked against the source"
+)]
 pub fn easter_sunday(year: i32) -> Date {
     let a = year % 19;
     let b = year / 100;

@@ -229,11 +229,13 @@ impl Quote {
             if year == 0 {
                 who.push_str(", Reception");
             } else {
-                who.push_str(&format!(", Year {year}"));
+                who.push_str(", Year ");
+                who.push_str(&year.to_string());
             }
         }
         if let Some(age) = self.age {
-            who.push_str(&format!(", aged {age}"));
+            who.push_str(", aged ");
+            who.push_str(&age.to_string());
         }
         who
     }

@@ -87,6 +87,10 @@ fn actual(period: &str, value: f64) -> Actual {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one story: each kind of entry added, then all read back"
+)]
 async fn an_actual_quote_entry_meeting_and_definition_are_added_one_at_a_time(db: &TestDb) {
     let stored = db.app.import_plan(plan_with_evidence()).await.unwrap();
     let slug = &stored.slug;

@@ -62,10 +62,10 @@ fn index_page(
             .unwrap_or_default();
     }
     IndexPage {
+        summary,
         terms,
         form,
         error,
-        summary,
     }
 }
 

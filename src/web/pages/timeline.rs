@@ -61,6 +61,7 @@ impl IndexPage {
         error_for(self.error.as_ref(), form, field)
     }
 
+    #[expect(clippy::unused_self, reason = "templates call methods on the page")]
     fn kinds(&self) -> [EventKind; 5] {
         EventKind::ALL
     }

@@ -120,18 +120,22 @@ impl IndexPage {
         error_for(self.error.as_ref(), form, field)
     }
 
+    #[expect(clippy::unused_self, reason = "templates call methods on the page")]
     fn speakers(&self) -> [Speaker; 3] {
         Speaker::ALL
     }
 
+    #[expect(clippy::unused_self, reason = "templates call methods on the page")]
     fn sources(&self) -> [VoiceSource; 4] {
         VoiceSource::ALL
     }
 
+    #[expect(clippy::unused_self, reason = "templates call methods on the page")]
     fn sentiments(&self) -> [Sentiment; 3] {
         Sentiment::ALL
     }
 
+    #[expect(clippy::unused_self, reason = "templates call methods on the page")]
     fn statuses(&self) -> [ResponseStatus; 3] {
         ResponseStatus::ALL
     }
