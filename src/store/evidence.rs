@@ -10,12 +10,22 @@ use std::collections::HashMap;
 
 use time::{Date, OffsetDateTime};
 
+use super::audit::insert_audit;
 use super::{Store, from_json, in_write_transaction, on_pool};
 use crate::domain::{
     Actual, Board, Direction, Error, Evaluation, EventKind, GlossaryEntry, Kpi, KpiId, Meeting,
-    MeetingId, MeetingKind, Number, Period, PeriodType, PlanId, Quote, QuoteId, ResponseStatus,
-    Result, Sentiment, Speaker, Timeline, TimelineEvent, VoiceSource, YouSaidWeDid, YouSaidWeDidId,
+    MeetingId, MeetingKind, NewAuditEvent, Number, Period, PeriodType, PlanId, Quote, QuoteId,
+    ResponseStatus, Result, Sentiment, Speaker, Timeline, TimelineEvent, VoiceSource, YouSaidWeDid,
+    YouSaidWeDidId,
 };
+
+/// An audit entry naming the row just written.
+fn with_id(audit: &NewAuditEvent, id: i64) -> NewAuditEvent {
+    NewAuditEvent {
+        entity_id: Some(id.to_string()),
+        ..audit.clone()
+    }
+}
 
 /// What `plan_tree` adds to the tree.
 #[derive(Debug, Default)]
@@ -565,116 +575,163 @@ impl Store {
         Ok(evidence)
     }
 
-    /// Adds a KPI to a plan.
-    pub async fn insert_kpi(&self, plan: PlanId, kpi: &Kpi, now: OffsetDateTime) -> Result<KpiId> {
-        let id = in_write_transaction!(self, |tx| insert_kpi!(tx, plan.0, kpi, now));
+    /// Adds a KPI to a plan, with its audit entry.
+    pub async fn insert_kpi(
+        &self,
+        plan: PlanId,
+        kpi: &Kpi,
+        audit: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<KpiId> {
+        let id = in_write_transaction!(self, |tx| {
+            let id = insert_kpi!(tx, plan.0, kpi, now);
+            insert_audit!(tx, &with_id(audit, id), now);
+            id
+        });
         Ok(KpiId(id))
     }
 
-    /// Adds actuals to a KPI: all of them or, if one fails, none.
+    /// Adds actuals to a KPI, with one audit entry: all of them or, if one fails, none.
     pub async fn insert_actuals(
         &self,
         kpi: KpiId,
         actuals: &[Actual],
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
         in_write_transaction!(self, |tx| {
             for actual in actuals {
                 insert_actual!(tx, kpi.0, actual, now);
             }
+            insert_audit!(tx, &with_id(audit, kpi.0), now);
         });
         Ok(())
     }
 
-    /// Adds actuals to several KPIs in one transaction: all of them or none.
+    /// Adds actuals to several KPIs in one transaction with one audit entry: all of them
+    /// or none.
     pub async fn insert_actuals_of(
         &self,
         rows: &[(KpiId, Actual)],
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
         in_write_transaction!(self, |tx| {
             for (kpi, actual) in rows {
                 insert_actual!(tx, kpi.0, actual, now);
             }
+            insert_audit!(tx, audit, now);
         });
         Ok(())
     }
 
-    /// Adds a quote at the end of the plan's list.
+    /// Adds a quote at the end of the plan's list, with its audit entry.
     pub async fn insert_quote(
         &self,
         plan: PlanId,
         quote: &Quote,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<QuoteId> {
-        let id = in_write_transaction!(self, |tx| insert_quote!(tx, plan.0, quote, now));
+        let id = in_write_transaction!(self, |tx| {
+            let id = insert_quote!(tx, plan.0, quote, now);
+            insert_audit!(tx, &with_id(audit, id), now);
+            id
+        });
         Ok(QuoteId(id))
     }
 
-    /// Adds a "you said, we did" entry at the end of the plan's list.
+    /// Adds a "you said, we did" entry at the end of the plan's list, with its audit
+    /// entry.
     pub async fn insert_you_said_we_did(
         &self,
         plan: PlanId,
         entry: &YouSaidWeDid,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<YouSaidWeDidId> {
-        let id = in_write_transaction!(self, |tx| insert_you_said_we_did!(tx, plan.0, entry, now));
+        let id = in_write_transaction!(self, |tx| {
+            let id = insert_you_said_we_did!(tx, plan.0, entry, now);
+            insert_audit!(tx, &with_id(audit, id), now);
+            id
+        });
         Ok(YouSaidWeDidId(id))
     }
 
-    /// Records a meeting.
+    /// Records a meeting, with its audit entry.
     pub async fn insert_meeting(
         &self,
         plan: PlanId,
         meeting: &Meeting,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<MeetingId> {
-        let id = in_write_transaction!(self, |tx| insert_meeting!(tx, plan.0, meeting, now));
+        let id = in_write_transaction!(self, |tx| {
+            let id = insert_meeting!(tx, plan.0, meeting, now);
+            insert_audit!(tx, &with_id(audit, id), now);
+            id
+        });
         Ok(MeetingId(id))
     }
 
-    /// Adds a board at the end of the plan's list.
+    /// Adds a board at the end of the plan's list, with its audit entry.
     pub async fn insert_board(
         &self,
         plan: PlanId,
         board: &Board,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
-        in_write_transaction!(self, |tx| insert_board!(tx, plan.0, board, now));
+        in_write_transaction!(self, |tx| {
+            insert_board!(tx, plan.0, board, now);
+            insert_audit!(tx, audit, now);
+        });
         Ok(())
     }
 
-    /// Records a timeline event.
+    /// Records a timeline event, with its audit entry.
     pub async fn insert_timeline_event(
         &self,
         plan: PlanId,
         event: &TimelineEvent,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
-        in_write_transaction!(self, |tx| insert_timeline_event!(tx, plan.0, event, now));
+        in_write_transaction!(self, |tx| {
+            insert_timeline_event!(tx, plan.0, event, now);
+            insert_audit!(tx, audit, now);
+        });
         Ok(())
     }
 
     /// Sets a glossary term's definition: changes the entry if the plan has it, else adds
-    /// it at the end.
+    /// it at the end. The audit entry records the definition before and after.
     pub async fn set_glossary_entry(
         &self,
         plan: PlanId,
         entry: &GlossaryEntry,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
         in_write_transaction!(self, |tx| {
-            let changed = sqlx::query(
-                "update glossary_entry set definition = $1, updated_at = $2 where plan_id = $3 and term = $4",
+            let before: Option<String> = sqlx::query_scalar(
+                "select definition from glossary_entry where plan_id = $1 and term = $2",
             )
-            .bind(&entry.definition)
-            .bind(now)
             .bind(plan.0)
             .bind(&entry.term)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
+            .fetch_optional(&mut *tx)
+            .await?;
+            if before.is_some() {
+                sqlx::query(
+                    "update glossary_entry set definition = $1, updated_at = $2 where plan_id = $3 and term = $4",
+                )
+                .bind(&entry.definition)
+                .bind(now)
+                .bind(plan.0)
+                .bind(&entry.term)
+                .execute(&mut *tx)
+                .await?;
+            } else {
                 sqlx::query(
                     "insert into glossary_entry (plan_id, position, term, definition, created_at, updated_at)
                      values ($1, (select coalesce(max(position), -1) + 1 from glossary_entry where plan_id = $1),
@@ -687,6 +744,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            let event = NewAuditEvent {
+                entity_id: Some(entry.term.clone()),
+                before: before.map(|definition| {
+                    serde_json::json!({ "term": entry.term, "definition": definition })
+                }),
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
         });
         Ok(())
     }

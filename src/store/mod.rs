@@ -3,8 +3,13 @@
 //! Each query is written once in SQL both dialects accept and run on whichever pool was
 //! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
 
+mod account;
+mod audit;
+mod backup;
 mod evidence;
 mod plan;
+
+pub use account::{Credentials, NewGrant};
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -16,6 +21,8 @@ use sqlx::sqlite::{
 };
 
 use crate::domain::Error;
+
+pub use backup::restore;
 
 /// The database behind the app.
 #[derive(Clone)]

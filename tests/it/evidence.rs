@@ -4,12 +4,13 @@
 use time::macros::date;
 use wsoa::documents::{read_plan_json, write_plan_json};
 use wsoa::domain::{
-    ActionRef, Actual, Error, Evaluation, EventKind, Meeting, MeetingKind, Number, Period,
+    ActionRef, Actor, Actual, Error, Evaluation, EventKind, Meeting, MeetingKind, Number, Period,
     ProgressMeasure, Quote, ResponseStatus, Sentiment, Speaker, TimelineEvent, VoiceSource,
     YouSaidWeDid,
 };
 
 use crate::helpers::{TestDb, on_both_backends, plan_with_evidence, small_plan, without_any_ids};
+use wsoa::domain::{Board, Kpi, Role, STANDARD_MEASURES};
 
 on_both_backends!(
     every_new_field_reads_back_identical,
@@ -18,6 +19,9 @@ on_both_backends!(
     a_csv_of_actuals_is_stored_whole_or_not_at_all,
     links_to_actions_the_plan_lacks_are_refused,
     export_then_import_keeps_every_new_field,
+    each_change_is_audited_with_who_and_what_in_its_transaction,
+    only_admins_and_editors_change_the_evidence_and_owners_record_their_kpis,
+    a_refused_or_invalid_change_leaves_no_entry,
 );
 
 #[test]
@@ -54,8 +58,12 @@ fn a_plan_without_the_new_fields_writes_none_of_them() {
 async fn every_new_field_reads_back_identical(db: &TestDb) {
     let plan = plan_with_evidence();
 
-    let stored = db.app.import_plan(plan.clone()).await.unwrap();
-    let (_, read) = db.app.plan(&stored.slug).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan.clone())
+        .await
+        .unwrap();
+    let (_, read) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
 
     assert!(read.kpis.iter().all(|k| k.id.is_some()));
     assert!(read.voice.iter().all(|q| q.id.is_some()));
@@ -63,15 +71,30 @@ async fn every_new_field_reads_back_identical(db: &TestDb) {
 }
 
 async fn export_then_import_keeps_every_new_field(db: &TestDb) {
-    let stored = db.app.import_plan(plan_with_evidence()).await.unwrap();
-    let exported = write_plan_json(&db.app.export_plan(&stored.slug).await.unwrap()).unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan_with_evidence())
+        .await
+        .unwrap();
+    let exported = write_plan_json(
+        &db.app
+            .export_plan(&Actor::System, &stored.slug)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
 
     let again = db
         .app
-        .import_plan(read_plan_json(&exported).unwrap())
+        .import_plan(&Actor::System, read_plan_json(&exported).unwrap())
         .await
         .unwrap();
-    let mut second = without_any_ids(db.app.export_plan(&again.slug).await.unwrap());
+    let mut second = without_any_ids(
+        db.app
+            .export_plan(&Actor::System, &again.slug)
+            .await
+            .unwrap(),
+    );
 
     second.version = 1;
     assert_eq!(second, plan_with_evidence());
@@ -92,13 +115,17 @@ fn actual(period: &str, value: f64) -> Actual {
     reason = "one story: each kind of entry added, then all read back"
 )]
 async fn an_actual_quote_entry_meeting_and_definition_are_added_one_at_a_time(db: &TestDb) {
-    let stored = db.app.import_plan(plan_with_evidence()).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan_with_evidence())
+        .await
+        .unwrap();
     let slug = &stored.slug;
-    let (_, plan) = db.app.plan(slug).await.unwrap();
+    let (_, plan) = db.app.plan(&Actor::System, slug).await.unwrap();
     let kpi = plan.kpis[0].id.unwrap().0.to_string();
 
     db.app
-        .add_kpi_actual(slug, &kpi, actual("2019-Q3", 41.0))
+        .add_kpi_actual(&Actor::System, slug, &kpi, actual("2019-Q3", 41.0))
         .await
         .unwrap();
     let mut quote = Quote::new(
@@ -109,9 +136,10 @@ async fn an_actual_quote_entry_meeting_and_definition_are_added_one_at_a_time(db
     quote.sentiment = Sentiment::WorkingWell;
     quote.actions = vec![ActionRef::parse("1/1.1b").unwrap()];
     quote.consent = true;
-    db.app.add_quote(slug, quote).await.unwrap();
+    db.app.add_quote(&Actor::System, slug, quote).await.unwrap();
     db.app
         .add_you_said_we_did(
+            &Actor::System,
             slug,
             YouSaidWeDid {
                 id: None,
@@ -127,6 +155,7 @@ async fn an_actual_quote_entry_meeting_and_definition_are_added_one_at_a_time(db
         .unwrap();
     db.app
         .record_meeting(
+            &Actor::System,
             slug,
             Meeting {
                 id: None,
@@ -148,15 +177,16 @@ async fn an_actual_quote_entry_meeting_and_definition_are_added_one_at_a_time(db
         .await
         .unwrap();
     db.app
-        .set_glossary_definition(slug, "ICB", "Integrated care board (NHS)")
+        .set_glossary_definition(&Actor::System, slug, "ICB", "Integrated care board (NHS)")
         .await
         .unwrap();
     db.app
-        .set_glossary_definition(slug, "DCO", "Designated clinical officer")
+        .set_glossary_definition(&Actor::System, slug, "DCO", "Designated clinical officer")
         .await
         .unwrap();
     db.app
         .record_timeline_event(
+            &Actor::System,
             slug,
             TimelineEvent {
                 date: date!(2021 - 06 - 01),
@@ -168,7 +198,7 @@ async fn an_actual_quote_entry_meeting_and_definition_are_added_one_at_a_time(db
         .await
         .unwrap();
 
-    let (_, read) = db.app.plan(slug).await.unwrap();
+    let (_, read) = db.app.plan(&Actor::System, slug).await.unwrap();
     let actuals: Vec<String> = read.kpis[0]
         .actuals_in_order()
         .iter()
@@ -214,21 +244,25 @@ async fn an_actual_quote_entry_meeting_and_definition_are_added_one_at_a_time(db
 }
 
 async fn an_actual_for_a_period_already_recorded_is_refused(db: &TestDb) {
-    let stored = db.app.import_plan(plan_with_evidence()).await.unwrap();
-    let (_, plan) = db.app.plan(&stored.slug).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan_with_evidence())
+        .await
+        .unwrap();
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     let kpi = plan.kpis[0].id.unwrap().0.to_string();
 
     let twice = db
         .app
-        .add_kpi_actual(&stored.slug, &kpi, actual("2019-Q4", 1.0))
+        .add_kpi_actual(&Actor::System, &stored.slug, &kpi, actual("2019-Q4", 1.0))
         .await;
     let month = db
         .app
-        .add_kpi_actual(&stored.slug, &kpi, actual("2019-12", 1.0))
+        .add_kpi_actual(&Actor::System, &stored.slug, &kpi, actual("2019-12", 1.0))
         .await;
     let future = db
         .app
-        .add_kpi_actual(&stored.slug, &kpi, actual("2020-Q3", 1.0))
+        .add_kpi_actual(&Actor::System, &stored.slug, &kpi, actual("2020-Q3", 1.0))
         .await;
 
     for outcome in [twice, month, future] {
@@ -237,30 +271,35 @@ async fn an_actual_for_a_period_already_recorded_is_refused(db: &TestDb) {
             "{outcome:?}"
         );
     }
-    let (_, read) = db.app.plan(&stored.slug).await.unwrap();
+    let (_, read) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     assert_eq!(read.kpis[0].actuals.len(), 2);
 }
 
 async fn a_csv_of_actuals_is_stored_whole_or_not_at_all(db: &TestDb) {
-    let stored = db.app.import_plan(plan_with_evidence()).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan_with_evidence())
+        .await
+        .unwrap();
     let slug = &stored.slug;
 
     let bad = db
         .app
         .import_kpi_actuals(
+            &Actor::System,
             slug,
             b"kpi,period,value\nehcp-20-weeks,2019-Q3,41\nautism-assessment-wait,2020-01,ten\n",
         )
         .await
         .unwrap_err()
         .to_string();
-    let (_, after_bad) = db.app.plan(slug).await.unwrap();
+    let (_, after_bad) = db.app.plan(&Actor::System, slug).await.unwrap();
     let added = db
         .app
-        .import_kpi_actuals(slug, b"kpi,period,value,note\nehcp-20-weeks,2019-Q3,41,\nautism-assessment-wait,2020-01,18.5,\"Long, slow\"\n")
+        .import_kpi_actuals(&Actor::System, slug, b"kpi,period,value,note\nehcp-20-weeks,2019-Q3,41,\nautism-assessment-wait,2020-01,18.5,\"Long, slow\"\n")
         .await
         .unwrap();
-    let (_, after) = db.app.plan(slug).await.unwrap();
+    let (_, after) = db.app.plan(&Actor::System, slug).await.unwrap();
 
     assert!(
         bad.contains("line 3: value: \"ten\" is not a number"),
@@ -277,11 +316,19 @@ async fn a_csv_of_actuals_is_stored_whole_or_not_at_all(db: &TestDb) {
 }
 
 async fn links_to_actions_the_plan_lacks_are_refused(db: &TestDb) {
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
     let mut quote = Quote::new("Words", Speaker::Practitioner, VoiceSource::Other);
     quote.actions = vec![ActionRef::parse("1/9.9").unwrap()];
 
-    let err = db.app.add_quote(&stored.slug, quote).await.unwrap_err();
+    let err = db
+        .app
+        .add_quote(&Actor::System, &stored.slug, quote)
+        .await
+        .unwrap_err();
 
     assert!(
         matches!(err, Error::Invalid { ref field, .. } if field == "actions"),
@@ -291,7 +338,7 @@ async fn links_to_actions_the_plan_lacks_are_refused(db: &TestDb) {
     let mut plan = plan_with_evidence();
     plan.voice[0].areas = vec![7];
     assert!(
-        db.app.import_plan(plan).await.is_err(),
+        db.app.import_plan(&Actor::System, plan).await.is_err(),
         "checked on import too"
     );
 }
@@ -345,4 +392,327 @@ fn the_voice_sections_of_000_become_untagged_quotes_linked_to_their_area() {
             .any(|u| u.message.contains("(Y10)") || u.message == "Requires Improvement"),
         "the quotes and legends are no longer unmapped"
     );
+}
+
+/// Everything issue 7 lets a person change, each tried once as `actor`: the outcome of
+/// each, in the order of [`WRITES`].
+const WRITES: [&str; 9] = [
+    "kpi",
+    "actual",
+    "csv",
+    "quote",
+    "entry",
+    "meeting",
+    "board",
+    "event",
+    "definition",
+];
+
+fn parent_confidence() -> Kpi {
+    STANDARD_MEASURES
+        .iter()
+        .find(|m| m.key == "parent-confidence")
+        .unwrap()
+        .to_kpi()
+}
+
+/// Tries every write as `actor`; `n` keeps the periods and names of different askers
+/// apart, so one asker's success does not make the next one's a duplicate.
+async fn try_every_write(db: &TestDb, actor: &Actor, slug: &str, n: u32) -> Vec<Result<(), Error>> {
+    let (_, plan) = db.app.plan(&Actor::System, slug).await.unwrap();
+    let kpi = plan.kpis[0].id.unwrap().0.to_string();
+    let mut kpi_def = parent_confidence();
+    kpi_def.key = format!("parent-confidence-{n}");
+    let mut quote = Quote::new("It got better", Speaker::ParentOrCarer, VoiceSource::Survey);
+    quote.consent = true;
+    let csv = format!("kpi,period,value\nautism-assessment-wait,201{n}-05,12\n");
+    vec![
+        db.app.add_kpi(actor, slug, kpi_def).await.map(|_| ()),
+        db.app
+            .add_kpi_actual(actor, slug, &kpi, actual(&format!("201{n}-Q2"), 41.0))
+            .await,
+        db.app
+            .import_kpi_actuals(actor, slug, csv.as_bytes())
+            .await
+            .map(|_| ()),
+        db.app.add_quote(actor, slug, quote).await.map(|_| ()),
+        db.app
+            .add_you_said_we_did(
+                actor,
+                slug,
+                YouSaidWeDid {
+                    id: None,
+                    you_said: "Shorter waits".into(),
+                    we_did: "A second clinic".into(),
+                    status: ResponseStatus::Done,
+                    reason: None,
+                    actions: vec![],
+                    date: None,
+                },
+            )
+            .await
+            .map(|_| ()),
+        db.app
+            .record_meeting(
+                actor,
+                slug,
+                Meeting {
+                    id: None,
+                    date: date!(2020 - 01 - 28),
+                    kind: MeetingKind::MonitoringVisit,
+                    board: None,
+                    purpose: "Monitoring visit".into(),
+                    attendees: vec![],
+                    notes: None,
+                    decisions: vec![],
+                    actions_agreed: vec![],
+                    progress_measures: vec![],
+                },
+            )
+            .await
+            .map(|_| ()),
+        db.app
+            .add_board(actor, slug, Board::new(format!("Working group {n}")))
+            .await,
+        db.app
+            .record_timeline_event(
+                actor,
+                slug,
+                TimelineEvent {
+                    date: date!(2019 - 11 - 18),
+                    kind: EventKind::Submission,
+                    outcome: None,
+                    note: None,
+                },
+            )
+            .await,
+        db.app
+            .set_glossary_definition(actor, slug, "DCO", "Designated clinical officer")
+            .await,
+    ]
+}
+
+/// What each outcome was, in one word, for comparing whole rows.
+fn outcome(result: &Result<(), Error>) -> &'static str {
+    match result {
+        Ok(()) => "ok",
+        Err(Error::NotFound(_)) => "not found",
+        Err(Error::Unauthorized) => "sign in",
+        Err(Error::Forbidden) => "forbidden",
+        Err(Error::Invalid { .. }) => "invalid",
+        Err(_) => "other",
+    }
+}
+
+async fn only_admins_and_editors_change_the_evidence_and_owners_record_their_kpis(db: &TestDb) {
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan_with_evidence())
+        .await
+        .unwrap();
+    let mut south = small_plan();
+    south.local_area = "Southshire".into();
+    db.app.import_plan(&Actor::System, south).await.unwrap();
+    let mut askers = vec![("public", Actor::Public)];
+    for (who, role, area, key) in [
+        ("admin", Role::Admin, "Northshire", None),
+        ("editor", Role::Editor, "Northshire", None),
+        ("owner", Role::Owner, "Northshire", Some("AB")),
+        ("viewer", Role::Viewer, "Northshire", None),
+        ("adviser", Role::Adviser, "Northshire", None),
+        ("other", Role::Editor, "Southshire", None),
+    ] {
+        let user = db
+            .user(&format!("{who}@example.org"), role, area, key)
+            .await;
+        askers.push((who, Actor::User(user)));
+    }
+
+    let mut unpublished = Vec::new();
+    for (n, (who, actor)) in (0..).zip(&askers) {
+        let row: Vec<&str> = try_every_write(db, actor, &stored.slug, n)
+            .await
+            .iter()
+            .map(outcome)
+            .collect();
+        unpublished.push((*who, row));
+    }
+    db.app
+        .set_published(&Actor::System, &stored.slug, true)
+        .await
+        .unwrap();
+    let public = try_every_write(db, &Actor::Public, &stored.slug, 7).await;
+    let other = try_every_write(db, &askers[6].1, &stored.slug, 8).await;
+
+    let all = |word| vec![word; WRITES.len()];
+    // The owner reports the first KPI ("AB"), so may record its actuals; nothing else.
+    let mut owner = all("forbidden");
+    owner[1] = "ok";
+    assert_eq!(
+        unpublished,
+        [
+            ("public", all("not found")),
+            ("admin", all("ok")),
+            ("editor", all("ok")),
+            ("owner", owner),
+            ("viewer", all("forbidden")),
+            ("adviser", all("forbidden")),
+            ("other", all("not found")),
+        ],
+        "columns: {WRITES:?}"
+    );
+    assert_eq!(
+        public.iter().map(outcome).collect::<Vec<_>>(),
+        all("sign in"),
+        "the public of a published plan"
+    );
+    assert_eq!(
+        other.iter().map(outcome).collect::<Vec<_>>(),
+        all("forbidden"),
+        "another area's editor on a published plan"
+    );
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let recorded_by: Vec<Option<&str>> = plan.kpis[0]
+        .actuals_in_order()
+        .iter()
+        .filter(|a| a.entered_on == Some(date!(2020 - 02 - 03)))
+        .map(|a| a.entered_by.as_deref())
+        .collect();
+    assert_eq!(
+        recorded_by,
+        [
+            Some("admin@example.org"),
+            Some("editor@example.org"),
+            Some("AB")
+        ],
+        "a person enters as themselves: their person key, else their name or email"
+    );
+    assert_eq!(plan.kpis.len(), 4, "two added, by the admin and the editor");
+}
+
+async fn each_change_is_audited_with_who_and_what_in_its_transaction(db: &TestDb) {
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan_with_evidence())
+        .await
+        .unwrap();
+    let editor = Actor::User(
+        db.user("editor@example.org", Role::Editor, "Northshire", None)
+            .await,
+    );
+    let (_, before) = db
+        .app
+        .plan_audit(&Actor::System, &stored.slug)
+        .await
+        .unwrap();
+
+    let outcomes = try_every_write(db, &editor, &stored.slug, 0).await;
+    db.app
+        .set_glossary_definition(
+            &editor,
+            &stored.slug,
+            "DCO",
+            "Designated clinical officer (health)",
+        )
+        .await
+        .unwrap();
+
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    let (_, events) = db
+        .app
+        .plan_audit(&Actor::System, &stored.slug)
+        .await
+        .unwrap();
+    let new = &events[before.len()..];
+    let what: Vec<(&str, &str)> = new
+        .iter()
+        .map(|e| (e.entity.as_str(), e.event.as_str()))
+        .collect();
+    assert_eq!(
+        what,
+        [
+            ("kpi", "kpi.added"),
+            ("kpi", "kpi.actual_recorded"),
+            ("kpi", "kpi.actuals_imported"),
+            ("quote", "quote.added"),
+            ("you_said_we_did", "you_said_we_did.added"),
+            ("meeting", "meeting.recorded"),
+            ("board", "board.added"),
+            ("timeline_event", "timeline.event_recorded"),
+            ("glossary_entry", "glossary.defined"),
+            ("glossary_entry", "glossary.defined"),
+        ]
+    );
+    assert!(new.iter().all(|e| e.actor == "editor@example.org"));
+    assert!(new.iter().all(|e| e.plan_id == Some(stored.id)));
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let added = plan
+        .kpis
+        .iter()
+        .find(|k| k.key == "parent-confidence-0")
+        .unwrap();
+    assert_eq!(new[0].entity_id, Some(added.id.unwrap().0.to_string()));
+    assert_eq!(new[0].after.as_ref().unwrap()["key"], "parent-confidence-0");
+    assert_eq!(
+        new[1].after.as_ref().unwrap()["actuals"][0]["entered_by"],
+        "editor@example.org"
+    );
+    assert_eq!(new[2].after.as_ref().unwrap()["rows"], 1);
+    assert_eq!(
+        new[2].after.as_ref().unwrap()["actuals"][0]["kpi"],
+        "autism-assessment-wait"
+    );
+    let quote = plan.voice.last().unwrap();
+    assert_eq!(new[3].entity_id, Some(quote.id.unwrap().0.to_string()));
+    assert_eq!(new[3].after.as_ref().unwrap()["text"], "It got better");
+    assert_eq!(new[8].before, None, "a new term");
+    assert_eq!(
+        new[9].before.as_ref().unwrap()["definition"],
+        "Designated clinical officer",
+        "a changed definition keeps what it was"
+    );
+    assert_eq!(
+        new[9].after.as_ref().unwrap()["definition"],
+        "Designated clinical officer (health)"
+    );
+}
+
+async fn a_refused_or_invalid_change_leaves_no_entry(db: &TestDb) {
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan_with_evidence())
+        .await
+        .unwrap();
+    let viewer = Actor::User(
+        db.user("viewer@example.org", Role::Viewer, "Northshire", None)
+            .await,
+    );
+    let editor = Actor::User(
+        db.user("editor@example.org", Role::Editor, "Northshire", None)
+            .await,
+    );
+    let (_, before) = db
+        .app
+        .plan_audit(&Actor::System, &stored.slug)
+        .await
+        .unwrap();
+
+    let refused = try_every_write(db, &viewer, &stored.slug, 0).await;
+    let bad_csv = db
+        .app
+        .import_kpi_actuals(
+            &editor,
+            &stored.slug,
+            b"kpi,period,value\nehcp-20-weeks,2019-Q3,41\nehcp-20-weeks,2019-Q2,x\n",
+        )
+        .await;
+
+    assert!(refused.iter().all(|r| matches!(r, Err(Error::Forbidden))));
+    assert!(matches!(bad_csv, Err(Error::Invalid { .. })));
+    let (_, after) = db
+        .app
+        .plan_audit(&Actor::System, &stored.slug)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), before.len());
 }

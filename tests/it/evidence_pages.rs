@@ -1,50 +1,63 @@
 //! The KPI, voice, governance, timeline and glossary pages, their forms, and the public
-//! "you said, we did" page.
+//! "you said, we did" page. The forms are used as an editor of the plan's area; who else
+//! may use them is in `authz.rs` and at the end of this file.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt as _;
-use tower::ServiceExt as _;
-use wsoa::web;
+use axum::http::StatusCode;
+use wsoa::domain::{Actor, PlanTree, Role};
 
-use crate::helpers::{TestDb, plan_with_evidence, small_plan};
+use crate::helpers::{Auth, Reply, TestDb, plan_with_evidence, small_plan};
 
-struct Response {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
+/// A stored plan (unpublished, as every import is) and an editor of its area signed in.
+struct Site {
+    db: TestDb,
+    slug: String,
+    editor: Auth,
 }
 
-async fn send(db: &TestDb, request: Request<Body>) -> Response {
-    let response = web::router(db.app.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_owned());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Response {
-        status,
-        location,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+impl Site {
+    async fn with(plan: PlanTree) -> Self {
+        let db = TestDb::sqlite().await;
+        let slug = db.app.import_plan(&Actor::System, plan).await.unwrap().slug;
+        db.user("editor@example.org", Role::Editor, "Northshire", None)
+            .await;
+        let editor = db.session("editor@example.org").await;
+        Self { db, slug, editor }
     }
-}
 
-async fn get(db: &TestDb, path: &str) -> Response {
-    send(db, Request::get(path).body(Body::empty()).unwrap()).await
-}
+    /// A GET as the editor.
+    async fn get(&self, path: &str) -> Reply {
+        self.db.get(path, &self.editor).await
+    }
 
-async fn post_form(db: &TestDb, path: &str, fields: &[(&str, &str)]) -> Response {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let request = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    send(db, request).await
+    /// A form POST as the editor.
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.post_as(path, fields, &self.editor).await
+    }
+
+    /// A form POST as `auth`.
+    async fn post_as(&self, path: &str, fields: &[(&str, &str)], auth: &Auth) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.db.post_form(path, &body, auth).await
+    }
+
+    /// A CSV file uploaded as the editor.
+    async fn post_csv(&self, path: &str, csv: &str) -> Reply {
+        self.db.post_csv(path, csv, &self.editor).await
+    }
+
+    /// The plan as stored.
+    async fn plan(&self) -> PlanTree {
+        self.db
+            .app
+            .plan(&Actor::System, &self.slug)
+            .await
+            .unwrap()
+            .1
+    }
 }
 
 fn encode(text: &str) -> String {
@@ -57,36 +70,22 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-async fn post_csv(db: &TestDb, path: &str, csv: &str) -> Response {
-    let boundary = "XyZzY";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"actuals.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
-    );
-    let request = Request::post(path)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    send(db, request).await
+/// The plan with every part of the evidence fixture.
+async fn stored() -> Site {
+    Site::with(plan_with_evidence()).await
 }
 
-async fn stored(db: &TestDb) -> String {
-    db.app.import_plan(plan_with_evidence()).await.unwrap().slug
-}
-
-fn assert_strict(page: &Response) {
+fn assert_strict(page: &Reply) {
     assert!(!page.body.contains("style=\""), "no inline style");
     assert!(!page.body.contains("<script>"), "no inline script");
 }
 
 #[tokio::test]
 async fn the_plan_page_links_to_every_part() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
 
-    let page = get(&db, &format!("/plans/{slug}")).await;
+    let page = site.get(&format!("/plans/{slug}")).await;
 
     for part in [
         "kpis",
@@ -106,13 +105,13 @@ async fn the_plan_page_links_to_every_part() {
 
 #[tokio::test]
 async fn the_kpi_list_and_page_show_status_in_words_a_chart_and_the_working() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
-    let (_, plan) = db.app.plan(&slug).await.unwrap();
+    let site = stored().await;
+    let slug = &site.slug;
+    let plan = site.plan().await;
     let id = plan.kpis[0].id.unwrap().0;
 
-    let list = get(&db, &format!("/plans/{slug}/kpis")).await;
-    let page = get(&db, &format!("/plans/{slug}/kpis/{id}")).await;
+    let list = site.get(&format!("/plans/{slug}/kpis")).await;
+    let page = site.get(&format!("/plans/{slug}/kpis/{id}")).await;
 
     assert_eq!(list.status, StatusCode::OK);
     // 48% in January to March 2020 against 55% with 2.5% tolerance: off trajectory.
@@ -143,23 +142,25 @@ async fn the_kpi_list_and_page_show_status_in_words_a_chart_and_the_working() {
 
 #[tokio::test]
 async fn an_actual_with_a_bad_number_is_refused_with_the_field_named_and_typed_values_kept() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
-    let (_, plan) = db.app.plan(&slug).await.unwrap();
+    let site = stored().await;
+    let slug = &site.slug;
+    let plan = site.plan().await;
     let id = plan.kpis[0].id.unwrap().0;
     let path = format!("/plans/{slug}/kpis/{id}/actuals");
 
-    let bad = post_form(
-        &db,
-        &path,
-        &[
-            ("period", "2019-Q3"),
-            ("value", "forty"),
-            ("note", "typed <note>"),
-        ],
-    )
-    .await;
-    let good = post_form(&db, &path, &[("period", "2019-Q3"), ("value", "41.5%")]).await;
+    let bad = site
+        .post(
+            &path,
+            &[
+                ("period", "2019-Q3"),
+                ("value", "forty"),
+                ("note", "typed <note>"),
+            ],
+        )
+        .await;
+    let good = site
+        .post(&path, &[("period", "2019-Q3"), ("value", "41.5%")])
+        .await;
 
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("There is a problem"));
@@ -182,22 +183,21 @@ async fn an_actual_with_a_bad_number_is_refused_with_the_field_named_and_typed_v
     );
     assert!(bad.body.contains("<title>Error: "));
     assert_eq!(good.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        good.location.as_deref(),
-        Some(format!("/plans/{slug}/kpis/{id}").as_str())
-    );
-    let (_, plan) = db.app.plan(&slug).await.unwrap();
+    assert_eq!(good.location(), format!("/plans/{slug}/kpis/{id}"));
+    let plan = site.plan().await;
     assert_eq!(plan.kpis[0].actuals.len(), 3);
 }
 
 #[tokio::test]
 async fn a_csv_upload_with_errors_lists_them_by_line_and_adds_nothing() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
     let path = format!("/plans/{slug}/kpis/actuals");
 
-    let bad = post_csv(&db, &path, "kpi,period,value\nehcp-20-weeks,2019-Q3,41\nehcp-20-weeks,2019-13,5\nehcp-20-weeks,2019-Q2,x\n").await;
-    let good = post_csv(&db, &path, "kpi,period,value\nehcp-20-weeks,2019-Q3,41\n").await;
+    let bad = site.post_csv(&path, "kpi,period,value\nehcp-20-weeks,2019-Q3,41\nehcp-20-weeks,2019-13,5\nehcp-20-weeks,2019-Q2,x\n").await;
+    let good = site
+        .post_csv(&path, "kpi,period,value\nehcp-20-weeks,2019-Q3,41\n")
+        .await;
 
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -214,38 +214,38 @@ async fn a_csv_upload_with_errors_lists_them_by_line_and_adds_nothing() {
     );
     assert!(bad.body.contains("(and 1 more problem)"));
     assert_eq!(good.status, StatusCode::SEE_OTHER);
-    let (_, plan) = db.app.plan(&slug).await.unwrap();
+    let plan = site.plan().await;
     assert_eq!(plan.kpis[0].actuals.len(), 3, "only the good file's row");
 }
 
 #[tokio::test]
 async fn a_kpi_is_added_from_the_standard_measures() {
-    let db = TestDb::sqlite().await;
-    let slug = db.app.import_plan(small_plan()).await.unwrap().slug;
+    let site = Site::with(small_plan()).await;
+    let slug = &site.slug;
     let path = format!("/plans/{slug}/kpis");
 
-    let bad = post_form(
-        &db,
-        &path,
-        &[
-            ("measure", "parent-confidence"),
-            ("target_period", "next year"),
-            ("target_value", "80"),
-        ],
-    )
-    .await;
-    let good = post_form(
-        &db,
-        &path,
-        &[
-            ("measure", "parent-confidence"),
-            ("baseline_period", "2019/20"),
-            ("baseline_value", "41"),
-            ("target_period", "2021/22"),
-            ("target_value", "80"),
-        ],
-    )
-    .await;
+    let bad = site
+        .post(
+            &path,
+            &[
+                ("measure", "parent-confidence"),
+                ("target_period", "next year"),
+                ("target_value", "80"),
+            ],
+        )
+        .await;
+    let good = site
+        .post(
+            &path,
+            &[
+                ("measure", "parent-confidence"),
+                ("baseline_period", "2019/20"),
+                ("baseline_value", "41"),
+                ("target_period", "2021/22"),
+                ("target_value", "80"),
+            ],
+        )
+        .await;
 
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -255,17 +255,17 @@ async fn a_kpi_is_added_from_the_standard_measures() {
     );
     assert!(bad.body.contains("value=\"next year\""));
     assert_eq!(good.status, StatusCode::SEE_OTHER);
-    let (_, plan) = db.app.plan(&slug).await.unwrap();
+    let plan = site.plan().await;
     assert_eq!(plan.kpis[0].key, "parent-confidence");
     assert!(plan.kpis[0].trajectory[0].target);
 }
 
 #[tokio::test]
 async fn the_voice_page_shows_quotes_with_who_said_them_and_their_links() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
 
-    let page = get(&db, &format!("/plans/{slug}/voice")).await;
+    let page = site.get(&format!("/plans/{slug}/voice")).await;
 
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Child or young person, Year 10"));
@@ -287,46 +287,46 @@ async fn the_voice_page_shows_quotes_with_who_said_them_and_their_links() {
 
 #[tokio::test]
 async fn a_quote_without_consent_or_text_is_refused_and_what_was_typed_is_kept() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
     let path = format!("/plans/{slug}/voice/quotes");
 
-    let no_text = post_form(
-        &db,
-        &path,
-        &[
-            ("text", "  "),
-            ("speaker", "parent_or_carer"),
-            ("source", "survey"),
-            ("consent", "yes"),
-        ],
-    )
-    .await;
-    let no_consent = post_form(
-        &db,
-        &path,
-        &[
-            ("text", "It is better now"),
-            ("speaker", "child_or_young_person"),
-            ("year_group", "Y9"),
-            ("source", "forum"),
-        ],
-    )
-    .await;
-    let good = post_form(
-        &db,
-        &path,
-        &[
-            ("text", "It is better now"),
-            ("speaker", "child_or_young_person"),
-            ("year_group", "Y9"),
-            ("source", "forum"),
-            ("sentiment", "working_well"),
-            ("actions", "2/1.1"),
-            ("consent", "yes"),
-        ],
-    )
-    .await;
+    let no_text = site
+        .post(
+            &path,
+            &[
+                ("text", "  "),
+                ("speaker", "parent_or_carer"),
+                ("source", "survey"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    let no_consent = site
+        .post(
+            &path,
+            &[
+                ("text", "It is better now"),
+                ("speaker", "child_or_young_person"),
+                ("year_group", "Y9"),
+                ("source", "forum"),
+            ],
+        )
+        .await;
+    let good = site
+        .post(
+            &path,
+            &[
+                ("text", "It is better now"),
+                ("speaker", "child_or_young_person"),
+                ("year_group", "Y9"),
+                ("source", "forum"),
+                ("sentiment", "working_well"),
+                ("actions", "2/1.1"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
 
     assert_eq!(no_text.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_text.body.contains("Enter what was said"));
@@ -339,55 +339,79 @@ async fn a_quote_without_consent_or_text_is_refused_and_what_was_typed_is_kept()
     );
     assert!(no_consent.body.contains("value=\"Y9\""));
     assert_eq!(good.status, StatusCode::SEE_OTHER);
-    let (_, plan) = db.app.plan(&slug).await.unwrap();
+    let plan = site.plan().await;
     assert_eq!(plan.voice[3].year_group, Some(9));
 }
 
 #[tokio::test]
 async fn a_request_marked_not_possible_needs_its_reason() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
     let path = format!("/plans/{slug}/voice/you-said-we-did");
 
-    let bad = post_form(
-        &db,
-        &path,
-        &[
-            ("you_said", "A pool"),
-            ("we_did", "We asked"),
-            ("status", "not_possible"),
-        ],
-    )
-    .await;
-    let good = post_form(
-        &db,
-        &path,
-        &[
-            ("you_said", "A pool"),
-            ("we_did", "We asked"),
-            ("status", "not_possible"),
-            ("reason", "No money this year"),
-        ],
-    )
-    .await;
+    let bad = site
+        .post(
+            &path,
+            &[
+                ("you_said", "A pool"),
+                ("we_did", "We asked"),
+                ("status", "not_possible"),
+            ],
+        )
+        .await;
+    let good = site
+        .post(
+            &path,
+            &[
+                ("you_said", "A pool"),
+                ("we_did", "We asked"),
+                ("status", "not_possible"),
+                ("reason", "No money this year"),
+            ],
+        )
+        .await;
 
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Say why it is not possible"));
     assert!(bad.body.contains("id=\"entry-reason-error\""));
     assert!(bad.body.contains(">A pool</textarea>"));
     assert_eq!(good.status, StatusCode::SEE_OTHER);
-    let public = get(&db, &format!("/plans/{slug}/you-said-we-did")).await;
+    let public = site.get(&format!("/plans/{slug}/you-said-we-did")).await;
     assert!(public.body.contains("No money this year"));
 }
 
 #[tokio::test]
 async fn the_public_page_shows_you_said_we_did_in_plain_words_and_names_nobody() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
+    let path = format!("/plans/{slug}/you-said-we-did");
 
-    let page = get(&db, &format!("/plans/{slug}/you-said-we-did")).await;
+    let before = site.db.get(&path, &Auth::Anonymous).await;
+    let preview = site.get(&path).await;
+    site.db
+        .app
+        .set_published(&Actor::System, slug, true)
+        .await
+        .unwrap();
+    let page = site.db.get(&path, &Auth::Anonymous).await;
 
-    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        before.status,
+        StatusCode::NOT_FOUND,
+        "nobody outside the area sees it before the plan is published"
+    );
+    assert_eq!(
+        preview.status,
+        StatusCode::OK,
+        "the area's members preview it"
+    );
+    assert!(preview.body.contains("This is a preview"));
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "anyone reads it once published"
+    );
+    assert!(!page.body.contains("This is a preview"));
     assert!(page.body.contains("You said, we did"));
     assert!(page.body.contains("Tell us what an"));
     assert!(
@@ -417,10 +441,10 @@ async fn the_public_page_shows_you_said_we_did_in_plain_words_and_names_nobody()
 
 #[tokio::test]
 async fn the_governance_page_draws_the_boards_and_lists_meetings() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
 
-    let page = get(&db, &format!("/plans/{slug}/governance")).await;
+    let page = site.get(&format!("/plans/{slug}/governance")).await;
 
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<svg class=\"app-diagram\""));
@@ -447,44 +471,44 @@ async fn the_governance_page_draws_the_boards_and_lists_meetings() {
 
 #[tokio::test]
 async fn a_meeting_is_recorded_and_a_bad_one_is_refused() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
     let path = format!("/plans/{slug}/governance/meetings");
 
-    let bad = post_form(
-        &db,
-        &path,
-        &[
-            ("date", "sometime"),
-            ("kind", "monitoring_visit"),
-            ("purpose", "4th visit"),
-        ],
-    )
-    .await;
-    let unknown_board = post_form(
-        &db,
-        &path,
-        &[
-            ("date", "20 January 2020"),
-            ("kind", "board"),
-            ("board", "Nope"),
-            ("purpose", "Review"),
-        ],
-    )
-    .await;
-    let good = post_form(
-        &db,
-        &path,
-        &[
-            ("date", "20 January 2020"),
-            ("kind", "monitoring_visit"),
-            ("purpose", "4th visit"),
-            ("attendees", "AB, DfE adviser"),
-            ("actions_agreed", "Publish the strategy (1/1.1a)"),
-            ("progress_measures", "1: Green, Amber"),
-        ],
-    )
-    .await;
+    let bad = site
+        .post(
+            &path,
+            &[
+                ("date", "sometime"),
+                ("kind", "monitoring_visit"),
+                ("purpose", "4th visit"),
+            ],
+        )
+        .await;
+    let unknown_board = site
+        .post(
+            &path,
+            &[
+                ("date", "20 January 2020"),
+                ("kind", "board"),
+                ("board", "Nope"),
+                ("purpose", "Review"),
+            ],
+        )
+        .await;
+    let good = site
+        .post(
+            &path,
+            &[
+                ("date", "20 January 2020"),
+                ("kind", "monitoring_visit"),
+                ("purpose", "4th visit"),
+                ("attendees", "AB, DfE adviser"),
+                ("actions_agreed", "Publish the strategy (1/1.1a)"),
+                ("progress_measures", "1: Green, Amber"),
+            ],
+        )
+        .await;
 
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"meeting-date-error\""));
@@ -492,7 +516,7 @@ async fn a_meeting_is_recorded_and_a_bad_one_is_refused() {
     assert!(bad.body.contains("value=\"4th visit\""));
     assert_eq!(unknown_board.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(good.status, StatusCode::SEE_OTHER);
-    let (_, plan) = db.app.plan(&slug).await.unwrap();
+    let plan = site.plan().await;
     let meeting = plan
         .meetings
         .iter()
@@ -505,26 +529,28 @@ async fn a_meeting_is_recorded_and_a_bad_one_is_refused() {
 
 #[tokio::test]
 async fn a_board_reporting_to_an_unknown_board_is_refused() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
     let path = format!("/plans/{slug}/governance/boards");
 
-    let duplicate = post_form(&db, &path, &[("name", "SEND Partnership Board")]).await;
-    let good = post_form(
-        &db,
-        &path,
-        &[
-            ("name", "Autism pathway group"),
-            ("reports_to", "SEND Partnership Board"),
-            ("monitors_areas", "2"),
-        ],
-    )
-    .await;
+    let duplicate = site
+        .post(&path, &[("name", "SEND Partnership Board")])
+        .await;
+    let good = site
+        .post(
+            &path,
+            &[
+                ("name", "Autism pathway group"),
+                ("reports_to", "SEND Partnership Board"),
+                ("monitors_areas", "2"),
+            ],
+        )
+        .await;
 
     assert_eq!(duplicate.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(duplicate.body.contains("listed twice"));
     assert_eq!(good.status, StatusCode::SEE_OTHER);
-    let page = get(&db, &format!("/plans/{slug}/governance")).await;
+    let page = site.get(&format!("/plans/{slug}/governance")).await;
     assert!(
         page.body
             .contains("Autism pathway group</strong>, reports to SEND Partnership Board")
@@ -533,10 +559,10 @@ async fn a_board_reporting_to_an_unknown_board_is_refused() {
 
 #[tokio::test]
 async fn the_timeline_shows_computed_deadlines_and_what_is_due_next() {
-    let db = TestDb::sqlite().await;
-    let slug = db.app.import_plan(small_plan()).await.unwrap().slug;
+    let site = Site::with(small_plan()).await;
+    let slug = &site.slug;
 
-    let page = get(&db, &format!("/plans/{slug}/timeline")).await;
+    let page = site.get(&format!("/plans/{slug}/timeline")).await;
 
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("What is due next"));
@@ -552,33 +578,32 @@ async fn the_timeline_shows_computed_deadlines_and_what_is_due_next() {
 
 #[tokio::test]
 async fn recording_an_evaluation_needs_its_outcome_and_moves_the_timeline_on() {
-    let db = TestDb::sqlite().await;
-    let slug = db.app.import_plan(small_plan()).await.unwrap().slug;
+    let site = Site::with(small_plan()).await;
+    let slug = &site.slug;
     let path = format!("/plans/{slug}/timeline/events");
 
-    post_form(
-        &db,
+    site.post(
         &path,
         &[("date", "18 November 2019"), ("kind", "submission")],
     )
     .await;
-    let bad = post_form(
-        &db,
-        &path,
-        &[("date", "2 December 2019"), ("kind", "evaluation")],
-    )
-    .await;
-    let good = post_form(
-        &db,
-        &path,
-        &[
-            ("date", "2 December 2019"),
-            ("kind", "evaluation"),
-            ("outcome", "not_fit_for_purpose"),
-        ],
-    )
-    .await;
-    let page = get(&db, &format!("/plans/{slug}/timeline")).await;
+    let bad = site
+        .post(
+            &path,
+            &[("date", "2 December 2019"), ("kind", "evaluation")],
+        )
+        .await;
+    let good = site
+        .post(
+            &path,
+            &[
+                ("date", "2 December 2019"),
+                ("kind", "evaluation"),
+                ("outcome", "not_fit_for_purpose"),
+            ],
+        )
+        .await;
+    let page = site.get(&format!("/plans/{slug}/timeline")).await;
 
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -597,23 +622,25 @@ async fn recording_an_evaluation_needs_its_outcome_and_moves_the_timeline_on() {
 
 #[tokio::test]
 async fn the_glossary_lists_found_terms_and_a_definition_can_be_changed() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
     let path = format!("/plans/{slug}/glossary");
 
-    let before = get(&db, &path).await;
-    let change = get(&db, &format!("{path}?term=NEET")).await;
-    let blank = post_form(&db, &path, &[("term", "EHC"), ("definition", " ")]).await;
-    let saved = post_form(
-        &db,
-        &path,
-        &[
-            ("term", "EHC"),
-            ("definition", "Education, health and care (our words)"),
-        ],
-    )
-    .await;
-    let after = get(&db, &path).await;
+    let before = site.get(&path).await;
+    let change = site.get(&format!("{path}?term=NEET")).await;
+    let blank = site
+        .post(&path, &[("term", "EHC"), ("definition", " ")])
+        .await;
+    let saved = site
+        .post(
+            &path,
+            &[
+                ("term", "EHC"),
+                ("definition", "Education, health and care (our words)"),
+            ],
+        )
+        .await;
+    let after = site.get(&path).await;
 
     assert!(
         before
@@ -638,8 +665,8 @@ async fn the_glossary_lists_found_terms_and_a_definition_can_be_changed() {
 
 #[tokio::test]
 async fn unknown_kpis_are_not_found() {
-    let db = TestDb::sqlite().await;
-    let slug = stored(&db).await;
+    let site = stored().await;
+    let slug = &site.slug;
 
     for path in [
         format!("/plans/{slug}/kpis/999999"),
@@ -647,9 +674,209 @@ async fn unknown_kpis_are_not_found() {
         "/plans/nope/voice".to_owned(),
     ] {
         assert_eq!(
-            get(&db, &path).await.status,
+            site.get(&path).await.status,
             StatusCode::NOT_FOUND,
             "{path}"
         );
     }
+}
+
+/// Every form on the evidence pages, by the address it posts to.
+const FORMS: [&str; 8] = [
+    "/kpis\"",
+    "/kpis/actuals\"",
+    "/voice/quotes\"",
+    "/voice/you-said-we-did\"",
+    "/governance/meetings\"",
+    "/governance/boards\"",
+    "/timeline/events\"",
+    "/glossary\" novalidate",
+];
+
+/// The forms a page holds, as suffixes of [`FORMS`].
+fn forms_on(page: &Reply, slug: &str) -> Vec<&'static str> {
+    FORMS
+        .into_iter()
+        .filter(|f| {
+            page.body
+                .contains(&format!("<form method=\"post\" action=\"/plans/{slug}{f}"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_forms_are_shown_only_to_those_who_may_use_them() {
+    let site = stored().await;
+    let slug = &site.slug;
+    site.db
+        .user("viewer@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    site.db
+        .user("owner@example.org", Role::Owner, "Northshire", Some("AB"))
+        .await;
+    let viewer = site.db.session("viewer@example.org").await;
+    let owner = site.db.session("owner@example.org").await;
+    let plan = site.plan().await;
+    let (mine, theirs) = (plan.kpis[0].id.unwrap().0, plan.kpis[1].id.unwrap().0);
+    let pages = ["kpis", "voice", "governance", "timeline", "glossary"];
+    let mut editor_forms = Vec::new();
+    for part in pages {
+        let page = site.get(&format!("/plans/{slug}/{part}")).await;
+        editor_forms.extend(forms_on(&page, slug));
+    }
+    site.db
+        .app
+        .set_published(&Actor::System, slug, true)
+        .await
+        .unwrap();
+
+    assert_eq!(editor_forms, FORMS, "an editor sees every form");
+    for (who, auth) in [
+        ("viewer", &viewer),
+        ("owner", &owner),
+        ("public", &Auth::Anonymous),
+    ] {
+        for part in pages {
+            let page = site.db.get(&format!("/plans/{slug}/{part}"), auth).await;
+            assert_eq!(page.status, StatusCode::OK, "{who} {part}");
+            assert_eq!(forms_on(&page, slug), [] as [&str; 0], "{who} {part}");
+        }
+    }
+    let add_actual = |id: i64| format!("action=\"/plans/{slug}/kpis/{id}/actuals\"");
+    for (who, auth, id, shown) in [
+        ("editor", &site.editor, theirs, true),
+        ("owner", &owner, mine, true),
+        ("owner", &owner, theirs, false),
+        ("viewer", &viewer, mine, false),
+        ("public", &Auth::Anonymous, mine, false),
+    ] {
+        let page = site.db.get(&format!("/plans/{slug}/kpis/{id}"), auth).await;
+        assert_eq!(
+            page.body.contains(&add_actual(id)),
+            shown,
+            "{who} on KPI {id}"
+        );
+    }
+    let glossary = site
+        .db
+        .get(&format!("/plans/{slug}/glossary"), &Auth::Anonymous)
+        .await;
+    assert!(!glossary.body.contains("?term="), "no Change links");
+}
+
+#[tokio::test]
+async fn an_owner_records_actuals_on_the_kpis_they_report_and_is_named_as_entering_them() {
+    let site = stored().await;
+    let slug = &site.slug;
+    site.db
+        .user("owner@example.org", Role::Owner, "Northshire", Some("AB"))
+        .await;
+    let owner = site.db.session("owner@example.org").await;
+    let plan = site.plan().await;
+    let (mine, theirs) = (plan.kpis[0].id.unwrap().0, plan.kpis[1].id.unwrap().0);
+
+    let on_mine = site
+        .post_as(
+            &format!("/plans/{slug}/kpis/{mine}/actuals"),
+            &[
+                ("period", "2019-Q3"),
+                ("value", "41"),
+                ("entered_by", "Someone else"),
+            ],
+            &owner,
+        )
+        .await;
+    let on_theirs = site
+        .post_as(
+            &format!("/plans/{slug}/kpis/{theirs}/actuals"),
+            &[("period", "2020-01"), ("value", "18")],
+            &owner,
+        )
+        .await;
+    let new_kpi = site
+        .post_as(
+            &format!("/plans/{slug}/kpis"),
+            &[("measure", "parent-confidence")],
+            &owner,
+        )
+        .await;
+    let page = site.get(&format!("/plans/{slug}/kpis/{mine}")).await;
+
+    assert_eq!(on_mine.status, StatusCode::SEE_OTHER);
+    assert_eq!(on_theirs.status, StatusCode::FORBIDDEN);
+    assert_eq!(new_kpi.status, StatusCode::FORBIDDEN, "owners add no KPIs");
+    let plan = site.plan().await;
+    let added = plan.kpis[0]
+        .actuals
+        .iter()
+        .find(|a| a.period.to_string() == "2019-Q3")
+        .unwrap();
+    assert_eq!(
+        added.entered_by.as_deref(),
+        Some("AB"),
+        "a signed-in person enters as themselves"
+    );
+    assert!(plan.kpis[1].actuals.is_empty());
+    assert!(page.body.contains("Entered by AB on 3 February 2020"));
+}
+
+#[tokio::test]
+async fn who_may_not_write_is_refused_before_the_form_is_read() {
+    let site = stored().await;
+    let slug = &site.slug;
+    site.db
+        .user("viewer@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    site.db
+        .user("other@example.org", Role::Editor, "Southshire", None)
+        .await;
+    let viewer = site.db.session("viewer@example.org").await;
+    let other = site.db.session("other@example.org").await;
+    let id = site.plan().await.kpis[0].id.unwrap().0;
+    // Each form, filled in wrongly: an editor is shown the problem (422); anyone else is
+    // refused without being told what was wrong with the form.
+    let bad_forms: [(String, &[(&str, &str)]); 7] = [
+        (format!("/plans/{slug}/kpis"), &[("measure", "nope")]),
+        (
+            format!("/plans/{slug}/kpis/{id}/actuals"),
+            &[("value", "x")],
+        ),
+        (format!("/plans/{slug}/voice/quotes"), &[("text", "")]),
+        (
+            format!("/plans/{slug}/voice/you-said-we-did"),
+            &[("status", "x")],
+        ),
+        (
+            format!("/plans/{slug}/governance/meetings"),
+            &[("date", "x")],
+        ),
+        (format!("/plans/{slug}/governance/boards"), &[("name", "")]),
+        (format!("/plans/{slug}/timeline/events"), &[("kind", "x")]),
+    ];
+    let glossary = (format!("/plans/{slug}/glossary"), &[("term", "")][..]);
+
+    let mut unpublished = Vec::new();
+    for (path, fields) in bad_forms.iter().chain([&glossary]) {
+        for auth in [&site.editor, &viewer, &other, &Auth::Anonymous] {
+            unpublished.push(site.post_as(path, fields, auth).await.status.as_u16());
+        }
+    }
+    site.db
+        .app
+        .set_published(&Actor::System, slug, true)
+        .await
+        .unwrap();
+    let mut published = Vec::new();
+    for (path, fields) in bad_forms.iter().chain([&glossary]) {
+        for auth in [&other, &Auth::Anonymous] {
+            published.push(site.post_as(path, fields, auth).await.status.as_u16());
+        }
+    }
+
+    //                                         editor viewer other public
+    assert_eq!(unpublished, [422, 403, 404, 404].repeat(8));
+    //                                other public
+    assert_eq!(published, [403, 401].repeat(8));
+    let plan = site.plan().await;
+    assert_eq!(plan.kpis.len(), 2, "nothing was added");
 }

@@ -9,11 +9,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use super::Page;
 use super::form::{FormError, error_for};
+use super::{Layout, Page};
 use crate::app::App;
 use crate::domain::{Error, FoundTerm, PlanSummary, PlanTree, Result};
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new().route("/plans/{plan}/glossary", get(index).post(define))
@@ -31,6 +32,9 @@ struct TermForm {
 #[derive(Template)]
 #[template(path = "glossary/index.html")]
 struct IndexPage {
+    layout: Layout,
+    /// Whether the definition form and the "Change" links are shown.
+    can_edit: bool,
     summary: PlanSummary,
     terms: Vec<FoundTerm>,
     form: TermForm,
@@ -44,6 +48,8 @@ impl IndexPage {
 }
 
 fn index_page(
+    app: &App,
+    viewer: &Viewer,
     summary: PlanSummary,
     plan: &PlanTree,
     mut form: TermForm,
@@ -62,6 +68,8 @@ fn index_page(
             .unwrap_or_default();
     }
     IndexPage {
+        layout: Layout::of(viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &summary),
         summary,
         terms,
         form,
@@ -71,27 +79,29 @@ fn index_page(
 
 async fn index(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Query(form): Query<TermForm>,
 ) -> Result<Page<IndexPage>, Error> {
-    let (summary, plan) = app.plan(&key).await?;
-    Ok(Page(index_page(summary, &plan, form, None)))
+    let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+    Ok(Page(index_page(&app, &viewer, summary, &plan, form, None)))
 }
 
 async fn define(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(form): Form<TermForm>,
 ) -> Result<Response, Error> {
     match app
-        .set_glossary_definition(&key, &form.term, &form.definition)
+        .set_glossary_definition(&viewer.actor, &key, &form.term, &form.definition)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/glossary")).into_response()),
         Err(err) => {
             let error = FormError::from_error("glossary", err)?;
-            let (summary, plan) = app.plan(&key).await?;
-            let page = index_page(summary, &plan, form, Some(error));
+            let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+            let page = index_page(&app, &viewer, summary, &plan, form, Some(error));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
         }
     }

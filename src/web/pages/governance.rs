@@ -11,14 +11,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use super::Page;
 use super::form::{FormError, area_numbers, day, error_for, lines, on_field, optional_text};
+use super::{Layout, Page};
 use crate::app::App;
 use crate::domain::{
     ActionRef, AgreedAction, Board, Diagram, Error, LinkedAction, Meeting, MeetingKind,
     PartialDate, PlanSummary, PlanTree, ProgressMeasure, Result, diagram,
 };
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -103,6 +104,9 @@ struct BoardForm {
 #[derive(Template)]
 #[template(path = "governance/index.html")]
 struct IndexPage {
+    layout: Layout,
+    /// Whether the forms to record a meeting and add a board are shown.
+    can_edit: bool,
     summary: PlanSummary,
     boards: Vec<BoardView>,
     diagram: Diagram,
@@ -169,6 +173,8 @@ fn board_views(plan: &PlanTree) -> Vec<BoardView> {
 }
 
 fn index_page(
+    app: &App,
+    viewer: &Viewer,
     summary: PlanSummary,
     plan: &PlanTree,
     meeting: MeetingForm,
@@ -176,6 +182,8 @@ fn index_page(
     error: Option<FormError>,
 ) -> IndexPage {
     IndexPage {
+        layout: Layout::of(viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &summary),
         boards: board_views(plan),
         diagram: diagram(&plan.boards),
         board_names: plan.boards.iter().map(|b| b.name.clone()).collect(),
@@ -212,9 +220,15 @@ fn index_page(
     }
 }
 
-async fn index(State(app): State<App>, Path(key): Path<String>) -> Result<Page<IndexPage>, Error> {
-    let (summary, plan) = app.plan(&key).await?;
+async fn index(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<IndexPage>, Error> {
+    let (summary, plan) = app.plan(&viewer.actor, &key).await?;
     Ok(Page(index_page(
+        &app,
+        &viewer,
         summary,
         &plan,
         MeetingForm::default(),
@@ -308,19 +322,33 @@ fn meeting_of(form: &MeetingForm) -> Result<Meeting> {
 
 async fn record_meeting(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(form): Form<MeetingForm>,
 ) -> Result<Response, Error> {
+    // Who may record is settled before the form is read.
+    app.plan_to_edit(&viewer.actor, &key).await?;
     let recorded = match meeting_of(&form) {
-        Ok(meeting) => app.record_meeting(&key, meeting).await.map(|_| ()),
+        Ok(meeting) => app
+            .record_meeting(&viewer.actor, &key, meeting)
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     match recorded {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/governance#meetings")).into_response()),
         Err(err) => {
             let error = FormError::from_error("meeting", err)?;
-            let (summary, plan) = app.plan(&key).await?;
-            let page = index_page(summary, &plan, form, BoardForm::default(), Some(error));
+            let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+            let page = index_page(
+                &app,
+                &viewer,
+                summary,
+                &plan,
+                form,
+                BoardForm::default(),
+                Some(error),
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
         }
     }
@@ -344,19 +372,29 @@ fn board_of(form: &BoardForm) -> Result<Board> {
 
 async fn add_board(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(form): Form<BoardForm>,
 ) -> Result<Response, Error> {
+    app.plan_to_edit(&viewer.actor, &key).await?;
     let added = match board_of(&form) {
-        Ok(board) => app.add_board(&key, board).await,
+        Ok(board) => app.add_board(&viewer.actor, &key, board).await,
         Err(e) => Err(e),
     };
     match added {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/governance")).into_response()),
         Err(err) => {
             let error = FormError::from_error("board", err)?;
-            let (summary, plan) = app.plan(&key).await?;
-            let page = index_page(summary, &plan, MeetingForm::default(), form, Some(error));
+            let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+            let page = index_page(
+                &app,
+                &viewer,
+                summary,
+                &plan,
+                MeetingForm::default(),
+                form,
+                Some(error),
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
         }
     }

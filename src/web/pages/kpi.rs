@@ -5,20 +5,21 @@
 use askama::Template;
 use axum::Form;
 use axum::Router;
-use axum::extract::{Multipart, State};
+use axum::extract::{FromRequest as _, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use super::Page;
 use super::chart::LineChart;
 use super::form::{FormError, error_for, on_field, optional_text, sentence};
+use super::{Layout, Page};
 use crate::app::{App, KpiInPlan};
 use crate::domain::{
     Actual, Error, Kpi, KpiStatus, Number, Period, PlanSummary, PlanTree, Point, Result,
     STANDARD_MEASURES, format_value,
 };
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -57,6 +58,9 @@ struct NewKpiForm {
 #[derive(Template)]
 #[template(path = "kpi/index.html")]
 struct IndexPage {
+    layout: Layout,
+    /// Whether the forms to add a KPI and import actuals are shown.
+    can_edit: bool,
     summary: PlanSummary,
     kpis: Vec<KpiRow>,
     tolerance: String,
@@ -79,6 +83,8 @@ impl IndexPage {
 }
 
 fn index_page(
+    app: &App,
+    viewer: &Viewer,
     summary: PlanSummary,
     plan: &PlanTree,
     form: NewKpiForm,
@@ -86,6 +92,8 @@ fn index_page(
 ) -> IndexPage {
     let tolerance = plan.tolerance_percent();
     IndexPage {
+        layout: Layout::of(viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &summary),
         kpis: plan
             .kpis
             .iter()
@@ -114,9 +122,15 @@ fn index_page(
     }
 }
 
-async fn index(State(app): State<App>, Path(key): Path<String>) -> Result<Page<IndexPage>, Error> {
-    let (summary, plan) = app.plan(&key).await?;
+async fn index(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<IndexPage>, Error> {
+    let (summary, plan) = app.plan(&viewer.actor, &key).await?;
     Ok(Page(index_page(
+        &app,
+        &viewer,
         summary,
         &plan,
         NewKpiForm::default(),
@@ -154,19 +168,29 @@ fn new_kpi(form: &NewKpiForm) -> Result<Kpi> {
 /// Adds a KPI from the standard measures.
 async fn create(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(form): Form<NewKpiForm>,
 ) -> Result<Response, Error> {
+    // Who may add is settled before the form is read.
+    app.plan_to_edit(&viewer.actor, &key).await?;
     let added = match new_kpi(&form) {
-        Ok(kpi) => app.add_kpi(&key, kpi).await,
+        Ok(kpi) => app.add_kpi(&viewer.actor, &key, kpi).await,
         Err(e) => Err(e),
     };
     match added {
         Ok(id) => Ok(Redirect::to(&format!("/plans/{key}/kpis/{}", id.0)).into_response()),
         Err(err) => {
             let error = FormError::from_error("kpi", err)?;
-            let (summary, plan) = app.plan(&key).await?;
-            Ok(invalid(index_page(summary, &plan, form, Some(error))))
+            let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+            Ok(invalid(index_page(
+                &app,
+                &viewer,
+                summary,
+                &plan,
+                form,
+                Some(error),
+            )))
         }
     }
 }
@@ -175,12 +199,42 @@ fn invalid<T: Template>(page: T) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response()
 }
 
-/// Imports a CSV file of actuals: all rows or none.
+/// Imports a CSV file of actuals: all rows or none. Who may import is settled before
+/// the upload is read.
 async fn import_actuals(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
-    mut multipart: Multipart,
+    request: Request,
 ) -> Result<Response, Error> {
+    app.plan_to_edit(&viewer.actor, &key).await?;
+    let imported = match uploaded_file(request).await {
+        Ok(bytes) => app.import_kpi_actuals(&viewer.actor, &key, &bytes).await,
+        Err(e) => Err(e),
+    };
+    match imported {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{key}/kpis")).into_response()),
+        Err(err) => {
+            let error = FormError::from_error("csv", err)?;
+            let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+            Ok(invalid(index_page(
+                &app,
+                &viewer,
+                summary,
+                &plan,
+                NewKpiForm::default(),
+                Some(error),
+            )))
+        }
+    }
+}
+
+/// The bytes of the `file` field of a multipart form; none, or an empty file, is a
+/// problem with that field.
+async fn uploaded_file(request: Request) -> Result<axum::body::Bytes> {
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|e| Error::invalid("file", e.body_text()))?;
     let mut bytes = None;
     while let Some(field) = multipart
         .next_field()
@@ -196,23 +250,9 @@ async fn import_actuals(
             );
         }
     }
-    let imported = match bytes.filter(|b| !b.is_empty()) {
-        Some(bytes) => app.import_kpi_actuals(&key, &bytes).await,
-        None => Err(Error::invalid("file", "choose a CSV file")),
-    };
-    match imported {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{key}/kpis")).into_response()),
-        Err(err) => {
-            let error = FormError::from_error("csv", err)?;
-            let (summary, plan) = app.plan(&key).await?;
-            Ok(invalid(index_page(
-                summary,
-                &plan,
-                NewKpiForm::default(),
-                Some(error),
-            )))
-        }
-    }
+    bytes
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| Error::invalid("file", "choose a CSV file"))
 }
 
 /// One row of the data table.
@@ -222,6 +262,8 @@ struct DataRow {
     trajectory: Option<String>,
     status: Option<KpiStatus>,
     note: Option<String>,
+    /// "Entered by AB on 20 January 2020".
+    entered: Option<String>,
 }
 
 /// What was typed into the "add an actual" form.
@@ -232,14 +274,15 @@ struct ActualForm {
     #[serde(default)]
     value: String,
     #[serde(default)]
-    entered_by: String,
-    #[serde(default)]
     note: String,
 }
 
 #[derive(Template)]
 #[template(path = "kpi/show.html")]
 struct ShowPage {
+    layout: Layout,
+    /// Whether the form to add an actual is shown.
+    can_record: bool,
     summary: PlanSummary,
     id: i64,
     name: String,
@@ -265,7 +308,13 @@ impl ShowPage {
     }
 }
 
-fn show_page(found: &KpiInPlan, form: ActualForm, error: Option<FormError>) -> ShowPage {
+fn show_page(
+    app: &App,
+    viewer: &Viewer,
+    found: &KpiInPlan,
+    form: ActualForm,
+    error: Option<FormError>,
+) -> ShowPage {
     let kpi = found.kpi();
     let plan = &found.plan;
     let tolerance = plan.tolerance_percent();
@@ -289,6 +338,7 @@ fn show_page(found: &KpiInPlan, form: ActualForm, error: Option<FormError>) -> S
                     trajectory: Some(kpi.format(p.value.get())),
                     status: None,
                     note: None,
+                    entered: None,
                 },
             )
         })
@@ -301,6 +351,7 @@ fn show_page(found: &KpiInPlan, form: ActualForm, error: Option<FormError>) -> S
             trajectory: assessed.expected.map(|v| kpi.format(v)),
             status: Some(assessed.status),
             note: actual.note.clone(),
+            entered: entered(actual),
         };
         match rows
             .iter_mut()
@@ -310,12 +361,15 @@ fn show_page(found: &KpiInPlan, form: ActualForm, error: Option<FormError>) -> S
                 existing.actual = row.actual;
                 existing.status = row.status;
                 existing.note = row.note;
+                existing.entered = row.entered;
             }
             None => rows.push((actual.period.end(), row)),
         }
     }
     rows.sort_by_key(|(d, _)| *d);
     ShowPage {
+        layout: Layout::of(viewer),
+        can_record: app.may_record_kpi_actual(&viewer.actor, found),
         summary: found.summary.clone(),
         id: kpi.id.map_or(0, |id| id.0),
         name: kpi.name.clone(),
@@ -352,17 +406,36 @@ fn show_page(found: &KpiInPlan, form: ActualForm, error: Option<FormError>) -> S
 
 async fn show(
     State(app): State<App>,
+    viewer: Viewer,
     Path((plan, kpi)): Path<(String, String)>,
 ) -> Result<Page<ShowPage>, Error> {
-    let found = app.kpi(&plan, &kpi).await?;
-    Ok(Page(show_page(&found, ActualForm::default(), None)))
+    let found = app.kpi(&viewer.actor, &plan, &kpi).await?;
+    Ok(Page(show_page(
+        &app,
+        &viewer,
+        &found,
+        ActualForm::default(),
+        None,
+    )))
+}
+
+/// Who entered an actual and when, as the data table says it.
+fn entered(actual: &Actual) -> Option<String> {
+    let on = actual
+        .entered_on
+        .map(|d| format!(" on {}", crate::domain::PartialDate::Day(d).to_uk()));
+    match (&actual.entered_by, on) {
+        (Some(by), on) => Some(format!("Entered by {by}{}", on.unwrap_or_default())),
+        (None, Some(on)) => Some(format!("Entered{on}")),
+        (None, None) => None,
+    }
 }
 
 fn actual_of(form: &ActualForm) -> Result<Actual> {
     Ok(Actual {
         period: Period::parse(&form.period)?,
         value: Number::parse(&form.value)?,
-        entered_by: optional_text(&form.entered_by),
+        entered_by: None,
         entered_on: None,
         note: optional_text(&form.note),
     })
@@ -371,19 +444,21 @@ fn actual_of(form: &ActualForm) -> Result<Actual> {
 /// Records one actual.
 async fn add_actual(
     State(app): State<App>,
+    viewer: Viewer,
     Path((plan, kpi)): Path<(String, String)>,
     Form(form): Form<ActualForm>,
 ) -> Result<Response, Error> {
+    app.kpi_to_record(&viewer.actor, &plan, &kpi).await?;
     let added = match actual_of(&form) {
-        Ok(actual) => app.add_kpi_actual(&plan, &kpi, actual).await,
+        Ok(actual) => app.add_kpi_actual(&viewer.actor, &plan, &kpi, actual).await,
         Err(e) => Err(e),
     };
     match added {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}/kpis/{kpi}")).into_response()),
         Err(err) => {
             let error = FormError::from_error("actual", err)?;
-            let found = app.kpi(&plan, &kpi).await?;
-            Ok(invalid(show_page(&found, form, Some(error))))
+            let found = app.kpi(&viewer.actor, &plan, &kpi).await?;
+            Ok(invalid(show_page(&app, &viewer, &found, form, Some(error))))
         }
     }
 }

@@ -9,14 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use super::Page;
 use super::form::{FormError, day, error_for, optional_text};
+use super::{Layout, Page};
 use crate::app::App;
 use crate::domain::{
     Error, Evaluation, EventKind, PartialDate, PlanSummary, PlanTree, Result, Schedule,
     TimelineEntry, TimelineEvent,
 };
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -46,6 +47,9 @@ struct EventForm {
 #[derive(Template)]
 #[template(path = "timeline/index.html")]
 struct IndexPage {
+    layout: Layout,
+    /// Whether the form to record an event is shown.
+    can_edit: bool,
     summary: PlanSummary,
     today: String,
     schedule: Schedule,
@@ -75,6 +79,8 @@ fn view(entry: &TimelineEntry) -> EntryView {
 }
 
 fn index_page(
+    app: &App,
+    viewer: &Viewer,
     summary: PlanSummary,
     plan: &PlanTree,
     today: time::Date,
@@ -83,6 +89,8 @@ fn index_page(
 ) -> IndexPage {
     let schedule = plan.schedule(today);
     IndexPage {
+        layout: Layout::of(viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &summary),
         today: PartialDate::Day(today).to_uk(),
         entries: schedule.entries.iter().map(view).collect(),
         next: schedule.next.as_ref().map(view),
@@ -99,9 +107,15 @@ fn index_page(
     }
 }
 
-async fn index(State(app): State<App>, Path(key): Path<String>) -> Result<Page<IndexPage>, Error> {
-    let (summary, plan) = app.plan(&key).await?;
+async fn index(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<IndexPage>, Error> {
+    let (summary, plan) = app.plan(&viewer.actor, &key).await?;
     Ok(Page(index_page(
+        &app,
+        &viewer,
         summary,
         &plan,
         app.clock().today(),
@@ -134,19 +148,30 @@ fn event_of(form: &EventForm) -> Result<TimelineEvent> {
 
 async fn record_event(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(form): Form<EventForm>,
 ) -> Result<Response, Error> {
+    // Who may record is settled before the form is read.
+    app.plan_to_edit(&viewer.actor, &key).await?;
     let recorded = match event_of(&form) {
-        Ok(event) => app.record_timeline_event(&key, event).await,
+        Ok(event) => app.record_timeline_event(&viewer.actor, &key, event).await,
         Err(e) => Err(e),
     };
     match recorded {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/timeline")).into_response()),
         Err(err) => {
             let error = FormError::from_error("event", err)?;
-            let (summary, plan) = app.plan(&key).await?;
-            let page = index_page(summary, &plan, app.clock().today(), form, Some(error));
+            let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+            let page = index_page(
+                &app,
+                &viewer,
+                summary,
+                &plan,
+                app.clock().today(),
+                form,
+                Some(error),
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
         }
     }

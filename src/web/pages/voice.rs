@@ -9,14 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use super::Page;
 use super::form::{FormError, area_numbers, error_for, on_field, optional_day, optional_small};
+use super::{Layout, Page};
 use crate::app::App;
 use crate::domain::{
     ActionRef, Error, LinkedAction, PartialDate, PlanSummary, PlanTree, Quote, ResponseStatus,
     Result, Segment, Sentiment, Speaker, VoiceSource, YouSaidWeDid,
 };
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -107,6 +108,9 @@ struct EntryForm {
 #[derive(Template)]
 #[template(path = "voice/index.html")]
 struct IndexPage {
+    layout: Layout,
+    /// Whether the forms to add a quote and an entry are shown.
+    can_edit: bool,
     summary: PlanSummary,
     quotes: Vec<QuoteView>,
     entries: Vec<EntryView>,
@@ -142,6 +146,8 @@ impl IndexPage {
 }
 
 fn index_page(
+    app: &App,
+    viewer: &Viewer,
     summary: PlanSummary,
     plan: &PlanTree,
     quote: QuoteForm,
@@ -149,6 +155,8 @@ fn index_page(
     error: Option<FormError>,
 ) -> IndexPage {
     IndexPage {
+        layout: Layout::of(viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &summary),
         quotes: plan
             .voice
             .iter()
@@ -171,9 +179,15 @@ fn index_page(
     }
 }
 
-async fn index(State(app): State<App>, Path(key): Path<String>) -> Result<Page<IndexPage>, Error> {
-    let (summary, plan) = app.plan(&key).await?;
+async fn index(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<IndexPage>, Error> {
+    let (summary, plan) = app.plan(&viewer.actor, &key).await?;
     Ok(Page(index_page(
+        &app,
+        &viewer,
         summary,
         &plan,
         QuoteForm::default(),
@@ -212,19 +226,30 @@ fn quote_of(form: &QuoteForm) -> Result<Quote> {
 
 async fn add_quote(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(form): Form<QuoteForm>,
 ) -> Result<Response, Error> {
+    // Who may add is settled before the form is read.
+    app.plan_to_edit(&viewer.actor, &key).await?;
     let added = match quote_of(&form) {
-        Ok(quote) => app.add_quote(&key, quote).await.map(|_| ()),
+        Ok(quote) => app.add_quote(&viewer.actor, &key, quote).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match added {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/voice")).into_response()),
         Err(err) => {
             let error = FormError::from_error("quote", err)?;
-            let (summary, plan) = app.plan(&key).await?;
-            let page = index_page(summary, &plan, form, EntryForm::default(), Some(error));
+            let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+            let page = index_page(
+                &app,
+                &viewer,
+                summary,
+                &plan,
+                form,
+                EntryForm::default(),
+                Some(error),
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
         }
     }
@@ -247,19 +272,32 @@ fn entry_of(form: &EntryForm) -> Result<YouSaidWeDid> {
 
 async fn add_entry(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
     Form(form): Form<EntryForm>,
 ) -> Result<Response, Error> {
+    app.plan_to_edit(&viewer.actor, &key).await?;
     let added = match entry_of(&form) {
-        Ok(entry) => app.add_you_said_we_did(&key, entry).await.map(|_| ()),
+        Ok(entry) => app
+            .add_you_said_we_did(&viewer.actor, &key, entry)
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     match added {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/voice#you-said-we-did")).into_response()),
         Err(err) => {
             let error = FormError::from_error("entry", err)?;
-            let (summary, plan) = app.plan(&key).await?;
-            let page = index_page(summary, &plan, QuoteForm::default(), form, Some(error));
+            let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+            let page = index_page(
+                &app,
+                &viewer,
+                summary,
+                &plan,
+                QuoteForm::default(),
+                form,
+                Some(error),
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
         }
     }
@@ -268,17 +306,21 @@ async fn add_entry(
 #[derive(Template)]
 #[template(path = "voice/public.html")]
 struct PublicPage {
+    layout: Layout,
     summary: PlanSummary,
     entries: Vec<EntryView>,
 }
 
-/// "You said, we did" for families: plain words, no names.
+/// "You said, we did" for families: plain words, no names. Anyone may read it once the
+/// plan is published; before then only the area's members (and advisers), as a preview.
 async fn public(
     State(app): State<App>,
+    viewer: Viewer,
     Path(key): Path<String>,
 ) -> Result<Page<PublicPage>, Error> {
-    let (summary, plan) = app.plan(&key).await?;
+    let (summary, plan) = app.plan(&viewer.actor, &key).await?;
     Ok(Page(PublicPage {
+        layout: Layout::of(&viewer),
         entries: entries(&plan),
         summary,
     }))
