@@ -415,6 +415,15 @@ impl Comparator {
             Self::Region => "Region",
         }
     }
+
+    /// The code, the same as in plan JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::England => "england",
+            Self::StatisticalNeighbours => "statistical_neighbours",
+            Self::Region => "region",
+        }
+    }
 }
 
 /// A comparison value for a period.
@@ -497,6 +506,15 @@ impl KpiStatus {
             Self::OnTrajectory => "On trajectory",
             Self::OffTrajectory => "Off trajectory",
             Self::NotAssessed => "Not assessed",
+        }
+    }
+
+    /// The code the API gives: `on_trajectory`, `off_trajectory` or `not_assessed`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OnTrajectory => "on_trajectory",
+            Self::OffTrajectory => "off_trajectory",
+            Self::NotAssessed => "not_assessed",
         }
     }
 
@@ -941,6 +959,25 @@ mod tests {
 
     fn period(raw: &str) -> Period {
         Period::parse(raw).unwrap()
+    }
+
+    #[test]
+    fn comparator_codes_are_the_plan_json_words() {
+        for comparator in Comparator::ALL {
+            assert_eq!(
+                serde_json::to_value(comparator).unwrap(),
+                comparator.code(),
+                "{comparator:?}"
+            );
+        }
+        let codes: Vec<&str> = [
+            KpiStatus::OnTrajectory,
+            KpiStatus::OffTrajectory,
+            KpiStatus::NotAssessed,
+        ]
+        .map(KpiStatus::code)
+        .to_vec();
+        assert_eq!(codes, ["on_trajectory", "off_trajectory", "not_assessed"]);
     }
 
     fn point(raw: &str, value: f64) -> Point {

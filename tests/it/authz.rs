@@ -592,6 +592,24 @@ async fn every_api_endpoint_answers_each_role_as_the_matrix_says() {
         ),
         row(
             "GET",
+            "/plans/{plan}/kpis",
+            v1(&format!("/plans/{plan}/kpis")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/voice",
+            v1(&format!("/plans/{plan}/voice")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/you-said-we-did",
+            v1(&format!("/plans/{plan}/you-said-we-did")),
+            read_plan,
+        ),
+        row(
+            "GET",
             "/openapi.json",
             v1("/openapi.json"),
             [200, 200, 200, 200, 200, 200, 200],
@@ -729,6 +747,24 @@ async fn a_published_plan_is_readable_by_everyone_but_changed_only_by_its_area()
                 [401, 201, 201, 201, 403, 403, 403],
             ),
             json!({"narrative": "Done"}).to_string(),
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/kpis",
+            format!("/api/v1/plans/{plan}/kpis"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/voice",
+            format!("/api/v1/plans/{plan}/voice"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/you-said-we-did",
+            format!("/api/v1/plans/{plan}/you-said-we-did"),
+            [200, 200, 200, 200, 200, 200, 200],
         ),
     ];
 

@@ -880,3 +880,76 @@ async fn who_may_not_write_is_refused_before_the_form_is_read() {
     let plan = site.plan().await;
     assert_eq!(plan.kpis.len(), 2, "nothing was added");
 }
+
+#[tokio::test]
+async fn the_api_gives_kpis_with_their_status_and_the_voice_once_published() {
+    let site = stored().await;
+    let slug = &site.slug;
+    let kpis = format!("/api/v1/plans/{slug}/kpis");
+
+    let hidden = site.db.get(&kpis, &Auth::Anonymous).await;
+    site.db
+        .app
+        .set_published(&Actor::System, slug, true)
+        .await
+        .unwrap();
+    let list = site.db.get(&kpis, &Auth::Anonymous).await;
+    let voice = site
+        .db
+        .get(
+            &format!("/api/v1/plans/{slug}/voice?per_page=2"),
+            &Auth::Anonymous,
+        )
+        .await;
+    let entries = site
+        .db
+        .get(
+            &format!("/api/v1/plans/{slug}/you-said-we-did"),
+            &Auth::Anonymous,
+        )
+        .await;
+
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(list.status, StatusCode::OK);
+    let body = list.json();
+    let first = &body["data"][0];
+    assert_eq!(first["key"], "ehcp-20-weeks");
+    assert_eq!(first["status"], "off_trajectory");
+    assert!(
+        first["status_explanation"]
+            .as_str()
+            .unwrap()
+            .contains("tolerance of 2.5%")
+    );
+    assert_eq!(first["actuals"][0]["period"], "2019-Q4");
+    assert_eq!(first["actuals"][0]["value"], 45.5);
+    assert_eq!(first["actuals"][0]["entered_on"], "2020-01-20");
+    assert_eq!(first["trajectory"][1]["target"], true);
+    assert_eq!(first["benchmarks"][0]["comparator"], "england");
+    assert_eq!(body["data"][1]["status"], "not_assessed");
+    assert_eq!(body["meta"]["total"], 2);
+    assert_eq!(voice.status, StatusCode::OK);
+    let voice = voice.json();
+    assert_eq!(voice["meta"]["total"], 3);
+    assert_eq!(voice["data"].as_array().unwrap().len(), 2, "paginated");
+    assert_eq!(voice["data"][0]["who"], "Child or young person, Year 10");
+    assert_eq!(voice["data"][0]["consent"], true);
+    assert_eq!(voice["data"][0]["source"], "listening_event");
+    let entries = entries.json();
+    let not_possible = entries["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "not_possible")
+        .unwrap();
+    assert!(not_possible["reason"].is_string());
+    assert!(
+        entries["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| e["actions"].as_array().unwrap())
+            .any(|a| a["id"].is_i64()),
+        "linked actions carry their ids"
+    );
+}
