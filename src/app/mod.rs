@@ -8,8 +8,11 @@ mod audit;
 mod backup;
 mod compare;
 mod demo;
+mod governance;
+mod kpi;
 mod plan;
 mod reports;
+mod voice;
 
 use time::OffsetDateTime;
 
@@ -23,6 +26,7 @@ pub use account::{
 pub use audit::audit_csv;
 pub use backup::restore;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
+pub use kpi::KpiInPlan;
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
 pub use reports::{ReportFile, ReportRequest};
 

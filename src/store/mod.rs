@@ -6,6 +6,7 @@
 mod account;
 mod audit;
 mod backup;
+mod evidence;
 mod plan;
 
 pub use account::{Credentials, NewGrant};

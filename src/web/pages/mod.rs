@@ -3,10 +3,17 @@
 mod account;
 mod action;
 mod audit;
+mod chart;
 mod compare;
+mod form;
+mod glossary;
+mod governance;
+mod kpi;
 mod plan;
 mod report;
+mod timeline;
 mod users;
+mod voice;
 
 use askama::Template;
 use axum::Router;
@@ -76,4 +83,9 @@ pub fn router() -> Router<App> {
         .merge(compare::router())
         .merge(report::router())
         .merge(users::router())
+        .merge(kpi::router())
+        .merge(voice::router())
+        .merge(governance::router())
+        .merge(timeline::router())
+        .merge(glossary::router())
 }
