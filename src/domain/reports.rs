@@ -1188,68 +1188,7 @@ pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -
         }),
     };
     let glossary = {
-        let texts: Vec<String> = match &body {
-            ReportBody::Highlight(h) => {
-                let mut texts = owned(action_texts(&h.areas));
-                texts.extend(h.meetings.iter().map(MeetingSummary::describe));
-                texts.extend(h.meetings.iter().flat_map(|m| m.attendees.clone()));
-                for board in &h.monitoring.boards {
-                    texts.push(board.name.clone());
-                    texts.extend(board.chair.clone());
-                    texts.extend(board.reports_to.clone());
-                }
-                texts
-            }
-            ReportBody::Progress(p) => p
-                .areas
-                .iter()
-                .flat_map(|a| {
-                    let mut texts = owned(action_texts(std::slice::from_ref(&a.area)));
-                    texts.extend(a.evidence.iter().map(|e| e.narrative.clone()));
-                    texts
-                })
-                .chain(p.meeting.iter().map(MeetingSummary::describe))
-                .chain(p.meeting.iter().flat_map(|m| m.attendees.clone()))
-                .chain(
-                    p.meeting
-                        .iter()
-                        .flat_map(|m| m.measures.iter().flat_map(|x| x.summary.clone())),
-                )
-                .chain(p.kpis.iter().map(|k| k.name.clone()))
-                .chain(
-                    p.you_said_we_did
-                        .iter()
-                        .flat_map(|r| [r.you_said.clone(), r.we_did.clone()]),
-                )
-                .collect(),
-            ReportBody::Exceptions(e) => e
-                .items
-                .iter()
-                .flat_map(|x| {
-                    let mut texts = vec![x.action.text.clone()];
-                    texts.extend(x.action.latest_update.iter().map(|u| u.narrative.clone()));
-                    texts
-                })
-                .chain(e.kpis_off.iter().map(|k| k.name.clone()))
-                .collect(),
-            // The public summary spells terms out in its sentences; its glossary lists
-            // what is left for anyone who wants the short forms.
-            ReportBody::Public(p) => p
-                .introduction
-                .iter()
-                .chain(&p.found)
-                .chain(&p.done)
-                .chain(&p.next)
-                .chain(&p.measures)
-                .cloned()
-                .chain(
-                    p.you_said_we_did
-                        .iter()
-                        .flat_map(|r| [r.you_said.clone(), r.we_did.clone()]),
-                )
-                .collect(),
-            ReportBody::Tracker(t) => owned(action_texts(&t.areas)),
-        };
+        let texts = glossary_texts(&body);
         glossary_used(
             &snapshot.glossary,
             &texts.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -1271,6 +1210,72 @@ pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -
         },
         body,
     })
+}
+
+/// The texts a report shows, in which its glossary's terms are looked for.
+fn glossary_texts(body: &ReportBody) -> Vec<String> {
+    match body {
+        ReportBody::Highlight(h) => {
+            let mut texts = owned(action_texts(&h.areas));
+            texts.extend(h.meetings.iter().map(MeetingSummary::describe));
+            texts.extend(h.meetings.iter().flat_map(|m| m.attendees.clone()));
+            for board in &h.monitoring.boards {
+                texts.push(board.name.clone());
+                texts.extend(board.chair.clone());
+                texts.extend(board.reports_to.clone());
+            }
+            texts
+        }
+        ReportBody::Progress(p) => p
+            .areas
+            .iter()
+            .flat_map(|a| {
+                let mut texts = owned(action_texts(std::slice::from_ref(&a.area)));
+                texts.extend(a.evidence.iter().map(|e| e.narrative.clone()));
+                texts
+            })
+            .chain(p.meeting.iter().map(MeetingSummary::describe))
+            .chain(p.meeting.iter().flat_map(|m| m.attendees.clone()))
+            .chain(
+                p.meeting
+                    .iter()
+                    .flat_map(|m| m.measures.iter().filter_map(|x| x.summary.clone())),
+            )
+            .chain(p.kpis.iter().map(|k| k.name.clone()))
+            .chain(
+                p.you_said_we_did
+                    .iter()
+                    .flat_map(|r| [r.you_said.clone(), r.we_did.clone()]),
+            )
+            .collect(),
+        ReportBody::Exceptions(e) => e
+            .items
+            .iter()
+            .flat_map(|x| {
+                let mut texts = vec![x.action.text.clone()];
+                texts.extend(x.action.latest_update.iter().map(|u| u.narrative.clone()));
+                texts
+            })
+            .chain(e.kpis_off.iter().map(|k| k.name.clone()))
+            .collect(),
+        // The public summary spells terms out in its sentences; its glossary lists
+        // what is left for anyone who wants the short forms.
+        ReportBody::Public(p) => p
+            .introduction
+            .iter()
+            .chain(&p.found)
+            .chain(&p.done)
+            .chain(&p.next)
+            .chain(&p.measures)
+            .cloned()
+            .chain(
+                p.you_said_we_did
+                    .iter()
+                    .flat_map(|r| [r.you_said.clone(), r.we_did.clone()]),
+            )
+            .collect(),
+        ReportBody::Tracker(t) => owned(action_texts(&t.areas)),
+    }
 }
 
 fn owned(texts: Vec<&str>) -> Vec<String> {

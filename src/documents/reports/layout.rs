@@ -539,70 +539,8 @@ fn progress(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
     );
     h(doc, 1, "Meeting");
     p(doc, format!("This report covers the period {period}."));
-    if let Some(meeting) = &report.meeting {
-        p(doc, format!("It reports to {}.", meeting.describe()));
-        h(doc, 2, "Attendees");
-        bullets_or(
-            doc,
-            meeting.attendees.clone(),
-            "The meeting's attendees are not recorded.",
-        );
-        if !meeting.measures.is_empty() {
-            h(doc, 2, "Progress measures agreed");
-            doc.blocks.push(Block::Table(Table {
-                caption: "The progress measure agreed per area at the meeting".into(),
-                header: vec!["Area".into(), "Ratings".into(), "Summary".into()],
-                widths: vec![1, 3, 8],
-                rows: meeting
-                    .measures
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            Cell::text(m.area.to_string()),
-                            Cell::text(m.ratings.join(" / ")),
-                            optional(m.summary.as_ref()),
-                        ]
-                    })
-                    .collect(),
-            }));
-        }
-    } else {
-        p(
-            doc,
-            format!(
-                "No meeting is recorded on or before {}.",
-                uk_date(header.as_at)
-            ),
-        );
-    }
-    h(doc, 1, "Evidence of impact: KPIs");
-    if report.kpis.is_empty() {
-        p(doc, "No KPIs are recorded for this plan.");
-    } else {
-        let moved = report.kpis.iter().filter(|k| k.moved_in_period).count();
-        p(
-            doc,
-            format!(
-                "{moved} of {} KPIs have a new actual for a period ending in the period {period}. Figures are those known on {}.",
-                report.kpis.len(),
-                uk_date(header.as_at)
-            ),
-        );
-        doc.blocks.push(Block::Table(kpi_table(
-            &report.kpis,
-            "KPIs against their trajectory",
-        )));
-    }
-    h(doc, 1, "You said, we did");
-    if report.you_said_we_did.is_empty() {
-        p(
-            doc,
-            "No \"you said, we did\" request was completed in this period.",
-        );
-    } else {
-        doc.blocks
-            .push(Block::Table(responses_table(&report.you_said_we_did)));
-    }
+    reported_meeting(doc, header, report);
+    impact(doc, header, &period, report);
     h(doc, 1, "Progress by area");
     for area in &report.areas {
         area_intro(doc, &area.area);
@@ -660,6 +598,76 @@ fn progress(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
     }
     rating_key(doc, header);
     glossary(doc, &header.glossary);
+}
+
+fn reported_meeting(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
+    if let Some(meeting) = &report.meeting {
+        p(doc, format!("It reports to {}.", meeting.describe()));
+        h(doc, 2, "Attendees");
+        bullets_or(
+            doc,
+            meeting.attendees.clone(),
+            "The meeting's attendees are not recorded.",
+        );
+        if !meeting.measures.is_empty() {
+            h(doc, 2, "Progress measures agreed");
+            doc.blocks.push(Block::Table(Table {
+                caption: "The progress measure agreed per area at the meeting".into(),
+                header: vec!["Area".into(), "Ratings".into(), "Summary".into()],
+                widths: vec![1, 3, 8],
+                rows: meeting
+                    .measures
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            Cell::text(m.area.to_string()),
+                            Cell::text(m.ratings.join(" / ")),
+                            optional(m.summary.as_ref()),
+                        ]
+                    })
+                    .collect(),
+            }));
+        }
+    } else {
+        p(
+            doc,
+            format!(
+                "No meeting is recorded on or before {}.",
+                uk_date(header.as_at)
+            ),
+        );
+    }
+}
+
+fn impact(doc: &mut Doc, header: &ReportHeader, period: &str, report: &Progress) {
+    h(doc, 1, "Evidence of impact: KPIs");
+    if report.kpis.is_empty() {
+        p(doc, "No KPIs are recorded for this plan.");
+    } else {
+        let moved = report.kpis.iter().filter(|k| k.moved_in_period).count();
+        p(
+            doc,
+            format!(
+                "{moved} of {} KPIs have a new actual for a period ending in the period {period}. Figures are those known on {}.",
+                report.kpis.len(),
+                uk_date(header.as_at)
+            ),
+        );
+        doc.blocks.push(Block::Table(kpi_table(
+            &report.kpis,
+            "KPIs against their trajectory",
+        )));
+    }
+    h(doc, 1, "You said, we did");
+    if report.you_said_we_did.is_empty() {
+        p(
+            doc,
+            "No \"you said, we did\" request was completed in this period.",
+        );
+    } else {
+        doc.blocks
+            .push(Block::Table(responses_table(&report.you_said_we_did)));
+    }
 }
 
 fn exceptions(doc: &mut Doc, header: &ReportHeader, report: &crate::domain::Exceptions) {

@@ -331,11 +331,11 @@ pub fn kpi_headline(plan: &PlanTree, kpi: &Kpi, day: Date, then_label: &str) -> 
         } else {
             "down from".to_owned()
         };
-        text.push_str(&format!(
-            ", {change} {} {then_label} ({})",
+        text = format!(
+            "{text}, {change} {} {then_label} ({})",
             words(then),
             baseline.period.label()
-        ));
+        );
     }
     let status = kpi.assess(plan.tolerance_percent()).status;
     text.push_str(match status {
