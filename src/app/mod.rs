@@ -8,11 +8,14 @@ mod audit;
 mod backup;
 mod compare;
 mod demo;
+mod governance;
+mod kpi;
 mod plan;
 mod progress;
 mod reports;
 mod running;
 mod structure;
+mod voice;
 
 use time::OffsetDateTime;
 
@@ -26,6 +29,7 @@ pub use account::{
 pub use audit::audit_csv;
 pub use backup::restore;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
+pub use kpi::KpiInPlan;
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
 pub use progress::{ActionPage, ProgressReport};
 pub use reports::{ReportFile, ReportRequest};

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::App;
 use crate::domain::{
-    ActionId, Actor, Direction, Error, ItemFields, ItemKind, NewAuditEvent, PlanOutline,
+    ActionId, Actor, Error, ItemFields, ItemKind, MoveDirection, NewAuditEvent, PlanOutline,
     PlanSummary, RatingScheme, Result, ratings_in_use,
 };
 
@@ -241,7 +241,7 @@ impl App {
         key: &str,
         kind: ItemKind,
         id: i64,
-        direction: Direction,
+        direction: MoveDirection,
     ) -> Result<()> {
         let (summary, outline) = self.outline(actor, key).await?;
         let action_id = item_json(&outline, kind, id).and_then(|(_, action)| action);

@@ -5,6 +5,7 @@
 //! saying what was recognised, what was not, and where. Every exporter is a pure function
 //! from a report's read model to bytes. Nothing here touches storage.
 
+mod kpi_csv;
 mod plan_json;
 pub mod reports;
 mod text;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 use crate::domain::{Error, PlanTree, Result};
 
+pub use kpi_csv::read_kpi_actuals;
 pub use plan_json::{read_plan_json, write_plan_json};
 pub use reports::export_report;
 pub use text::import_text;

@@ -299,7 +299,7 @@ pub struct ActionRecord {
 
 /// One entry of an action's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TimelineEntry {
+pub enum HistoryEntry {
     /// A progress update.
     Update {
         /// The day reported.
@@ -324,7 +324,7 @@ pub enum TimelineEntry {
     },
 }
 
-impl TimelineEntry {
+impl HistoryEntry {
     /// The day the entry is filed under.
     pub fn date(&self) -> Date {
         match self {
@@ -341,15 +341,15 @@ impl TimelineEntry {
 
 impl ActionRecord {
     /// The history, newest first; on one day, updates come before what they report.
-    pub fn timeline(&self, plan: &PlanTree) -> Vec<TimelineEntry> {
-        let mut entries: Vec<(Date, u8, usize, TimelineEntry)> = Vec::new();
+    pub fn timeline(&self, plan: &PlanTree) -> Vec<HistoryEntry> {
+        let mut entries: Vec<(Date, u8, usize, HistoryEntry)> = Vec::new();
         for (i, stored) in self.updates.iter().enumerate() {
             let u = &stored.update;
             entries.push((
                 u.date,
                 2,
                 i,
-                TimelineEntry::Update {
+                HistoryEntry::Update {
                     date: u.date,
                     author: u.author.as_ref().map(|key| {
                         plan.person(key)
@@ -371,7 +371,7 @@ impl ActionRecord {
                 change.changed_on,
                 1,
                 i,
-                TimelineEntry::DueChanged(change.clone()),
+                HistoryEntry::DueChanged(change.clone()),
             ));
         }
         for (i, stored) in self.milestones.iter().enumerate() {
@@ -380,7 +380,7 @@ impl ActionRecord {
                     done.last_day(),
                     0,
                     i,
-                    TimelineEntry::MilestoneDone {
+                    HistoryEntry::MilestoneDone {
                         date: done.last_day(),
                         text: stored.milestone.text.clone(),
                     },
@@ -532,7 +532,7 @@ mod tests {
             }],
         };
         let timeline = record.timeline(&plan);
-        let dates: Vec<String> = timeline.iter().map(TimelineEntry::date_text).collect();
+        let dates: Vec<String> = timeline.iter().map(HistoryEntry::date_text).collect();
         assert_eq!(
             dates,
             [
@@ -543,9 +543,9 @@ mod tests {
             ]
         );
         assert!(
-            matches!(&timeline[0], TimelineEntry::Update { evidence, .. } if evidence.len() == 1)
+            matches!(&timeline[0], HistoryEntry::Update { evidence, .. } if evidence.len() == 1)
         );
-        assert!(matches!(timeline[1], TimelineEntry::MilestoneDone { .. }));
+        assert!(matches!(timeline[1], HistoryEntry::MilestoneDone { .. }));
         let last_set = record.ratings_last_set();
         assert_eq!(last_set["delivery"], date!(2025 - 01 - 01));
         assert_eq!(last_set["impact"], date!(2025 - 02 - 01));

@@ -8,7 +8,11 @@ mod dashboard;
 mod date;
 mod error;
 mod flags;
+mod glossary;
+mod governance;
 mod history;
+mod kpi;
+mod link;
 mod outline;
 mod people;
 mod plan;
@@ -19,6 +23,8 @@ mod sample;
 mod scheme_edit;
 mod search;
 mod shift;
+mod timeline;
+mod voice;
 
 pub use account::{
     Actor, ApiTokenInfo, Email, Grant, LocalArea, LocalAreaId, MAX_PASSWORD_CHARS,
@@ -36,13 +42,24 @@ pub use dashboard::{
 pub use date::{Due, PartialDate, parse_uk_due, uk_month_name};
 pub use error::{Error, Result};
 pub use flags::{ActionFlag, ActionState, DEFAULT_CYCLE_WEEKS, DUE_SOON_DAYS, FlagRules};
-pub use history::{
-    ActionRecord, DueChange, EvidenceFile, EvidenceId, EvidenceItem, MAX_EVIDENCE_BYTES,
-    MilestoneId, NewDueChange, NewEvidence, StoredMilestone, StoredUpdate, TimelineEntry, UpdateId,
-    evidence_content_type, safe_file_name,
+pub use glossary::{FoundTerm, KNOWN_TERMS, Segment, abbreviate, check_term, known_definition};
+pub use governance::{
+    AgreedAction, Board, Diagram, DiagramArrow, DiagramBox, DiagramLabel, Meeting, MeetingId,
+    MeetingKind, ProgressMeasure, check_boards, diagram,
 };
+pub use history::{
+    ActionRecord, DueChange, EvidenceFile, EvidenceId, EvidenceItem, HistoryEntry,
+    MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence, StoredMilestone, StoredUpdate,
+    UpdateId, evidence_content_type, safe_file_name,
+};
+pub use kpi::{
+    Actual, Assessment, Benchmark, Comparator, DEFAULT_TOLERANCE_PERCENT, Direction, Expected, Kpi,
+    KpiId, KpiStatus, Number, Period, PeriodType, Point, STANDARD_MEASURES, StandardMeasure,
+    format_value,
+};
+pub use link::{ActionRef, LinkedAction, ObjectiveRef};
 pub use outline::{
-    AreaId, Direction, ItemFields, ItemForm, ItemKind, ObjectiveId, OutlineAction, OutlineArea,
+    AreaId, ItemFields, ItemForm, ItemKind, MoveDirection, ObjectiveId, OutlineAction, OutlineArea,
     OutlineMilestone, OutlineObjective, OutlinePerson, PersonId, PlanOutline, next_free_ref,
 };
 pub use people::{OwnedAction, OwnerSummary};
@@ -53,11 +70,14 @@ pub use plan::{
 pub use rating::{Dimension, Level, RatingScheme};
 pub use report::{OwnerName, RatingTag};
 pub use reports::{
-    ActionStatus, AreaProgress, AreaStatus, AsAt, DEFAULT_CYCLE_DAYS, DimensionCount, Done,
-    Evidence, Exception, ExceptionCount, Exceptions, Flag, Highlight, LevelTally, MeetingSummary,
-    MilestoneAt, NextStep, ObjectiveStatus, Position, Progress, PublicAction, PublicSummary,
-    RatingAt, Reason, Report, ReportBody, ReportFormat, ReportHeader, ReportKind, ReportOptions,
-    Tracker, build_report, expand_first_use, glossary_used, months_before, ratings_at, uk_date,
+    ActionStatus, AreaMonitoring, AreaProgress, AreaStatus, AsAt, BoardSummary, DEFAULT_CYCLE_DAYS,
+    DimensionCount, Done, Evidence, Exception, ExceptionCount, Exceptions, Flag, Highlight,
+    KpiMovement, LevelTally, MeasureAt, MeetingSummary, MilestoneAt, Monitoring, NextStep,
+    ObjectiveStatus, Position, Progress, PublicAction, PublicSummary, RatingAt, Reason, Report,
+    ReportBody, ReportFormat, ReportHeader, ReportKind, ReportOptions, ResponseAt, Tracker,
+    build_report, expand_first_use, glossary_used, kpi_headline, kpi_movements,
+    meeting_reported_to, meetings_between, monitoring, months_before, ratings_at, responses_at,
+    responses_done_between, uk_date,
 };
 pub use sample::sample_plan;
 pub use scheme_edit::{RatingsInUse, ratings_in_use};
@@ -66,3 +86,10 @@ pub use search::{
     encode_query_value,
 };
 pub use shift::{months_between, shift_date};
+pub use timeline::{
+    EntryState, Evaluation, EventKind, Schedule, Timeline, TimelineEntry, TimelineEvent,
+    WorkingCalendar, WorkingDays, bank_holidays, easter_sunday,
+};
+pub use voice::{
+    Quote, QuoteId, ResponseStatus, Sentiment, Speaker, VoiceSource, YouSaidWeDid, YouSaidWeDidId,
+};

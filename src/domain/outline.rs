@@ -77,14 +77,14 @@ impl ItemKind {
 
 /// Which way to move an item among its siblings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub enum MoveDirection {
     /// Towards the start.
     Up,
     /// Towards the end.
     Down,
 }
 
-impl Direction {
+impl MoveDirection {
     /// Reads `up` or `down`.
     pub fn parse(raw: &str) -> Result<Self> {
         match raw.trim() {
@@ -581,6 +581,6 @@ mod tests {
             assert_eq!(ItemKind::from_code(kind.code()).unwrap(), kind);
         }
         assert!(ItemKind::from_code("plans").is_err());
-        assert!(Direction::parse("sideways").is_err());
+        assert!(MoveDirection::parse("sideways").is_err());
     }
 }

@@ -7,6 +7,7 @@ mod account;
 mod audit;
 mod backup;
 mod cycle;
+mod evidence;
 mod plan;
 mod progress;
 mod structure;

@@ -12,7 +12,7 @@ use super::audit::insert_audit;
 use super::progress::read_partial;
 use super::{Store, from_json, in_write_transaction, on_pool, to_json};
 use crate::domain::{
-    ActionId, AreaId, Direction, Error, ItemFields, ItemKind, MilestoneId, NewAuditEvent,
+    ActionId, AreaId, Error, ItemFields, ItemKind, MilestoneId, MoveDirection, NewAuditEvent,
     ObjectiveId, OutlineAction, OutlineArea, OutlineMilestone, OutlineObjective, OutlinePerson,
     PartialDate, Person, PersonId, PlanId, PlanOutline, RatingScheme, Result,
 };
@@ -545,7 +545,7 @@ impl Store {
         plan: PlanId,
         kind: ItemKind,
         id: i64,
-        direction: Direction,
+        direction: MoveDirection,
         audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
@@ -558,8 +558,8 @@ impl Store {
                 .await?;
             let (position, parent) = found.ok_or_else(|| not_in_plan(kind))?;
             let neighbour: Option<(i64, i64)> = sqlx::query_as(match direction {
-                Direction::Up => sql.before,
-                Direction::Down => sql.after,
+                MoveDirection::Up => sql.before,
+                MoveDirection::Down => sql.after,
             })
             .bind(parent)
             .bind(position)

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use sqlx::Connection as _;
 use wsoa::app::ProgressReport;
 use wsoa::domain::{
-    ActionFlag, Actor, AuditEvent, Direction, Error, ItemFields, ItemKind, MilestoneId,
-    NewDueChange, NewEvidence, PlanTree, RatingScheme, ReportingCycle, Role, TimelineEntry,
+    ActionFlag, Actor, AuditEvent, Error, HistoryEntry, ItemFields, ItemKind, MilestoneId,
+    MoveDirection, NewDueChange, NewEvidence, PlanTree, RatingScheme, ReportingCycle, Role,
 };
 
 use crate::helpers::{TestDb, on_both_backends, small_plan};
@@ -150,7 +150,7 @@ async fn progress_with_evidence_and_milestones_is_recorded_together(db: &TestDb)
         record.ratings_last_set()["completed"],
         crate::helpers::fixed_now().date()
     );
-    let TimelineEntry::Update { evidence, .. } = &record.timeline(&page.found.plan)[0] else {
+    let HistoryEntry::Update { evidence, .. } = &record.timeline(&page.found.plan)[0] else {
         panic!("the newest entry is the update");
     };
     let file = evidence.iter().find(|e| e.file_name.is_some()).unwrap();
@@ -495,11 +495,11 @@ async fn structure_edits_keep_refs_stable(db: &TestDb) {
         )
         .await;
     db.app
-        .move_item(editor, &plan, ItemKind::Action, added, Direction::Up)
+        .move_item(editor, &plan, ItemKind::Action, added, MoveDirection::Up)
         .await
         .unwrap();
     db.app
-        .move_item(editor, &plan, ItemKind::Action, added, Direction::Up)
+        .move_item(editor, &plan, ItemKind::Action, added, MoveDirection::Up)
         .await
         .unwrap();
 
@@ -816,7 +816,7 @@ async fn each_running_use_case_is_refused_to_roles_without_the_right(db: &TestDb
                     &plan,
                     ItemKind::Action,
                     mine.parse().unwrap(),
-                    Direction::Down,
+                    MoveDirection::Down,
                 )
                 .await
                 .err(),

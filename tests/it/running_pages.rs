@@ -313,8 +313,17 @@ async fn the_forms_show_only_to_whoever_may_use_them() {
         !as_owner.body.contains(&due_link),
         "owners do not move deadlines"
     );
+    assert!(
+        plan_for_editor
+            .body
+            .contains(&format!("href=\"/plans/{plan}/scheme\""))
+    );
     assert!(!plan_for_owner.body.contains("Edit structure"));
-    assert!(!plan_for_owner.body.contains("Rating key</a>"));
+    assert!(
+        !plan_for_owner
+            .body
+            .contains(&format!("href=\"/plans/{plan}/scheme\""))
+    );
     assert!(!not_theirs.body.contains("/updates\""), "not their action");
     assert!(!as_viewer.body.contains(&update_form));
     assert!(!as_viewer.body.contains("Mark done"));

@@ -17,6 +17,7 @@ mod front;
 mod lines;
 mod sections;
 mod table;
+mod voice;
 
 use super::{ImportReport, Imported};
 use crate::domain::{Error, Result};
@@ -48,7 +49,8 @@ pub fn import_text(text: &str) -> Result<Imported> {
              by tabs or | pipes |, and for rows of cells numbered like 1.1 or 2.3a",
         ));
     }
-    let plan = build::plan(front, sections, layout, &mut report);
+    let mut plan = build::plan(front, sections, layout, &mut report);
+    plan.voice = voice::read(text, &mut used, &plan);
     for (line, used) in lines.iter().zip(&used) {
         if !used && !line.is_blank() {
             report.unmapped(line.location(), line.text());

@@ -18,8 +18,8 @@ use super::plan::due_view;
 use super::{FormErrors, Layout, Page, see_other, unprocessable};
 use crate::app::{ActionPage, App, ProgressReport};
 use crate::domain::{
-    ActionFlag, Error, MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence, OwnerName,
-    PartialDate, PlanSummary, RatingTag, TimelineEntry,
+    ActionFlag, Error, HistoryEntry, MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence,
+    OwnerName, PartialDate, PlanSummary, RatingTag,
 };
 use crate::web::extract::Path;
 use crate::web::session::Viewer;
@@ -122,7 +122,7 @@ struct ShowPage {
     success_measures: Vec<String>,
     notes: Vec<String>,
     milestones: Vec<MilestoneView>,
-    timeline: Vec<TimelineEntry>,
+    timeline: Vec<HistoryEntry>,
     dimensions: Vec<DimensionChoice>,
     open_milestones: Vec<MilestoneChoice>,
     narrative: String,

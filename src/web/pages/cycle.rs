@@ -152,7 +152,6 @@ async fn settings(
 #[template(path = "cycle/show.html")]
 struct ShowPage {
     layout: Layout,
-    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     cycle: ClosedCycle,
@@ -168,7 +167,6 @@ async fn show(
     let view = app.cycle(&viewer.actor, &key, &number).await?;
     Ok(Page(ShowPage {
         layout: Layout::of(&viewer),
-        can_edit: app.may_edit_plan(&viewer.actor, &view.running.summary),
         section: "cycles",
         summary: view.running.summary,
         cycle: view.cycle,

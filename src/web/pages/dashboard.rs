@@ -20,7 +20,6 @@ pub fn router() -> Router<App> {
 #[template(path = "dashboard/show.html")]
 struct ShowPage {
     layout: Layout,
-    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     today: String,
@@ -36,7 +35,6 @@ async fn show(
     let (running, dashboard) = app.dashboard(&viewer.actor, &key).await?;
     Ok(Page(ShowPage {
         layout: Layout::of(&viewer),
-        can_edit: app.may_edit_plan(&viewer.actor, &running.summary),
         section: "dashboard",
         today: PartialDate::Day(running.rules.today).to_uk(),
         cycle: running.cycle.describe(),

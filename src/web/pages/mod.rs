@@ -3,15 +3,22 @@
 mod account;
 mod action;
 mod audit;
+mod chart;
 mod compare;
 mod cycle;
 mod dashboard;
+mod form;
+mod glossary;
+mod governance;
+mod kpi;
 mod people;
 mod plan;
 mod report;
 mod scheme;
 mod structure;
+mod timeline;
 mod users;
+mod voice;
 
 use askama::Template;
 use axum::Router;
@@ -106,4 +113,9 @@ pub fn router() -> Router<App> {
         .merge(compare::router())
         .merge(report::router())
         .merge(users::router())
+        .merge(kpi::router())
+        .merge(voice::router())
+        .merge(governance::router())
+        .merge(timeline::router())
+        .merge(glossary::router())
 }

@@ -20,7 +20,6 @@ pub fn router() -> Router<App> {
 #[template(path = "people/show.html")]
 struct ShowPage {
     layout: Layout,
-    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     cycle: String,
@@ -35,7 +34,6 @@ async fn show(
     let (running, owners) = app.people(&viewer.actor, &key).await?;
     Ok(Page(ShowPage {
         layout: Layout::of(&viewer),
-        can_edit: app.may_edit_plan(&viewer.actor, &running.summary),
         section: "people",
         cycle: running.cycle.describe(),
         summary: running.summary,

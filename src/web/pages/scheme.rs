@@ -53,7 +53,6 @@ struct PresetChoice {
 #[template(path = "scheme/show.html")]
 struct ShowPage {
     layout: Layout,
-    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     current: RatingScheme,
@@ -192,7 +191,6 @@ fn page(
     };
     ShowPage {
         layout: Layout::of(viewer),
-        can_edit: true,
         summary,
         section: "scheme",
         current,

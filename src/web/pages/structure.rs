@@ -12,7 +12,9 @@ use axum::routing::{get, post};
 
 use super::{FormErrors, Layout, Page, see_other, unprocessable};
 use crate::app::App;
-use crate::domain::{Direction, Error, ItemFields, ItemForm, ItemKind, PlanOutline, PlanSummary};
+use crate::domain::{
+    Error, ItemFields, ItemForm, ItemKind, MoveDirection, PlanOutline, PlanSummary,
+};
 use crate::web::extract::Path;
 use crate::web::session::Viewer;
 
@@ -35,7 +37,6 @@ pub fn router() -> Router<App> {
 #[template(path = "structure/show.html")]
 struct ShowPage {
     layout: Layout,
-    can_edit: bool,
     summary: PlanSummary,
     section: &'static str,
     outline: PlanOutline,
@@ -51,7 +52,6 @@ impl ShowPage {
     ) -> Self {
         Self {
             layout: Layout::of(viewer),
-            can_edit: true,
             summary,
             section: "structure",
             outline,
@@ -409,7 +409,7 @@ async fn move_item(
 ) -> Result<Response, Error> {
     app.outline(&viewer.actor, &key).await?;
     let kind = kind_of(&kind)?;
-    let direction = Direction::parse(&form.direction)?;
+    let direction = MoveDirection::parse(&form.direction)?;
     app.move_item(&viewer.actor, &key, kind, id, direction)
         .await?;
     Ok(see_other(&format!(
