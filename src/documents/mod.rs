@@ -14,6 +14,7 @@ use crate::domain::{Error, PlanTree, Result};
 
 pub use plan_json::{read_plan_json, write_plan_json};
 pub use text::import_text;
+pub(crate) use text::{Line, Origin, import_lines};
 
 /// Largest document accepted, so a mistaken upload cannot exhaust memory.
 pub const MAX_DOCUMENT_BYTES: usize = 50 * 1024 * 1024;

@@ -161,7 +161,7 @@ impl Context<'_> {
             if let Some(number) = heading {
                 // A heading row over the actions numbered under it: an objective. Its
                 // other cells have nowhere to go.
-                let location = format!("line {}", record.line);
+                let location = record.location.clone();
                 for note in &record.notes {
                     self.report.unmapped(location.clone(), note.clone());
                 }
@@ -179,7 +179,7 @@ impl Context<'_> {
             }
             let mut action = self.action(record);
             if let Some(reference) = action.reference.take() {
-                let unique = self.unique_ref(&reference, &mut refs, draft.number, record.line);
+                let unique = self.unique_ref(&reference, &mut refs, draft.number, &record.location);
                 action.reference = Some(unique);
             }
             if has_headings {
@@ -220,7 +220,7 @@ impl Context<'_> {
         reference: &str,
         refs: &mut HashSet<String>,
         area: u32,
-        line: usize,
+        location: &str,
     ) -> String {
         if refs.insert(reference.to_owned()) {
             return reference.to_owned();
@@ -234,7 +234,7 @@ impl Context<'_> {
             n += 1;
         };
         self.report.warn(
-            format!("line {line}"),
+            location,
             format!(
                 "ref {reference} is used twice in area {area}; this one is stored as {renamed:?}"
             ),
@@ -243,7 +243,7 @@ impl Context<'_> {
     }
 
     fn action(&mut self, record: &Record) -> Action {
-        let location = format!("line {}", record.line);
+        let location = record.location.clone();
         let mut action = Action {
             reference: record.reference.clone(),
             text: clean(record.field(Role::Action)),
@@ -334,7 +334,7 @@ impl Context<'_> {
             let due = parse_uk_due(&due_text).map(|d| d.by);
             if due.is_none() && !due_text.is_empty() {
                 self.report.warn(
-                    format!("line {}", draft.line),
+                    draft.location.clone(),
                     format!("the milestone deadline {due_text:?} names no date; kept as written"),
                 );
             }

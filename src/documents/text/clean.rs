@@ -88,6 +88,17 @@ pub(super) fn clean(raw: &str) -> String {
     collapse(&decode_entities(&without_tags))
 }
 
+/// Text made safe to sit in a cell beside HTML fragments: `&`, `<` and `>` as entities,
+/// which [`clean`] turns back into the characters.
+pub(crate) fn escape(text: &str) -> String {
+    if !text.contains(['&', '<', '>']) {
+        return text.to_owned();
+    }
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// Runs of whitespace as one space, trimmed.
 fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

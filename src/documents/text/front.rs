@@ -44,7 +44,7 @@ static CONTENTS: LazyLock<Regex> =
 
 /// Reads the title block (the opening lines up to "Contents", a table or a paragraph),
 /// marking the lines it uses.
-pub(super) fn read(lines: &[Line<'_>], used: &mut [bool]) -> Front {
+pub(super) fn read(lines: &[Line], used: &mut [bool]) -> Front {
     let mut front = Front::default();
     let mut title: Vec<String> = Vec::new();
     let mut seen = 0;

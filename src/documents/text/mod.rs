@@ -18,6 +18,9 @@ mod lines;
 mod sections;
 mod table;
 
+pub(crate) use clean::escape;
+pub(crate) use lines::{Line, Origin};
+
 use super::{ImportReport, Imported};
 use crate::domain::{Error, Result};
 
@@ -26,11 +29,15 @@ use crate::domain::{Error, Result};
 /// Fails when the text holds no plan table: no header row naming plan columns and no
 /// run of rows numbered like "1.1".
 pub fn import_text(text: &str) -> Result<Imported> {
-    let lines = lines::split(text);
+    import_lines(&lines::split(text), ImportReport::default())
+}
+
+/// Reads a plan from lines of cells, whichever format they came from. `report` may
+/// already hold what the format's reader noticed.
+pub(crate) fn import_lines(lines: &[Line], mut report: ImportReport) -> Result<Imported> {
     let mut used = vec![false; lines.len()];
-    let mut report = ImportReport::default();
-    let sections = sections::find(&lines, &mut used, &mut report);
-    let front = front::read(&lines, &mut used);
+    let sections = sections::find(lines, &mut used, &mut report);
+    let front = front::read(lines, &mut used);
     let known = columns::Known {
         initials: sections
             .people
@@ -38,14 +45,15 @@ pub fn import_text(text: &str) -> Result<Imported> {
             .filter_map(|p| p.initials.clone())
             .collect(),
     };
-    let layout = table::read(&lines, &mut used, &known, &mut report);
+    let layout = table::read(lines, &mut used, &known, &mut report);
     if layout.areas.is_empty() {
         return Err(Error::invalid(
             "file",
             "no plan table found: looked for a header row naming at least two plan columns \
              (such as Objective or Outcome, Action or \"How will we achieve this?\", Owner or \
-             Lead, Deadline or Time-scale, RAG or Status, Key milestones), with cells separated \
-             by tabs or | pipes |, and for rows of cells numbered like 1.1 or 2.3a",
+             Lead, Deadline or Time-scale, RAG or Status, Key milestones), in a table or in \
+             rows of text with cells separated by tabs or | pipes |, and for rows of cells \
+             numbered like 1.1 or 2.3a",
         ));
     }
     let plan = build::plan(front, sections, layout, &mut report);
@@ -57,7 +65,7 @@ pub fn import_text(text: &str) -> Result<Imported> {
     plan.validate().map_err(|e| {
         Error::invalid(
             "file",
-            format!("the plan read from the text is not valid: {e}"),
+            format!("the plan read from the document is not valid: {e}"),
         )
     })?;
     Ok(Imported { plan, report })

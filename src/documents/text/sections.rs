@@ -85,7 +85,7 @@ static GLOSSARY_LINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Finds the owner lists, the first rating key, the glossary and the resource codes,
 /// marking their lines as used.
-pub(super) fn find(lines: &[Line<'_>], used: &mut [bool], report: &mut ImportReport) -> Sections {
+pub(super) fn find(lines: &[Line], used: &mut [bool], report: &mut ImportReport) -> Sections {
     let mut sections = Sections::default();
     let mut i = 0;
     while i < lines.len() {
@@ -161,7 +161,7 @@ fn mark(used: &mut [bool], i: usize) {
     }
 }
 
-fn next_filled(lines: &[Line<'_>], from: usize) -> Option<usize> {
+fn next_filled(lines: &[Line], from: usize) -> Option<usize> {
     (from..lines.len()).find(|&j| !lines[j].is_blank())
 }
 
@@ -186,7 +186,7 @@ impl Default for OwnerColumns {
 }
 
 /// "Initial | Name | Position/Organisation" and the like.
-fn owner_header(line: &Line<'_>) -> Option<OwnerColumns> {
+fn owner_header(line: &Line) -> Option<OwnerColumns> {
     if line.cells.len() < 2 {
         return None;
     }
@@ -226,7 +226,7 @@ fn owner_header(line: &Line<'_>) -> Option<OwnerColumns> {
 
 /// Reads owner rows from `start`; `None` when there was not one.
 fn owner_rows(
-    lines: &[Line<'_>],
+    lines: &[Line],
     start: usize,
     columns: &OwnerColumns,
     used: &mut [bool],
@@ -273,7 +273,7 @@ fn owner_rows(
     (found > 0).then_some(j)
 }
 
-fn owner_row(line: &Line<'_>, columns: &OwnerColumns) -> Option<Person> {
+fn owner_row(line: &Line, columns: &OwnerColumns) -> Option<Person> {
     let cell = |i: Option<usize>| -> String {
         i.and_then(|i| line.texts.get(i))
             .cloned()
@@ -465,7 +465,7 @@ enum LevelLine {
     Text(String),
 }
 
-fn level_line(line: &Line<'_>) -> Option<LevelLine> {
+fn level_line(line: &Line) -> Option<LevelLine> {
     let filled: Vec<&String> = line.texts.iter().filter(|t| !t.is_empty()).collect();
     if line.cells.len() >= 2 {
         // A key table: the swatch column is often empty once colours are lost.
@@ -540,7 +540,7 @@ pub(super) fn level_code(word: &str) -> Option<String> {
     Some(code.to_owned())
 }
 
-fn starts_coloured_key(line: &Line<'_>) -> bool {
+fn starts_coloured_key(line: &Line) -> bool {
     line.filled() == 1
         && CODED_LEVEL
             .captures(&line.text())
@@ -549,7 +549,7 @@ fn starts_coloured_key(line: &Line<'_>) -> bool {
 
 /// Reads key levels from `start`: returns them and the line after the key.
 fn key_levels(
-    lines: &[Line<'_>],
+    lines: &[Line],
     start: usize,
     used: &mut [bool],
     titled: bool,
@@ -624,7 +624,7 @@ fn key_levels(
 
 /// Reads glossary entries from `start`; `None` when there was not one.
 fn glossary(
-    lines: &[Line<'_>],
+    lines: &[Line],
     start: usize,
     used: &mut [bool],
     out: &mut Vec<GlossaryEntry>,
@@ -680,7 +680,7 @@ fn glossary(
 }
 
 /// "Abbreviation | Definition" and the like, above a glossary table.
-fn is_glossary_header(line: &Line<'_>) -> bool {
+fn is_glossary_header(line: &Line) -> bool {
     line.cells.len() >= 2
         && line.texts.first().is_some_and(|t| {
             matches!(

@@ -40,8 +40,8 @@ pub(super) struct AreaDraft {
 /// One action's rows, cell text kept raw (with its HTML) until the plan is built.
 #[derive(Debug, Default)]
 pub(super) struct Record {
-    /// Where the action starts.
-    pub line: usize,
+    /// Where the action starts: "line 214", "table 3, row 12".
+    pub location: String,
     /// "1.1" as written.
     pub reference: Option<String>,
     /// Each role's text, continuation rows joined with a space.
@@ -86,7 +86,7 @@ impl Record {
 #[derive(Debug, Default, Clone)]
 pub(super) struct MilestoneDraft {
     /// Where it is.
-    pub line: usize,
+    pub location: String,
     /// What will have happened (raw).
     pub text: String,
     /// The deadline cell (raw).
@@ -170,7 +170,7 @@ fn number_word(word: &str) -> Option<u32> {
 
 /// Reads the areas and their tables, marking the lines used.
 pub(super) fn read(
-    lines: &[Line<'_>],
+    lines: &[Line],
     used: &mut [bool],
     known: &Known,
     report: &mut ImportReport,
@@ -220,7 +220,7 @@ pub(super) fn read(
                 }
                 if dropped > 0 {
                     report.warn(
-                        format!("line {}", line + 1),
+                        lines.get(line).map(Line::location).unwrap_or_default(),
                         "this table numbers none of its rows, unlike the plan's action tables, \
                          so its rows are listed as unmapped rather than read as actions",
                     );
@@ -261,13 +261,13 @@ struct Table {
 }
 
 impl Table {
-    fn accepts(&self, line: &Line<'_>) -> bool {
+    fn accepts(&self, line: &Line) -> bool {
         line.cells.len() >= 2 && line.cells.len() + 2 >= self.header.width
     }
 }
 
-struct Reader<'a, 'l> {
-    lines: &'a [Line<'l>],
+struct Reader<'a> {
+    lines: &'a [Line],
     used: &'a mut [bool],
     known: &'a Known,
     report: &'a mut ImportReport,
@@ -279,7 +279,7 @@ struct Reader<'a, 'l> {
     tables: Vec<(Option<usize>, bool)>,
 }
 
-impl Reader<'_, '_> {
+impl Reader<'_> {
     fn mark(&mut self, i: usize) {
         if let Some(flag) = self.used.get_mut(i) {
             *flag = true;
@@ -477,7 +477,7 @@ impl Reader<'_, '_> {
         let starts = reference.is_some() || !table.record || unnumbered;
         let table_id = table.id;
         let fresh = Record {
-            line: line.number,
+            location: line.location(),
             reference: reference.clone(),
             rating_labels: header.ratings.clone(),
             milestone_table: header.has_milestones(),
@@ -488,7 +488,7 @@ impl Reader<'_, '_> {
             cells: &cells,
             ref_used: reference.is_some() && action_override.is_none(),
             action_override: action_override.as_deref(),
-            line: line.number,
+            location: line.location(),
             continuation: continuation && !starts,
         };
         let blank_label = text_of(Role::Blank).map(str::to_owned);
@@ -589,15 +589,15 @@ struct Placed<'r> {
     role: Option<Role>,
     /// The column's heading.
     label: String,
-    /// The cell's position in the row.
-    index: usize,
     /// As written.
     raw: &'r str,
     /// Cleaned.
     text: String,
+    /// "line 214, cell 3", "Tracker!C12".
+    location: String,
 }
 
-fn place<'r>(line: &Line<'r>, placed: &[Option<usize>], header: &Header) -> Vec<Placed<'r>> {
+fn place<'r>(line: &'r Line, placed: &[Option<usize>], header: &Header) -> Vec<Placed<'r>> {
     line.cells
         .iter()
         .zip(&line.texts)
@@ -612,9 +612,9 @@ fn place<'r>(line: &Line<'r>, placed: &[Option<usize>], header: &Header) -> Vec<
             Placed {
                 role: column.map(|c| c.role),
                 label: column.map(|c| c.label.clone()).unwrap_or_default(),
-                index,
-                raw,
+                raw: raw.as_str(),
                 text: text.clone(),
+                location: line.origin.cell(index),
             }
         })
         .collect()
@@ -645,14 +645,14 @@ struct Fill<'c, 'r> {
     cells: &'c [Placed<'r>],
     ref_used: bool,
     action_override: Option<&'c str>,
-    line: usize,
+    location: String,
     continuation: bool,
 }
 
 impl Fill<'_, '_> {
     fn into(self, record: &mut Record, blank_used: bool) {
         let mut milestone = MilestoneDraft {
-            line: self.line,
+            location: self.location.clone(),
             ..MilestoneDraft::default()
         };
         for cell in self.cells {
@@ -672,11 +672,9 @@ impl Fill<'_, '_> {
                 cell.label.as_str()
             };
             match cell.role {
-                None => record.notes.push(format!(
-                    "Cell {} of line {}: {text}",
-                    cell.index + 1,
-                    self.line
-                )),
+                None => record
+                    .notes
+                    .push(format!("{}: {text}", capitalised(&cell.location))),
                 Some(Role::Ref) if self.ref_used => {}
                 Some(Role::Ref | Role::Blank | Role::Other) => {
                     record.notes.push(format!("{label}: {text}"));
@@ -696,7 +694,7 @@ impl Fill<'_, '_> {
                     } else if !before.eq_ignore_ascii_case(text) {
                         record
                             .notes
-                            .push(format!("{label} on line {}: {text}", self.line));
+                            .push(format!("{label} at {}: {text}", self.location));
                     }
                 }
                 Some(role) => record.append(role, raw),
@@ -732,8 +730,8 @@ fn milestone_row(record: &mut Record, row: MilestoneDraft, continuation: bool) {
                 push_text(&mut last.status, &row.status);
             }
             Some(_) => record.notes.push(format!(
-                "Line {}: a deadline or rating with no milestone: {} {}",
-                row.line,
+                "{}: a deadline or rating with no milestone: {} {}",
+                capitalised(&row.location),
                 clean(&row.due),
                 clean(&row.status)
             )),
@@ -759,7 +757,7 @@ fn milestone_row(record: &mut Record, row: MilestoneDraft, continuation: bool) {
         let statuses = paragraphs(&row.status);
         for (k, (text, due)) in texts.into_iter().zip(dues).enumerate() {
             record.milestones.push(MilestoneDraft {
-                line: row.line,
+                location: row.location.clone(),
                 text,
                 due,
                 status: statuses.get(k).cloned().unwrap_or_default(),
@@ -768,6 +766,14 @@ fn milestone_row(record: &mut Record, row: MilestoneDraft, continuation: bool) {
         return;
     }
     record.milestones.push(row);
+}
+
+/// "line 4" → "Line 4", to start a note.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// Splits a list at commas outside brackets, dropping pieces with no letters (such as
