@@ -3,7 +3,12 @@
 //! Every importer is a pure function over bytes that returns a plan and an import report
 //! saying what was recognised, what was not, and where. Nothing here touches storage.
 
+mod archive;
+mod csv;
+mod docx;
+mod pdf;
 mod plan_json;
+mod sheet;
 mod text;
 
 use std::fmt;
@@ -14,36 +19,83 @@ use crate::domain::{Error, PlanTree, Result};
 
 pub use plan_json::{read_plan_json, write_plan_json};
 pub use text::import_text;
-pub(crate) use text::{Line, Origin, import_lines};
 
 /// Largest document accepted, so a mistaken upload cannot exhaust memory.
 pub const MAX_DOCUMENT_BYTES: usize = 50 * 1024 * 1024;
 
+/// Most lines (paragraphs, table rows, spreadsheet rows) read from one document: ten
+/// times the longest real plan, and a bound on the time an import takes.
+pub const MAX_LINES: usize = 20_000;
+
 /// The formats the importer reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// The product's own plan JSON.
     Json,
     /// Plain text or Markdown exported from a word processor.
     Text,
+    /// A Word document (`.docx`).
+    Docx,
+    /// An Excel workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// An Excel 97-2003 workbook (`.xls`).
+    Xls,
+    /// An OpenDocument spreadsheet (`.ods`).
+    Ods,
+    /// Comma- or semicolon-separated values.
+    Csv,
+    /// A PDF: its text, read as a text export.
+    Pdf,
 }
 
 impl Format {
-    /// Picks the format from a file name, then from the first bytes.
+    /// Every format, in the order `--format` lists them.
+    pub const ALL: [Self; 8] = [
+        Self::Json,
+        Self::Text,
+        Self::Docx,
+        Self::Xlsx,
+        Self::Xls,
+        Self::Ods,
+        Self::Csv,
+        Self::Pdf,
+    ];
+
+    /// Picks the format from the first bytes, then from the file name, then from the text.
+    /// The content wins over the name: a PDF renamed `.docx` is still a PDF.
     pub fn detect(name: &str, bytes: &[u8]) -> Self {
         let extension = std::path::Path::new(name)
             .extension()
             .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let is = |wanted: &str| extension.as_deref() == Some(wanted);
-        if is("json") {
-            return Self::Json;
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if bytes.starts_with(b"%PDF-") {
+            return Self::Pdf;
+        }
+        if archive::is_zip(bytes) {
+            return zip_format(bytes, &extension);
+        }
+        if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            // The old binary Office container: a workbook (a .doc is refused by the
+            // reader with advice).
+            return Self::Xls;
+        }
+        match extension.as_str() {
+            "json" => return Self::Json,
+            "csv" => return Self::Csv,
+            "pdf" => return Self::Pdf,
+            "docx" | "docm" | "dotx" => return Self::Docx,
+            "xlsx" | "xlsm" => return Self::Xlsx,
+            "xls" => return Self::Xls,
+            "ods" => return Self::Ods,
+            _ => {}
         }
         let start = bytes
             .iter()
             .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
         match start.map(|i| bytes[i]) {
-            Some(b'{') if !is("txt") && !is("md") => Self::Json,
+            Some(b'{') if !matches!(extension.as_str(), "txt" | "md") => Self::Json,
             _ => Self::Text,
         }
     }
@@ -53,10 +105,58 @@ impl Format {
         match name.to_ascii_lowercase().as_str() {
             "json" => Ok(Self::Json),
             "text" | "txt" | "md" | "markdown" => Ok(Self::Text),
+            "docx" | "word" => Ok(Self::Docx),
+            "xlsx" | "xlsm" | "excel" => Ok(Self::Xlsx),
+            "xls" => Ok(Self::Xls),
+            "ods" => Ok(Self::Ods),
+            "csv" => Ok(Self::Csv),
+            "pdf" => Ok(Self::Pdf),
             other => Err(Error::invalid(
                 "format",
-                format!("{other:?} is not a format this version reads (json, text)"),
+                format!(
+                    "{other:?} is not a format this version reads (json, text, markdown, docx, xlsx, xls, ods, csv, pdf)"
+                ),
             )),
+        }
+    }
+
+    /// What people call the format, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Json => "plan JSON",
+            Self::Text => "text",
+            Self::Docx => "Word document",
+            Self::Xlsx => "Excel workbook",
+            Self::Xls => "Excel 97-2003 workbook",
+            Self::Ods => "OpenDocument spreadsheet",
+            Self::Csv => "CSV",
+            Self::Pdf => "PDF",
+        }
+    }
+}
+
+/// Which office format a zip archive holds, by the parts it contains.
+fn zip_format(bytes: &[u8], extension: &str) -> Format {
+    let Ok(zip) = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        // Damaged: trust the name, so the reader names the right format in its error.
+        return match extension {
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "ods" => Format::Ods,
+            _ => Format::Docx,
+        };
+    };
+    let has = |name: &str| zip.index_for_name(name).is_some();
+    if has("word/document.xml") {
+        Format::Docx
+    } else if has("xl/workbook.xml") || has("xl/workbook.bin") {
+        Format::Xlsx
+    } else if has("content.xml") && extension != "odt" {
+        Format::Ods
+    } else {
+        match extension {
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "ods" => Format::Ods,
+            _ => Format::Docx,
         }
     }
 }
@@ -66,6 +166,12 @@ impl fmt::Display for Format {
         f.write_str(match self {
             Self::Json => "json",
             Self::Text => "text",
+            Self::Docx => "docx",
+            Self::Xlsx => "xlsx",
+            Self::Xls => "xls",
+            Self::Ods => "ods",
+            Self::Csv => "csv",
+            Self::Pdf => "pdf",
         })
     }
 }
@@ -169,6 +275,11 @@ pub struct Imported {
 }
 
 /// Reads a document in the given format.
+///
+/// Every failure is an [`Error::Invalid`] on the field `file` that says what is wrong
+/// and, where it can, where ("sheet Tracker, cell C12", "word/document.xml, byte 812").
+/// Readers never panic on bad input; a panic in a third-party reader is caught and
+/// reported as an unreadable file.
 pub fn import(format: Format, bytes: &[u8]) -> Result<Imported> {
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(Error::invalid(
@@ -183,32 +294,56 @@ pub fn import(format: Format, bytes: &[u8]) -> Result<Imported> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::invalid("file", "is empty"));
     }
-    match format {
+    let mut imported = match format {
         Format::Json => {
             let plan = read_plan_json(bytes)?;
-            let report = ImportReport {
-                format: format.to_string(),
-                counts: Counts::of(&plan),
-                ..ImportReport::default()
-            };
-            Ok(Imported { plan, report })
+            Imported {
+                plan,
+                report: ImportReport::default(),
+            }
         }
-        Format::Text => {
-            let text = decode_text(bytes);
-            let mut imported = import_text(&text)?;
-            imported.report.format = format.to_string();
-            imported.report.counts = Counts::of(&imported.plan);
-            Ok(imported)
+        Format::Text => import_text(&decode_text(bytes))?,
+        Format::Pdf => pdf::import(bytes)?,
+        Format::Docx | Format::Xlsx | Format::Xls | Format::Ods | Format::Csv => {
+            let mut report = ImportReport::default();
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+                Format::Docx => docx::read(bytes, &mut report),
+                Format::Csv => csv::read(bytes, &mut report),
+                _ => sheet::read(bytes, format, &mut report),
+            }));
+            let lines = read.map_err(|_| {
+                Error::invalid(
+                    "file",
+                    format!(
+                        "is not a readable {}: the reader failed on it",
+                        format.label()
+                    ),
+                )
+            })??;
+            text::import_lines(&lines, report)?
         }
-    }
+    };
+    imported.report.format = format.to_string();
+    imported.report.counts = Counts::of(&imported.plan);
+    Ok(imported)
 }
 
-/// Text as UTF-8 (a BOM is dropped); bytes that are not UTF-8 are read as Windows-1252's
-/// Latin-1 subset, so a file saved by an older Word never fails to open.
+/// Reads a document whose format is given, or else detected from its name and bytes.
+pub fn import_named(name: &str, bytes: &[u8], format: Option<Format>) -> Result<Imported> {
+    let format = format.unwrap_or_else(|| Format::detect(name, bytes));
+    import(format, bytes)
+}
+
+/// Text as UTF-8 (a BOM is dropped); bytes that are not UTF-8 are read as Windows-1252,
+/// as older Word and Excel save them, so such a file never fails to open and its curly
+/// quotes and dashes survive.
 pub fn decode_text(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
-        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }

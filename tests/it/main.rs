@@ -3,6 +3,7 @@
 
 mod cli;
 mod helpers;
+mod import_formats;
 mod import_text;
 mod layering;
 mod migrations;

@@ -79,7 +79,7 @@ const ABBREVIATIONS: [&str; 16] = [
 ];
 
 /// The text of a cell: tags removed, entities decoded, whitespace collapsed.
-pub(super) fn clean(raw: &str) -> String {
+pub(crate) fn clean(raw: &str) -> String {
     let without_tags = if raw.contains('<') {
         TAG.replace_all(raw, " ")
     } else {

@@ -23,6 +23,10 @@ pub(crate) enum Origin {
         row: usize,
         first_column: usize,
     },
+    /// A sheet's name, kept as a heading.
+    Sheet(Arc<str>),
+    /// A record of a CSV file, starting at this line (1-based).
+    Record(usize),
     /// A separator a reader put between two tables: structure, not content.
     Gap,
 }
@@ -35,6 +39,8 @@ impl Origin {
             Self::Paragraph(n) => format!("paragraph {n}"),
             Self::TableRow { table, row } => format!("table {table}, row {row}"),
             Self::SheetRow { sheet, row, .. } => format!("sheet {sheet}, row {row}"),
+            Self::Sheet(sheet) => format!("the name of sheet {sheet}"),
+            Self::Record(n) => format!("line {n}"),
             Self::Gap => "between tables".to_owned(),
         }
     }
@@ -55,7 +61,7 @@ impl Origin {
                 };
                 format!("{name}!{}{row}", column_name(first_column + index))
             }
-            Self::Paragraph(_) | Self::Gap => self.describe(),
+            Self::Paragraph(_) | Self::Sheet(_) | Self::Gap => self.describe(),
             _ => format!("{}, cell {}", self.describe(), index + 1),
         }
     }
@@ -128,6 +134,15 @@ impl Line {
     /// "line 214", for reports.
     pub fn location(&self) -> String {
         self.origin.describe()
+    }
+
+    /// Whether an empty line here may be a page break that cut a table row in two.
+    /// Spreadsheets and CSV files have no pages: an empty row there separates, never cuts.
+    pub fn paginated(&self) -> bool {
+        !matches!(
+            self.origin,
+            Origin::SheetRow { .. } | Origin::Sheet(_) | Origin::Record(_)
+        )
     }
 }
 

@@ -18,8 +18,15 @@ mod lines;
 mod sections;
 mod table;
 
-pub(crate) use clean::escape;
-pub(crate) use lines::{Line, Origin};
+pub(crate) use clean::{clean as clean_cell, escape};
+pub(crate) use lines::{Line, Origin, split};
+
+/// Whether a short text names a part of a plan by itself: an area ("Priority 2"), the
+/// owner list, the rating key or the glossary. Readers keep such sheet names as headings.
+pub(crate) fn names_a_part(text: &str) -> bool {
+    let text = text.trim();
+    table::area_heading(text).is_some() || sections::is_heading(text)
+}
 
 use super::{ImportReport, Imported};
 use crate::domain::{Error, Result};

@@ -52,7 +52,7 @@ static OWNER_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static KEY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)^{NUMBERING}(?:the\s+)?(?:(?:b?rag|brag\s*\(p\)|rating|ratings|status|progress)(?:\s+(?:rating|ratings|status))?\s+key|key\s+to\s+(?:the\s+)?(?:b?rag|ratings?|status)(?:\s+ratings?)?|ratings?\s+(?:are|is)\s+as\s+follows|(?:progress\s*)?\(?b?rag(?:\s*\(p\))?\)?(?:\s+(?:rating|ratings|key))?)\s*:?$"
+        r"(?i)^{NUMBERING}(?:the\s+)?(?:(?:b?rag|brag\s*\(p\)|rating|ratings|status|progress)(?:\s+(?:rating|ratings|status))?\s+key|key\s+to\s+(?:the\s+)?(?:b?rag|ratings?|status)(?:\s+ratings?)?|ratings?\s+(?:are|is)\s+as\s+follows|(?:progress\s*)?\(?b?rag(?:\s*\(p\))?\)?(?:\s+(?:rating|ratings|key))?|key|legend|rating\s+legend)\s*:?$"
     ))
     .expect("valid regex")
 });
@@ -153,6 +153,11 @@ pub(super) fn find(lines: &[Line], used: &mut [bool], report: &mut ImportReport)
         i += 1;
     }
     sections
+}
+
+/// Whether a line is the heading of an owner list, a rating key or a glossary.
+pub(super) fn is_heading(text: &str) -> bool {
+    OWNER_HEADING.is_match(text) || KEY_HEADING.is_match(text) || GLOSSARY_HEADING.is_match(text)
 }
 
 fn mark(used: &mut [bool], i: usize) {

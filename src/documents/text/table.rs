@@ -292,7 +292,9 @@ impl Reader<'_> {
             if self.used.get(i).copied().unwrap_or(true) {
                 self.table = None;
             } else if line.is_blank() {
-                if let Some(table) = self.table.as_mut() {
+                if let Some(table) = self.table.as_mut()
+                    && line.paginated()
+                {
                     table.page_break = true;
                 }
             } else if line.rule {
