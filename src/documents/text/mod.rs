@@ -52,7 +52,9 @@ pub(crate) fn import_lines(lines: &[Line], mut report: ImportReport) -> Result<I
             .filter_map(|p| p.initials.clone())
             .collect(),
     };
-    let layout = table::read(lines, &mut used, &known, &mut report);
+    let mut layout = table::read(lines, &mut used, &known, &mut report);
+    let listed: Vec<u32> = sections.areas.iter().map(|a| a.number).collect();
+    table::split_by_refs(&mut layout, &listed);
     if layout.areas.is_empty() {
         return Err(Error::invalid(
             "file",

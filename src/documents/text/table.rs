@@ -35,6 +35,8 @@ pub(super) struct AreaDraft {
     pub records: Vec<Record>,
     /// Lines the heading and prose used: released if the area ends up with no rows.
     lines: Vec<usize>,
+    /// Made up because rows came before any area heading.
+    pub implicit: bool,
 }
 
 /// One action's rows, cell text kept raw (with its HTML) until the plan is built.
@@ -153,6 +155,15 @@ pub(super) fn area_heading(text: &str) -> Option<AreaHeading> {
         number,
         heading: heading.to_owned(),
     })
+}
+
+/// "1", "2.", "3)": an area's number alone.
+pub(super) fn bare_number(text: &str) -> Option<u32> {
+    let digits = text.trim().trim_end_matches(['.', ')', ':']);
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
 }
 
 fn number_word(word: &str) -> Option<u32> {
@@ -394,11 +405,45 @@ impl Reader<'_> {
         let number = self.areas.iter().map(|a| a.number).max().unwrap_or(0) + 1;
         self.areas.push(AreaDraft {
             number,
+            implicit: true,
             ..AreaDraft::default()
         });
         let index = self.areas.len() - 1;
         self.current = Some(index);
         index
+    }
+
+    /// A row's area column: "1", "Priority 2" or the area's own words. The row and the
+    /// rows after it go to that area, which starts here when it is new.
+    fn area_cell(&mut self, text: &str) {
+        let (number, heading, title) = match area_heading(text) {
+            Some(found) => (Some(found.number), Some(found.heading), None),
+            None => match bare_number(text) {
+                Some(n) => (Some(n), None, None),
+                None => (None, None, Some(text.to_owned())),
+            },
+        };
+        let existing = self.areas.iter().position(|a| match number {
+            Some(n) => a.number == n,
+            None => a.title.as_deref() == Some(text) || a.heading.as_deref() == Some(text),
+        });
+        let index = existing.unwrap_or_else(|| {
+            let number = number
+                .unwrap_or_else(|| self.areas.iter().map(|a| a.number).max().unwrap_or(0) + 1);
+            self.areas.push(AreaDraft {
+                number,
+                heading,
+                title,
+                ..AreaDraft::default()
+            });
+            self.areas.len() - 1
+        });
+        if self.current != Some(index) {
+            self.current = Some(index);
+            if let Some(table) = self.table.as_mut() {
+                table.record = false;
+            }
+        }
     }
 
     /// A line outside tables: the sponsor, partners or finding of an area whose table
@@ -461,6 +506,17 @@ impl Reader<'_> {
         };
         let header = &table.header;
         let cells = place(line, &placed, header);
+        let area_text = cells
+            .iter()
+            .find(|c| c.role == Some(Role::Area))
+            .map(|c| c.text.clone());
+        if let Some(area_text) = area_text {
+            self.area_cell(&area_text);
+        }
+        let Some(table) = self.table.as_ref() else {
+            return;
+        };
+        let header = &table.header;
         let text_of = |role: Role| {
             cells
                 .iter()
@@ -642,6 +698,67 @@ fn row_reference(
     }
 }
 
+/// When the tables gave no area structure (every row in one area made up for them) but
+/// the document lists its areas (a priorities sheet), the rows go to the area their
+/// ref's first number names: "2.3" to area 2. Rows without a ref follow the row above.
+pub(super) fn split_by_refs(layout: &mut Layout, listed: &[u32]) {
+    let [only] = layout.areas.as_slice() else {
+        return;
+    };
+    if !only.implicit || listed.len() < 2 {
+        return;
+    }
+    let area_of = |record: &Record| -> Option<u32> {
+        let reference = record.reference.as_deref()?;
+        let first = reference.split('.').next()?;
+        let number: u32 = first
+            .trim_end_matches(|c: char| c.is_ascii_lowercase())
+            .parse()
+            .ok()?;
+        listed.contains(&number).then_some(number)
+    };
+    let numbered = only
+        .records
+        .iter()
+        .filter(|r| r.reference.is_some())
+        .count();
+    let placed = only.records.iter().filter_map(area_of).count();
+    if numbered == 0 || placed * 10 < numbered * 9 {
+        return;
+    }
+    let Some(draft) = layout.areas.pop() else {
+        return;
+    };
+    let mut areas: Vec<AreaDraft> = Vec::new();
+    let mut current: Option<usize> = None;
+    for record in draft.records {
+        if let Some(number) = area_of(&record) {
+            let at = areas
+                .iter()
+                .position(|a| a.number == number)
+                .unwrap_or_else(|| {
+                    areas.push(AreaDraft {
+                        number,
+                        ..AreaDraft::default()
+                    });
+                    areas.len() - 1
+                });
+            current = Some(at);
+        }
+        let at = current.unwrap_or_else(|| {
+            areas.push(AreaDraft {
+                number: draft.number,
+                implicit: true,
+                ..AreaDraft::default()
+            });
+            areas.len() - 1
+        });
+        current = Some(at);
+        areas[at].records.push(record);
+    }
+    layout.areas = areas;
+}
+
 /// One row's cells, put into a record.
 struct Fill<'c, 'r> {
     cells: &'c [Placed<'r>],
@@ -678,6 +795,8 @@ impl Fill<'_, '_> {
                     .notes
                     .push(format!("{}: {text}", capitalised(&cell.location))),
                 Some(Role::Ref) if self.ref_used => {}
+                // The area column placed the row; [`Reader::area_cell`] used it.
+                Some(Role::Area) => {}
                 Some(Role::Ref | Role::Blank | Role::Other) => {
                     record.notes.push(format!("{label}: {text}"));
                 }
