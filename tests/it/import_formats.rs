@@ -188,3 +188,230 @@ fn assert_no_unmapped_table_cells(report: &ImportReport) {
         assert!(!passage.location.is_empty(), "{passage:?}");
     }
 }
+
+/// A tracker workbook as areas keep them: a priorities sheet, a tracker sheet with a
+/// title block above its header row and real date cells, and a key sheet with the
+/// rating key and the owner list.
+pub fn tracker_workbook() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
+
+    let mut book = Workbook::new();
+    let date = CellFormat::new().set_num_format("dd/mm/yyyy");
+    let bold = CellFormat::new().set_bold();
+
+    let priorities = book.add_worksheet();
+    priorities.set_name("Priorities").unwrap();
+    priorities
+        .write_string_with_format(0, 0, "Priority", &bold)
+        .unwrap();
+    priorities
+        .write_string_with_format(0, 1, "Area of weakness", &bold)
+        .unwrap();
+    priorities.write_number(1, 0, 1).unwrap();
+    priorities
+        .write_string(
+            1,
+            1,
+            "Leaders do not understand the needs of children and young people with SEND.",
+        )
+        .unwrap();
+    priorities.write_number(2, 0, 2).unwrap();
+    priorities
+        .write_string(
+            2,
+            1,
+            "Too few families are involved in co-producing services.",
+        )
+        .unwrap();
+
+    let tracker = book.add_worksheet();
+    tracker.set_name("Tracker").unwrap();
+    tracker
+        .merge_range(
+            0,
+            0,
+            0,
+            6,
+            "Northshire SEND Written Statement of Action: action tracker",
+            &bold,
+        )
+        .unwrap();
+    tracker.write_string(1, 0, "Updated March 2020").unwrap();
+    let header = [
+        "Ref",
+        "Objective",
+        "What are we doing?",
+        "Who's doing it?",
+        "By when?",
+        "Status",
+        "How will we know we have achieved it?",
+    ];
+    for (col, label) in (0u16..).zip(header) {
+        tracker
+            .write_string_with_format(3, col, label, &bold)
+            .unwrap();
+    }
+    let rows: [(&str, &str, &str, &str, &str, &str); 4] = [
+        (
+            "1.1",
+            "1. Needs are understood",
+            "Refresh the joint strategic needs assessment",
+            "JB",
+            "",
+            "On track",
+        ),
+        (
+            "1.2",
+            "",
+            "Publish the needs assessment & share it with schools",
+            "JB, AO",
+            "Sept 2020",
+            "Complete",
+        ),
+        (
+            "2.1",
+            "2. Families shape services",
+            "Set up a parent carer forum steering group",
+            "ZZ",
+            "44104",
+            "Delayed",
+        ),
+        (
+            "2.2",
+            "",
+            "Run listening events\nWrite up what families said",
+            "AO",
+            "Ongoing from May 2020",
+            "Not started",
+        ),
+    ];
+    for (row, (reference, objective, action, owner, due, status)) in (4u32..).zip(rows) {
+        tracker.write_string(row, 0, reference).unwrap();
+        if !objective.is_empty() {
+            tracker.write_string(row, 1, objective).unwrap();
+        }
+        tracker.write_string(row, 2, action).unwrap();
+        tracker.write_string(row, 3, owner).unwrap();
+        match due {
+            "" => {
+                let day = ExcelDateTime::from_ymd(2020, 6, 30).unwrap();
+                tracker
+                    .write_datetime_with_format(row, 4, &day, &date)
+                    .unwrap();
+            }
+            serial if serial.parse::<f64>().is_ok() => {
+                tracker
+                    .write_number(row, 4, serial.parse::<f64>().unwrap())
+                    .unwrap();
+            }
+            text => {
+                tracker.write_string(row, 4, text).unwrap();
+            }
+        }
+        tracker.write_string(row, 5, status).unwrap();
+        tracker
+            .write_string(row, 6, "Families say they were heard. Waiting times fall.")
+            .unwrap();
+    }
+    tracker
+        .write_string(9, 0, "Notes: reviewed monthly by the SEND board")
+        .unwrap();
+
+    let key = book.add_worksheet();
+    key.set_name("Key").unwrap();
+    for (row, (colour, meaning)) in (0u32..).zip([
+        ("Blue", "Complete"),
+        ("Green", "On track"),
+        ("Amber", "Delayed, recoverable"),
+        ("Red", "At risk or not started"),
+    ]) {
+        key.write_string(row, 0, colour).unwrap();
+        key.write_string(row, 1, meaning).unwrap();
+    }
+    for (row, cells) in (6u32..).zip([
+        ["Initials", "Name", "Role"],
+        ["JB", "Jo Bloggs", "Head of SEN (Council)"],
+        ["AO", "Ann Other", "Designated Clinical Officer (ICB)"],
+    ]) {
+        for (col, text) in (0u16..).zip(cells) {
+            key.write_string(row, col, text).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn due(action: &wsoa::domain::Action) -> Option<String> {
+    action.due.map(|d| d.to_string())
+}
+
+#[test]
+fn a_tracker_workbook_reads_its_priorities_tracker_and_key_sheets() {
+    let imported = import_named("tracker.xlsx", &tracker_workbook(), None).unwrap();
+    let (plan, report) = (&imported.plan, &imported.report);
+
+    assert_eq!(report.format, "xlsx");
+    assert_eq!(plan.local_area, "Northshire");
+    assert_eq!(plan.areas.len(), 2, "areas from the priorities sheet");
+    assert_eq!(
+        plan.areas[1].title,
+        "Too few families are involved in co-producing services."
+    );
+    let actions: Vec<&wsoa::domain::Action> = plan.actions().map(|(_, _, a)| a).collect();
+    let refs: Vec<&str> = actions
+        .iter()
+        .filter_map(|a| a.reference.as_deref())
+        .collect();
+    assert_eq!(refs, ["1.1", "1.2", "2.1", "2.2"]);
+    assert_eq!(plan.areas[0].objectives[0].text, "Needs are understood");
+    assert_eq!(
+        actions[1].text,
+        "Publish the needs assessment & share it with schools"
+    );
+    assert_eq!(
+        due(actions[0]).as_deref(),
+        Some("2020-06-30"),
+        "a date cell"
+    );
+    assert_eq!(
+        due(actions[1]).as_deref(),
+        Some("2020-09"),
+        "a month as text"
+    );
+    assert_eq!(
+        due(actions[2]).as_deref(),
+        Some("2020-09-30"),
+        "a serial number"
+    );
+    assert_eq!(due(actions[3]).as_deref(), Some("2020-05"));
+    assert_eq!(
+        actions[3].due_text.as_deref(),
+        Some("Ongoing from May 2020")
+    );
+    let ratings: Vec<Option<&str>> = actions
+        .iter()
+        .map(|a| a.ratings.get("delivery").map(String::as_str))
+        .collect();
+    assert_eq!(ratings, [Some("G"), Some("B"), Some("A"), Some("R")]);
+    assert_eq!(plan.rating_scheme.name, "Key");
+    assert_eq!(actions[1].owners, ["JB", "AO"]);
+    assert_eq!(
+        plan.person("AO").map(|p| p.name.as_str()),
+        Some("Ann Other")
+    );
+    assert_eq!(actions[0].success_measures.len(), 2);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("\"ZZ\"") && w.location == "Tracker!D7"),
+        "{:?}",
+        report.warnings
+    );
+    assert!(
+        report.unmapped.iter().any(
+            |u| u.location == "sheet Tracker, row 10" && u.message.contains("reviewed monthly")
+        ),
+        "{:?}",
+        report.unmapped
+    );
+}

@@ -259,7 +259,7 @@ impl Context<'_> {
         let mut action = Action {
             reference: record.reference.clone(),
             text: clean(record.field(Role::Action)),
-            owners: self.owners(&clean(record.field(Role::Owner)), &location),
+            owners: self.owners(&clean(record.field(Role::Owner)), record.place(Role::Owner)),
             success_measures: items(record.field(Role::Measures)),
             notes: record.notes.clone(),
             ..Action::default()
@@ -280,7 +280,7 @@ impl Context<'_> {
                     }
                 }
                 None => self.report.warn(
-                    location.clone(),
+                    record.place(Role::Due),
                     format!("the deadline {due_text:?} names no date; kept as written"),
                 ),
             }

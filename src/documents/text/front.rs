@@ -58,7 +58,13 @@ pub(super) fn read(lines: &[Line], used: &mut [bool]) -> Front {
             || text.chars().count() > 160
             || CONTENTS.is_match(&text)
             || super::table::area_heading(&text).is_some();
-        if stop || used.get(i).copied().unwrap_or(true) {
+        let taken = used.get(i).copied().unwrap_or(true);
+        if taken && seen == 0 {
+            // A list read before (a priorities sheet ahead of the tracker): the title
+            // block may still follow.
+            continue;
+        }
+        if stop || taken {
             break;
         }
         seen += 1;

@@ -58,6 +58,8 @@ pub(super) struct Record {
     pub milestone_table: bool,
     /// The headings of the columns the record's cells came from.
     pub labels: BTreeMap<Role, String>,
+    /// Where each role's first cell is: "table 2, row 5, cell 4", "Tracker!D7".
+    pub places: BTreeMap<Role, String>,
     /// Which table of the document the record came from.
     table: usize,
     /// Every line the record used.
@@ -68,6 +70,11 @@ impl Record {
     /// The raw text of a role, or "".
     pub fn field(&self, role: Role) -> &str {
         self.fields.get(&role).map_or("", String::as_str)
+    }
+
+    /// Where a role's cell is, else where the record starts.
+    pub fn place(&self, role: Role) -> &str {
+        self.places.get(&role).unwrap_or(&self.location)
     }
 
     /// The heading of the column a role came from, for notes.
@@ -780,6 +787,10 @@ impl Fill<'_, '_> {
                     .labels
                     .entry(role)
                     .or_insert_with(|| cell.label.clone());
+                record
+                    .places
+                    .entry(role)
+                    .or_insert_with(|| cell.location.clone());
             }
             if blank_used && cell.role == Some(Role::Blank) {
                 continue;
