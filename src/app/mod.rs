@@ -1,6 +1,7 @@
 //! Use cases: what the pages, the CLI and the importers ask of the product.
 
 mod demo;
+mod import;
 mod plan;
 
 use time::OffsetDateTime;
@@ -9,6 +10,7 @@ use crate::store::Store;
 
 pub use crate::store::redact as redact_url;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME};
+pub use import::{ImportPreview, PENDING_IMPORT_LIFETIME};
 pub use plan::{ActionInPlan, NewUpdate};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.

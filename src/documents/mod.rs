@@ -13,7 +13,7 @@ mod text;
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{Error, PlanTree, Result};
 
@@ -177,7 +177,7 @@ impl fmt::Display for Format {
 }
 
 /// Where in the source something was found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// "line 214", "line 214, cell 3".
     pub location: String,
@@ -186,7 +186,7 @@ pub struct Finding {
 }
 
 /// How many of each thing an import recognised.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub areas: usize,
     pub objectives: usize,
@@ -218,7 +218,7 @@ impl Counts {
 
 /// What an import recognised and what it could not place. Nothing is dropped silently:
 /// text that fitted no field is either kept as a note on the nearest item or listed here.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImportReport {
     /// The format that was read.
     pub format: String,

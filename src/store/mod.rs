@@ -3,6 +3,7 @@
 //! Each query is written once in SQL both dialects accept and run on whichever pool was
 //! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
 
+mod pending_import;
 mod plan;
 
 use std::str::FromStr;
@@ -15,6 +16,8 @@ use sqlx::sqlite::{
 };
 
 use crate::domain::Error;
+
+pub use pending_import::PendingImportRecord;
 
 /// The database behind the app.
 #[derive(Clone)]

@@ -39,11 +39,14 @@ pub fn router(app: App) -> Router {
             "same-origin",
         ),
     ];
+    // The body limit is layered on the routes before the upload routes, which have their
+    // own, larger one.
     let mut router = pages::router()
         .merge(assets::router())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(pages::upload_router())
         .fallback(error::not_found)
         .with_state(app)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

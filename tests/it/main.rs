@@ -4,6 +4,7 @@
 mod cli;
 mod helpers;
 mod import_formats;
+mod import_pages;
 mod import_robustness;
 mod import_text;
 mod layering;

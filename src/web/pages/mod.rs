@@ -1,6 +1,7 @@
 //! Server-rendered pages: one template struct per page, built from the app's read models.
 
 mod action;
+mod import;
 mod plan;
 
 use askama::Template;
@@ -24,4 +25,9 @@ impl<T: Template> IntoResponse for Page<T> {
 
 pub fn router() -> Router<App> {
     plan::router().merge(action::router())
+}
+
+/// The upload routes, which take documents far larger than any other request.
+pub fn upload_router() -> Router<App> {
+    import::router()
 }
