@@ -3,7 +3,7 @@
 //! Excel saves it. Quoted fields may hold commas and line breaks; a field's line breaks
 //! become paragraphs, as in a spreadsheet cell.
 
-use super::text::{Line, Origin, escape};
+use super::text::{Line, Origin, escape, paragraphs_html};
 use super::{ImportReport, MAX_LINES, decode_text};
 use crate::domain::{Error, Result};
 
@@ -48,10 +48,7 @@ pub(crate) fn read(bytes: &[u8], report: &mut ImportReport) -> Result<Vec<Line>>
                 if pieces.len() <= 1 {
                     escape(field.trim())
                 } else {
-                    pieces
-                        .iter()
-                        .map(|p| format!("<p>{}</p>", escape(p)))
-                        .collect()
+                    paragraphs_html(pieces)
                 }
             })
             .collect();

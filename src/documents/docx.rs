@@ -99,10 +99,6 @@ struct Table {
 }
 
 #[derive(Debug, Default)]
-#[expect(
-    clippy::struct_excessive_bools,
-    reason = "independent facts about where the reader is"
-)]
 struct Walker {
     lines: Vec<Line>,
     paragraphs: usize,
@@ -141,32 +137,23 @@ impl Walker {
                     self.end(e.name().as_ref());
                 }
                 Event::End(e) => self.end(e.name().as_ref()),
-                Event::Text(t) => {
-                    if self.in_text && self.skipping == 0 {
-                        self.push_text(&t.xml10_content());
-                    }
-                }
-                Event::CData(t) => {
-                    if self.in_text && self.skipping == 0 {
-                        self.push_text(&t.xml10_content());
-                    }
-                }
-                Event::GeneralRef(r) => {
-                    if self.in_text && self.skipping == 0 {
-                        let resolved = match r.resolve_char_ref() {
-                            Ok(Some(c)) => Some(c),
-                            _ => match &*r {
-                                "amp" => Some('&'),
-                                "lt" => Some('<'),
-                                "gt" => Some('>'),
-                                "quot" => Some('"'),
-                                "apos" => Some('\''),
-                                _ => None,
-                            },
-                        };
-                        if let Some(c) = resolved {
-                            self.push_text(c.encode_utf8(&mut [0; 4]));
-                        }
+                Event::Text(t) if self.reading() => self.push_text(&t.xml10_content()),
+                Event::CData(t) if self.reading() => self.push_text(&t.xml10_content()),
+                Event::GeneralRef(r) if self.reading() => {
+                    // quick-xml reports `&amp;` and friends apart from the text around them.
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        _ => match &*r {
+                            "amp" => Some('&'),
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "quot" => Some('"'),
+                            "apos" => Some('\''),
+                            _ => None,
+                        },
+                    };
+                    if let Some(c) = resolved {
+                        self.push_text(c.encode_utf8(&mut [0; 4]));
                     }
                 }
                 Event::Eof => break,
@@ -174,6 +161,11 @@ impl Walker {
             }
         }
         Ok(())
+    }
+
+    /// Inside a `w:t` whose text counts.
+    fn reading(&self) -> bool {
+        self.in_text && self.skipping == 0
     }
 
     fn push_text(&mut self, text: &str) {
@@ -269,7 +261,7 @@ impl Walker {
                 if self.depth == 0 {
                     self.in_properties = false;
                     if let Some(paragraph) = self.paragraph.take() {
-                        self.finish_paragraph(paragraph);
+                        self.finish_paragraph(&paragraph);
                     }
                 }
             }
@@ -288,7 +280,7 @@ impl Walker {
         }
     }
 
-    fn finish_paragraph(&mut self, paragraph: Paragraph) {
+    fn finish_paragraph(&mut self, paragraph: &Paragraph) {
         if let Some(cell) = self.stack.last_mut().and_then(|t| t.cell.as_mut()) {
             for piece in paragraph.text.split('\n') {
                 cell.paragraphs
@@ -404,7 +396,13 @@ fn cell_html(paragraphs: &[(String, bool)]) -> String {
                 }
                 in_list = *list;
                 let tag = if *list { "li" } else { "p" };
-                out.push_str(&format!("<{tag}>{}</{tag}>", escape(text)));
+                out.push('<');
+                out.push_str(tag);
+                out.push('>');
+                out.push_str(&escape(text));
+                out.push_str("</");
+                out.push_str(tag);
+                out.push('>');
             }
             if in_list {
                 out.push_str("</ul>");

@@ -9,7 +9,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::text::{import_lines, split};
+use super::text::{import_flowed_text, split};
 use super::{ImportReport, Imported};
 use crate::domain::{Error, Result};
 
@@ -33,7 +33,7 @@ pub(crate) fn import(bytes: &[u8]) -> Result<Imported> {
          if you have it",
     );
     let lines = split(&text);
-    let mut imported = import_lines(&lines, report).map_err(|e| match e {
+    let mut imported = import_flowed_text(&text, report).map_err(|e| match e {
         Error::Invalid { message, .. } => Error::invalid(
             "file",
             format!("{message}. The PDF's text was read, but no plan table could be rebuilt from it: the layout of tables is lost in a PDF"),

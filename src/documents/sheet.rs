@@ -18,7 +18,7 @@ use std::sync::Arc;
 use calamine::{Data, DataRef, ExcelDateTime, Ods, Reader as _, Xls, Xlsx};
 
 use super::archive::Archive;
-use super::text::{Line, Origin, escape, names_a_part};
+use super::text::{Line, Origin, escape, names_a_part, paragraphs_html};
 use super::{Format, ImportReport, MAX_LINES};
 use crate::domain::{Error, PartialDate, Result};
 
@@ -260,10 +260,7 @@ fn text_cell(text: &str) -> String {
     if pieces.len() <= 1 {
         return escape(text.trim());
     }
-    pieces
-        .iter()
-        .map(|p| format!("<p>{}</p>", escape(p)))
-        .collect()
+    paragraphs_html(pieces)
 }
 
 /// A number as typed: whole numbers without ".0".
@@ -288,7 +285,7 @@ fn date(value: &ExcelDateTime) -> String {
         .map_or_else(|| number(value.as_f64()), |d| PartialDate::Day(d).to_uk())
 }
 
-/// "2020-03-31T00:00:00" (OpenDocument) as a UK date.
+/// "2020-03-31T00:00:00", as `OpenDocument` writes dates, as a UK date.
 fn iso_date(iso: &str) -> String {
     iso.get(..10)
         .and_then(|day| PartialDate::parse_iso(day).ok())

@@ -192,6 +192,10 @@ fn assert_no_unmapped_table_cells(report: &ImportReport) {
 /// A tracker workbook as areas keep them: a priorities sheet, a tracker sheet with a
 /// title block above its header row and real date cells, and a key sheet with the
 /// rating key and the owner list.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one workbook written sheet by sheet, cell by cell"
+)]
 pub fn tracker_workbook() -> Vec<u8> {
     use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 
@@ -414,4 +418,129 @@ fn a_tracker_workbook_reads_its_priorities_tracker_and_key_sheets() {
         "{:?}",
         report.unmapped
     );
+}
+
+#[test]
+fn every_committed_fixture_imports_with_dry_run_json_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = repo_path("tests/fixtures/import");
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "plan.docx",
+            "plan.pdf",
+            "tracker.csv",
+            "tracker.ods",
+            "tracker.xls",
+            "tracker.xlsx"
+        ]
+    );
+
+    for name in &names {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_wsoa"))
+            .args(["import", "--dry-run", "--json"])
+            .arg(folder.join(name))
+            .current_dir(dir.path())
+            .env_remove("WSOA_DATABASE_URL")
+            .env("WSOA_LOG", "off")
+            .output()
+            .unwrap();
+
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{name}: {stderr}");
+        let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let actions: usize = plan["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|a| a["objectives"].as_array().unwrap())
+            .map(|o| o["actions"].as_array().unwrap().len())
+            .sum();
+        assert!(actions >= 4, "{name}: {actions} actions");
+        let extension = name.rsplit('.').next().unwrap();
+        assert!(
+            stderr.contains(&format!("read as {extension}")),
+            "{name}: {stderr}"
+        );
+        assert!(stderr.contains("dry run: nothing stored"), "{name}");
+    }
+    assert!(!dir.path().join("wsoa.db").exists());
+}
+
+#[test]
+fn the_word_fixture_joins_a_split_table_and_keeps_merged_and_list_cells() {
+    let imported = import_named("plan.docx", &fixture("import/plan.docx"), None).unwrap();
+    let plan = &imported.plan;
+
+    let actions: Vec<&wsoa::domain::Action> = plan.actions().map(|(_, _, a)| a).collect();
+    assert_eq!(plan.local_area, "Northshire");
+    assert_eq!(plan.people.len(), 2);
+    assert_eq!(plan.rating_scheme.name, "RAG Rating Key");
+    assert_eq!(actions.len(), 6);
+    assert_eq!(
+        actions[0].text,
+        "Refresh the joint strategic needs assessment with parents and carers with schools"
+    );
+    assert_eq!(
+        actions[3].text, "Relaunch the local offer website and test it with young people",
+        "a row cut by the table split is joined"
+    );
+    assert_eq!(due(actions[3]).as_deref(), Some("2021-03-31"));
+    assert_eq!(
+        actions[5].reference, None,
+        "a merged ref cell leaves no ref"
+    );
+    assert_eq!(
+        plan.areas[0].title,
+        "Leaders do not understand the needs of children and young people with SEND & their families."
+    );
+    assert_eq!(imported.report.unmapped.len(), 1);
+    assert_eq!(imported.report.unmapped[0].location, "paragraph 12");
+}
+
+#[test]
+fn a_semicolon_csv_in_windows_1252_reads_its_area_column() {
+    let imported = import_named("tracker.csv", &fixture("import/tracker.csv"), None).unwrap();
+    let plan = &imported.plan;
+
+    assert_eq!(imported.report.format, "csv");
+    assert_eq!(plan.areas.len(), 2, "areas from the area column");
+    let actions: Vec<&wsoa::domain::Action> = plan.actions().map(|(_, _, a)| a).collect();
+    assert_eq!(
+        actions[0].text,
+        "Refresh the joint strategic needs assessment – with families"
+    );
+    assert_eq!(
+        actions[3].text,
+        "Run listening events “You said, we did” report"
+    );
+    assert_eq!(due(actions[0]).as_deref(), Some("2020-06-30"));
+    assert_eq!(due(actions[2]).as_deref(), Some("2020-09-30"));
+    assert_eq!(plan.areas[1].objectives[0].actions.len(), 2);
+}
+
+#[test]
+fn the_pdf_fixture_is_read_as_a_draft_and_says_so() {
+    let imported = import_named("plan.pdf", &fixture("import/plan.pdf"), None).unwrap();
+
+    assert_eq!(imported.report.format, "pdf");
+    assert!(
+        imported
+            .report
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("the table layout was lost"))
+    );
+    let refs: Vec<Option<&str>> = imported
+        .plan
+        .actions()
+        .map(|(_, _, a)| a.reference.as_deref())
+        .take(4)
+        .collect();
+    assert_eq!(refs, [Some("1.1"), Some("1.2"), Some("1.3"), Some("2.1")]);
 }

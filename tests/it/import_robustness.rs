@@ -2,6 +2,7 @@
 //! never a panic. The committed corpus is in `tests/fixtures/bad/`; the big files are
 //! made here, at test time.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
@@ -108,9 +109,11 @@ fn long_workbook(rows: usize) -> Vec<u8> {
     let mut sheet = String::with_capacity(rows * 120);
     sheet.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Ref</t></is></c><c r="B1" t="inlineStr"><is><t>Action</t></is></c><c r="C1" t="inlineStr"><is><t>Deadline</t></is></c></row>"#);
     for n in 2..rows + 2 {
-        sheet.push_str(&format!(
+        write!(
+            sheet,
             r#"<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}" t="inlineStr"><is><t>Do it</t></is></c><c r="C{n}"><v>43921</v></c></row>"#
-        ));
+        )
+        .unwrap();
     }
     sheet.push_str("</sheetData></worksheet>");
     let mut out = std::io::Cursor::new(Vec::new());

@@ -99,6 +99,17 @@ pub(crate) fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Pieces of text as `<p>` paragraphs of a cell, each escaped.
+pub(crate) fn paragraphs_html<'a>(pieces: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        out.push_str("<p>");
+        out.push_str(&escape(piece));
+        out.push_str("</p>");
+    }
+    out
+}
+
 /// Runs of whitespace as one space, trimmed.
 fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

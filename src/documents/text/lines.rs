@@ -35,12 +35,11 @@ impl Origin {
     /// "line 214", "table 3, row 12", "sheet Tracker, row 12".
     pub fn describe(&self) -> String {
         match self {
-            Self::Line(n) => format!("line {n}"),
+            Self::Line(n) | Self::Record(n) => format!("line {n}"),
             Self::Paragraph(n) => format!("paragraph {n}"),
             Self::TableRow { table, row } => format!("table {table}, row {row}"),
             Self::SheetRow { sheet, row, .. } => format!("sheet {sheet}, row {row}"),
             Self::Sheet(sheet) => format!("the name of sheet {sheet}"),
-            Self::Record(n) => format!("line {n}"),
             Self::Gap => "between tables".to_owned(),
         }
     }

@@ -13,12 +13,13 @@
 mod build;
 mod clean;
 mod columns;
+mod flow;
 mod front;
 mod lines;
 mod sections;
 mod table;
 
-pub(crate) use clean::{clean as clean_cell, escape};
+pub(crate) use clean::{clean as clean_cell, escape, paragraphs_html};
 pub(crate) use lines::{Line, Origin, split};
 
 /// Whether a short text names a part of a plan by itself: an area ("Priority 2"), the
@@ -37,6 +38,29 @@ use crate::domain::{Error, Result};
 /// run of rows numbered like "1.1".
 pub fn import_text(text: &str) -> Result<Imported> {
     import_lines(&lines::split(text), ImportReport::default())
+}
+
+/// Reads a plan from text whose tables were flattened into running words (a PDF's
+/// text): as [`import_text`], and when that finds no table, with each block of words
+/// rebuilt into the cells of a row. The report says when rows were rebuilt.
+pub(crate) fn import_flowed_text(text: &str, report: ImportReport) -> Result<Imported> {
+    let lines = split(text);
+    match import_lines(&lines, report.clone()) {
+        Err(Error::Invalid { message, .. }) if message.starts_with("no plan table found") => {
+            let Some(rebuilt) = flow::rebuild(&lines) else {
+                return Err(Error::invalid("file", message));
+            };
+            let mut report = report;
+            report.warn(
+                "file",
+                "no table survived in the text, so each block of words under the column \
+                 headings was split into objective, ref, action, owners, deadline and rating \
+                 by its content: check every action",
+            );
+            import_lines(&rebuilt, report)
+        }
+        other => other,
+    }
 }
 
 /// Reads a plan from lines of cells, whichever format they came from. `report` may
