@@ -120,7 +120,7 @@ fn row(origin: Origin, text: &str) -> Line {
             .last()
             .is_some_and(|w| w.len() <= 6 && is_rating_code(w))
     {
-        rating = words.pop().unwrap_or_default().to_owned();
+        words.pop().unwrap_or_default().clone_into(&mut rating);
     }
     let mut due = String::new();
     for take in (1..=6.min(words.len().saturating_sub(1))).rev() {
@@ -141,7 +141,7 @@ fn row(origin: Origin, text: &str) -> Line {
             )
         })
     {
-        due = words.pop().unwrap_or_default().to_owned();
+        words.pop().unwrap_or_default().clone_into(&mut due);
     }
     let mut owners: Vec<&str> = Vec::new();
     while words.len() > 1
