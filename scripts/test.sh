@@ -23,6 +23,12 @@ cargo clippy --all-targets --quiet -- -D warnings
 step "cargo test (SQLite and PostgreSQL)"
 cargo test --quiet
 
+step "pages in headless Chromium, with axe-core"
+scripts/browser-tests.sh
+step "schemathesis: the API against its own OpenAPI document"
+cargo build --quiet
+scripts/api-fuzz.sh "$CARGO_TARGET_DIR/debug/wsoa"
+
 step "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::app::{App, Clock};
+use crate::app::{App, Clock, NewUser};
 use crate::config::DatabaseArgs;
 use crate::documents::{self, Format, MAX_DOCUMENT_BYTES, write_plan_json};
+use crate::domain::{Actor, Role};
 use crate::web;
 
 /// WSOA Tracker: run a local area's SEND improvement plan from the browser or the shell.
@@ -30,9 +31,28 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "WSOA_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Load the bundled example plan (a real written statement of action) when no plan is stored yet.
+        /// Load the bundled example plan (a real written statement of action) when no plan is stored yet,
+        /// publish it, and create one demo account per role with a well-known password.
         #[arg(long, env = "WSOA_DEMO")]
         demo: bool,
+        /// Mark the session cookie `Secure` (sent over HTTPS only). Defaults to on unless the
+        /// address is a loopback one (`127.0.0.1`, `::1`), where plain HTTP is the norm.
+        #[arg(long, env = "WSOA_SECURE_COOKIES")]
+        secure_cookies: Option<bool>,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Publish a plan (anyone may then read it), or withdraw it with `--withdraw`.
+    Publish {
+        /// The plan's id or slug.
+        #[arg(long)]
+        plan: String,
+        /// Withdraw the plan from the public instead.
+        #[arg(long)]
+        withdraw: bool,
     },
     /// Read a plan from a document (Word, Excel, ODS, CSV, PDF, text or plan JSON) and store it.
     Import {
@@ -67,6 +87,57 @@ enum Command {
     Plans,
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Write a consistent backup of the whole database while the app keeps running:
+    /// a SQLite file (`VACUUM INTO`) or a `pg_dump` custom-format archive.
+    Backup {
+        /// The backup file to create; it must not exist yet.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Replace the database with a backup made by `wsoa backup`. Stop the app first.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Replace a database that already holds plans.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create an account with a role in a local area, or give an existing account a role
+    /// in another area (advisers look after several). The area is created if it is new.
+    Add {
+        /// Sign-in email address.
+        #[arg(long)]
+        email: String,
+        /// admin, editor, owner, viewer or adviser.
+        #[arg(long)]
+        role: String,
+        /// The local area's name or slug.
+        #[arg(long)]
+        area: String,
+        /// Full name (the email when left out).
+        #[arg(long, default_value = "")]
+        name: String,
+        /// For owners: the initials or name the area's plans use for this person.
+        #[arg(long)]
+        person: Option<String>,
+        /// The password. Visible to other users of this machine in the process list:
+        /// prefer `WSOA_PASSWORD` or typing it when asked. Not needed for an existing account.
+        #[arg(long, env = "WSOA_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Create an API token for an account and print it (once) on standard output.
+    Token {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -115,7 +186,33 @@ enum ExportFormat {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli.db.database_url;
     match cli.command {
-        Command::Serve { addr, demo } => serve(&url, addr, demo).await,
+        Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+        } => {
+            let config = web::WebConfig {
+                secure_cookies: secure_cookies.unwrap_or(!addr.ip().is_loopback()),
+            };
+            serve(&url, addr, demo, config).await
+        }
+        Command::User { command } => user(&url, command).await,
+        Command::Publish { plan, withdraw } => {
+            let app = open(&url).await?;
+            let done = app.set_published(&Actor::System, &plan, !withdraw).await;
+            app.close().await;
+            let done = done?;
+            eprintln!(
+                "{} is {}",
+                done.slug,
+                if done.published {
+                    "published"
+                } else {
+                    "not published"
+                }
+            );
+            Ok(())
+        }
         Command::Import {
             file,
             dry_run,
@@ -129,6 +226,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             output,
         } => export(&url, &plan, output.as_deref()).await,
         Command::Plans => plans(&url).await,
+        Command::Backup { output } => {
+            let app = open(&url).await?;
+            let counts = app.backup(&url, &output).await;
+            app.close().await;
+            let total: i64 = counts?.iter().map(|(_, n)| n).sum();
+            eprintln!("backed up {total} rows to {}", output.display());
+            Ok(())
+        }
+        Command::Restore { file, force } => {
+            crate::app::restore(&url, &file, force).await?;
+            eprintln!(
+                "restored {} into {}",
+                file.display(),
+                crate::app::redact_url(&url)
+            );
+            Ok(())
+        }
         Command::Migrate => {
             open(&url).await?.close().await;
             eprintln!(
@@ -144,29 +258,154 @@ async fn open(url: &str) -> anyhow::Result<App> {
     App::open(url, Clock::System).await
 }
 
-async fn serve(url: &str, addr: SocketAddr, demo: bool) -> anyhow::Result<()> {
+async fn serve(
+    url: &str,
+    addr: SocketAddr,
+    demo: bool,
+    config: web::WebConfig,
+) -> anyhow::Result<()> {
     // Bind first: a busy port should fail before anything is written.
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let app = open(url).await?;
-    if demo && let Some(plan) = app.load_demo_if_empty().await? {
-        eprintln!(
-            "loaded the demo plan: {} ({} actions)",
-            plan.title, plan.actions
-        );
+    if demo {
+        if let Some(plan) = app.load_demo_if_empty().await? {
+            eprintln!(
+                "loaded and published the demo plan: {} ({} actions)",
+                plan.title, plan.actions
+            );
+        }
+        if let Some(plan) = app.plans(&Actor::System).await?.first() {
+            print_demo_accounts(&app.create_demo_accounts(&plan.slug).await?);
+        }
     }
     eprintln!(
-        "WSOA Tracker is serving at http://{addr} (database {})",
-        crate::app::redact_url(url)
+        "WSOA Tracker is serving at http://{addr} (database {}; secure cookies {})",
+        crate::app::redact_url(url),
+        if config.secure_cookies { "on" } else { "off" }
     );
-    let router = web::router(app.clone());
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped")?;
+    let router = web::router_with(app.clone(), config);
+    // The peer address feeds the per-address sign-in limit.
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped")?;
     app.close().await;
     Ok(())
+}
+
+fn print_demo_accounts(accounts: &[crate::app::DemoAccount]) {
+    eprintln!();
+    eprintln!(
+        "DEMO CREDENTIALS (demo mode only: well-known passwords, never use them for real data)"
+    );
+    for account in accounts {
+        let owns = account
+            .person_key
+            .as_deref()
+            .map(|key| format!(" (owns the actions of {key})"))
+            .unwrap_or_default();
+        eprintln!(
+            "  {:<8} {:<24} password: {}{owns}",
+            account.role.code(),
+            account.email,
+            account.password
+        );
+    }
+    eprintln!();
+}
+
+async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            email,
+            role,
+            area,
+            name,
+            person,
+            password,
+        } => {
+            let role = Role::from_code(&role)?;
+            let app = open(url).await?;
+            let exists = app.user_by_email(&Actor::System, &email).await.is_ok();
+            let password = match password {
+                Some(password) => Some(password),
+                None if exists => None,
+                None => Some(prompt_password()?),
+            };
+            let added = app
+                .add_user(
+                    &Actor::System,
+                    NewUser {
+                        email,
+                        name,
+                        role,
+                        local_area: area,
+                        person_key: person,
+                        password,
+                    },
+                )
+                .await;
+            app.close().await;
+            let user = added?;
+            let roles: Vec<String> = user
+                .grants
+                .iter()
+                .map(|g| format!("{} in {}", g.role.code(), g.local_area.name))
+                .collect();
+            eprintln!("{}: {}", user.email, roles.join(", "));
+            Ok(())
+        }
+        UserCommand::Token { email, name } => {
+            let app = open(url).await?;
+            let created = async {
+                let user = app.user_by_email(&Actor::System, &email).await?;
+                app.create_token(&Actor::System, user.id, &name).await
+            }
+            .await;
+            app.close().await;
+            let created = created?;
+            writeln!(std::io::stdout().lock(), "{}", created.token)?;
+            eprintln!(
+                "created API token {} for {email}; it will not be shown again",
+                created.id
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Reads a password from standard input, without echo when it is a terminal.
+fn prompt_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal as _;
+    let terminal = std::io::stdin().is_terminal();
+    let stty = |arg: &str| {
+        // `stty` rather than a terminal crate: one call each way is all that is needed.
+        let _ = std::process::Command::new("stty")
+            .arg(arg)
+            .stdin(std::process::Stdio::inherit())
+            .status();
+    };
+    if terminal {
+        eprint!("Password for the new account: ");
+        stty("-echo");
+    }
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    if terminal {
+        stty("echo");
+        eprintln!();
+    }
+    read.context("reading the password")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("no password given: pass --password, set WSOA_PASSWORD, or type one when asked");
+    }
+    Ok(password)
 }
 
 async fn shutdown_signal() {
@@ -250,7 +489,7 @@ async fn import(
         return Ok(());
     }
     let app = open(url).await?;
-    let stored = app.import_plan(imported.plan).await;
+    let stored = app.import_plan(&Actor::System, imported.plan).await;
     app.close().await;
     let stored = stored?;
     eprintln!(
@@ -272,7 +511,7 @@ fn short(text: &str) -> String {
 
 async fn export(url: &str, plan: &str, output: Option<&Path>) -> anyhow::Result<()> {
     let app = open(url).await?;
-    let tree = app.export_plan(plan).await;
+    let tree = app.export_plan(&Actor::System, plan).await;
     app.close().await;
     let body = write_plan_json(&tree?)?;
     match output {
@@ -288,7 +527,7 @@ async fn export(url: &str, plan: &str, output: Option<&Path>) -> anyhow::Result<
 
 async fn plans(url: &str) -> anyhow::Result<()> {
     let app = open(url).await?;
-    let plans = app.plans().await;
+    let plans = app.plans(&Actor::System).await;
     app.close().await;
     let mut out = std::io::stdout().lock();
     for plan in plans? {

@@ -1,5 +1,12 @@
-//! Use cases: what the pages, the CLI and the importers ask of the product.
+//! Use cases: what the pages, the API, the CLI and the importers ask of the product.
+//!
+//! Every use case takes the [`Actor`](crate::domain::Actor) asking and checks what it may
+//! do first, so pages, API and CLI cannot disagree about permissions.
 
+mod account;
+mod audit;
+mod backup;
+mod compare;
 mod demo;
 mod import;
 mod plan;
@@ -9,9 +16,15 @@ use time::OffsetDateTime;
 use crate::store::Store;
 
 pub use crate::store::redact as redact_url;
-pub use demo::{DEMO_DOCUMENT, DEMO_NAME};
+pub use account::{
+    IP_LOCKOUT_FAILURES, LOCKOUT_FAILURES, LOCKOUT_WINDOW, NewSession, NewToken, NewUser,
+    PasswordCost, SESSION_LIFETIME, TOKEN_PREFIX,
+};
+pub use audit::audit_csv;
+pub use backup::restore;
+pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
 pub use import::{ImportPreview, PENDING_IMPORT_LIFETIME};
-pub use plan::{ActionInPlan, NewUpdate};
+pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]
@@ -46,12 +59,17 @@ impl Clock {
 pub struct App {
     store: Store,
     clock: Clock,
+    password_cost: PasswordCost,
 }
 
 impl App {
     /// An app over an opened store.
     pub fn new(store: Store, clock: Clock) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            password_cost: PasswordCost::Standard,
+        }
     }
 
     /// Opens the database at `url` (bringing its schema up to date) and serves from it.

@@ -6,15 +6,21 @@ use time::Date;
 
 use super::App;
 use crate::domain::{
-    Action, ActionId, Area, Error, Objective, PlanSummary, PlanTree, ProgressUpdate, Result,
+    Action, ActionId, Actor, Area, Error, LocalArea, LocalAreaId, NewAuditEvent, Objective,
+    PlanSummary, PlanTree, ProgressUpdate, Result,
 };
+
+/// Longest progress narrative accepted: pages of text, well past any real update. The
+/// API's `OpenAPI` document states the same limit.
+pub const MAX_NARRATIVE_CHARS: usize = 20_000;
 
 /// A progress update as an owner submits it.
 #[derive(Debug, Clone)]
 pub struct NewUpdate {
     /// The day the progress is reported for.
     pub date: Date,
-    /// Who is reporting.
+    /// Who is reporting; only the command line may name someone else, a signed-in person
+    /// is always the author of their own updates.
     pub author: Option<String>,
     /// What has happened.
     pub narrative: String,
@@ -73,24 +79,43 @@ pub fn slugify(text: &str) -> String {
 }
 
 impl App {
-    /// Every stored plan.
-    pub async fn plans(&self) -> Result<Vec<PlanSummary>> {
-        self.store.plans().await
+    /// The plans the actor may read: their areas' plans and every published plan.
+    pub async fn plans(&self, actor: &Actor) -> Result<Vec<PlanSummary>> {
+        match actor {
+            Actor::System => self.store.plans().await,
+            Actor::User(user) => self.store.plans_visible_to(Some(user.id)).await,
+            Actor::Public => self.store.plans_visible_to(None).await,
+        }
+    }
+
+    /// A plan the actor may read, by id or slug; another area's unpublished plan is not
+    /// found, exactly as if it did not exist.
+    pub async fn plan_summary(&self, actor: &Actor, key: &str) -> Result<PlanSummary> {
+        let summary = self.store.plan_summary(key).await?;
+        actor
+            .may_read(summary.local_area_id, summary.published)
+            .check(|| format!("plan {key:?}"))?;
+        Ok(summary)
     }
 
     /// A plan by id or slug, with its whole tree.
-    pub async fn plan(&self, key: &str) -> Result<(PlanSummary, PlanTree)> {
-        let summary = self.store.plan_summary(key).await?;
+    pub async fn plan(&self, actor: &Actor, key: &str) -> Result<(PlanSummary, PlanTree)> {
+        let summary = self.plan_summary(actor, key).await?;
         let tree = self.store.plan_tree(summary.id).await?;
         Ok((summary, tree))
     }
 
     /// An action of a plan, by the action's id.
-    pub async fn action(&self, plan_key: &str, action: &str) -> Result<ActionInPlan> {
+    pub async fn action(
+        &self,
+        actor: &Actor,
+        plan_key: &str,
+        action: &str,
+    ) -> Result<ActionInPlan> {
         let wanted: i64 = action
             .parse()
             .map_err(|_| Error::not_found(format!("action {action:?}")))?;
-        let (summary, plan) = self.plan(plan_key).await?;
+        let (summary, plan) = self.plan(actor, plan_key).await?;
         let at = plan
             .areas
             .iter()
@@ -115,8 +140,12 @@ impl App {
 
     /// Stores an imported or hand-written plan as a new plan. A plan with the same local
     /// area and title that is already stored is never overwritten: this one becomes its
-    /// next version.
-    pub async fn import_plan(&self, mut plan: PlanTree) -> Result<PlanSummary> {
+    /// next version. The command line may import for any area (creating it); a person
+    /// only as an admin or editor of the plan's local area. A new plan is unpublished.
+    pub async fn import_plan(&self, actor: &Actor, mut plan: PlanTree) -> Result<PlanSummary> {
+        actor
+            .may_import_into(&plan.local_area)
+            .check(|| format!("local area {:?}", plan.local_area))?;
         plan.validate()?;
         if let Some(latest) = self
             .store
@@ -142,32 +171,137 @@ impl App {
             slug = format!("{base}-{n}");
             n += 1;
         }
+        let audit = NewAuditEvent {
+            entity_id: None,
+            after: Some(serde_json::json!({
+                "slug": slug,
+                "title": plan.title,
+                "local_area": plan.local_area,
+                "version": plan.version,
+                "areas": plan.areas.len(),
+                "actions": plan.actions().count(),
+            })),
+            ..NewAuditEvent::by(actor, "plan", "plan.imported")
+        };
         let id = self
             .store
-            .insert_plan(&plan, &slug, &area_slug, self.clock.now())
+            .insert_plan(&plan, &slug, &area_slug, &audit, self.clock.now())
             .await?;
         self.store.plan_summary(&id.0.to_string()).await
     }
 
+    /// Reads a plan JSON document and imports it, as [`App::import_plan`] does.
+    pub async fn import_plan_json(&self, actor: &Actor, bytes: &[u8]) -> Result<PlanSummary> {
+        if matches!(actor, Actor::Public) {
+            return Err(Error::Unauthorized);
+        }
+        let plan = crate::documents::read_plan_json(bytes)?;
+        self.import_plan(actor, plan).await
+    }
+
+    /// The local areas the actor may know of: where they have a role, and where a plan
+    /// is published.
+    pub async fn local_areas(&self, actor: &Actor) -> Result<Vec<LocalArea>> {
+        let all = self.store.local_areas().await?;
+        if matches!(actor, Actor::System) {
+            return Ok(all);
+        }
+        let published: std::collections::HashSet<LocalAreaId> = self
+            .plans(actor)
+            .await?
+            .into_iter()
+            .map(|p| p.local_area_id)
+            .collect();
+        Ok(all
+            .into_iter()
+            .filter(|a| published.contains(&a.id) || actor.grant(a.id).is_some())
+            .collect())
+    }
+
+    /// Publishes a plan (anyone may then read it) or withdraws it: admins and editors.
+    pub async fn set_published(
+        &self,
+        actor: &Actor,
+        key: &str,
+        published: bool,
+    ) -> Result<PlanSummary> {
+        let summary = self.plan_summary(actor, key).await?;
+        actor
+            .may_edit_plan(summary.local_area_id, summary.published)
+            .check(|| format!("plan {key:?}"))?;
+        let event = if published {
+            "plan.published"
+        } else {
+            "plan.unpublished"
+        };
+        let audit = NewAuditEvent {
+            local_area_id: Some(summary.local_area_id),
+            ..NewAuditEvent::by(actor, "plan", event)
+        };
+        self.store
+            .set_published(summary.id, published, &audit, self.clock.now())
+            .await?;
+        self.store.plan_summary(&summary.id.0.to_string()).await
+    }
+
     /// The plan as plan JSON values, ready to write out.
-    pub async fn export_plan(&self, key: &str) -> Result<PlanTree> {
-        Ok(self.plan(key).await?.1)
+    pub async fn export_plan(&self, actor: &Actor, key: &str) -> Result<PlanTree> {
+        Ok(self.plan(actor, key).await?.1)
+    }
+
+    /// Whether the actor may publish or withdraw the plan, for showing the buttons.
+    pub fn may_edit_plan(&self, actor: &Actor, summary: &PlanSummary) -> bool {
+        actor.may_edit_plan(summary.local_area_id, summary.published)
+            == crate::domain::Permission::Allowed
+    }
+
+    /// Whether the actor may read the plan's audit trail, for showing the links.
+    pub fn may_read_audit(&self, actor: &Actor, summary: &PlanSummary) -> bool {
+        actor.may_read_internal(summary.local_area_id, summary.published)
+            == crate::domain::Permission::Allowed
+    }
+
+    /// Whether the actor may record progress on an action, for showing the form.
+    pub fn may_record_progress(&self, actor: &Actor, found: &ActionInPlan) -> bool {
+        actor.may_record_progress(
+            found.summary.local_area_id,
+            found.summary.published,
+            &found.plan,
+            found.action(),
+        ) == crate::domain::Permission::Allowed
     }
 
     /// Appends a progress update to an action; its ratings become the action's current
-    /// ratings. Ratings are checked against the plan's own key.
+    /// ratings. Ratings are checked against the plan's own key. Admins and editors may
+    /// record on any action of their area, owners on their own; a person is always the
+    /// author of what they record.
     pub async fn record_update(
         &self,
+        actor: &Actor,
         plan_key: &str,
         action: &str,
         update: NewUpdate,
     ) -> Result<()> {
-        let found = self.action(plan_key, action).await?;
+        let found = self.action(actor, plan_key, action).await?;
+        actor
+            .may_record_progress(
+                found.summary.local_area_id,
+                found.summary.published,
+                &found.plan,
+                found.action(),
+            )
+            .check(|| format!("action {action:?}"))?;
         let narrative = update.narrative.trim();
         if narrative.is_empty() {
             return Err(Error::invalid(
                 "narrative",
                 "say what has happened since the last update",
+            ));
+        }
+        if narrative.chars().count() > MAX_NARRATIVE_CHARS {
+            return Err(Error::invalid(
+                "narrative",
+                format!("an update must be {MAX_NARRATIVE_CHARS} characters or fewer"),
             ));
         }
         if update.date > self.clock.today() {
@@ -181,14 +315,29 @@ impl App {
             .action()
             .id
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("a stored action has no id")))?;
+        let author = match actor {
+            Actor::User(user) => Some(
+                user.grants
+                    .iter()
+                    .find(|g| g.local_area.id == found.summary.local_area_id)
+                    .and_then(|g| g.person_key.clone())
+                    .unwrap_or_else(|| user.name.clone()),
+            ),
+            Actor::System | Actor::Public => update.author.filter(|a| !a.trim().is_empty()),
+        };
         let update = ProgressUpdate {
             date: update.date,
-            author: update.author.filter(|a| !a.trim().is_empty()),
+            author,
             narrative: narrative.to_owned(),
             ratings: update.ratings,
         };
+        let audit = NewAuditEvent {
+            local_area_id: Some(found.summary.local_area_id),
+            plan_id: Some(found.summary.id),
+            ..NewAuditEvent::by(actor, "progress_update", "progress.recorded")
+        };
         self.store
-            .insert_update(id, &update, self.clock.now())
+            .insert_update(id, &update, &audit, self.clock.now())
             .await
     }
 }

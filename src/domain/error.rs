@@ -12,6 +12,13 @@ pub enum Error {
     /// The change clashes with what is already stored.
     #[error("{0}")]
     Conflict(String),
+    /// Nobody is signed in (or the credentials are wrong), and the request needs someone.
+    #[error("sign in to do that")]
+    Unauthorized,
+    /// The person is signed in and may see the thing, but may not do this to it.
+    /// Things a person may not even see are [`Error::NotFound`], so existence does not leak.
+    #[error("you do not have permission to do that")]
+    Forbidden,
     /// A bug or an outage. The message is logged, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

@@ -1,11 +1,20 @@
 //! The improvement plan as values: what a plan is made of and the rules that need no data.
 
+mod account;
+mod audit;
+mod comparison;
 mod date;
 mod error;
 mod plan;
 mod rating;
 mod report;
 
+pub use account::{
+    Actor, ApiTokenInfo, Email, Grant, LocalArea, LocalAreaId, MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS, Permission, Role, User, UserId, check_new_password,
+};
+pub use audit::{AuditEvent, NewAuditEvent};
+pub use comparison::{LevelCount, PlanProgress};
 pub use date::{Due, PartialDate, parse_uk_due, uk_month_name};
 pub use error::{Error, Result};
 pub use plan::{

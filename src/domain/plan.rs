@@ -520,6 +520,10 @@ pub struct PlanSummary {
     pub title: String,
     /// The local area.
     pub local_area: String,
+    /// The local area's id: what roles are granted on.
+    pub local_area_id: super::LocalAreaId,
+    /// Whether the public may read it.
+    pub published: bool,
     /// The framework.
     pub kind: PlanKind,
     /// Where it is in its life.

@@ -3,8 +3,13 @@
 //! Each query is written once in SQL both dialects accept and run on whichever pool was
 //! opened; DDL lives in `migrations/sqlite` and `migrations/postgres`, applied at open.
 
+mod account;
+mod audit;
+mod backup;
 mod pending_import;
 mod plan;
+
+pub use account::{Credentials, NewGrant};
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -17,6 +22,7 @@ use sqlx::sqlite::{
 
 use crate::domain::Error;
 
+pub use backup::restore;
 pub use pending_import::PendingImportRecord;
 
 /// The database behind the app.

@@ -4,11 +4,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use time::{Date, OffsetDateTime};
 
+use super::audit::insert_audit;
 use super::{Store, from_json, in_write_transaction, on_pool, to_json};
 use crate::domain::{
-    Action, ActionId, Area, Error, GlossaryEntry, Milestone, Objective, PartialDate, Person,
-    PlanId, PlanKind, PlanStatus, PlanSummary, PlanTree, ProgressUpdate, RatingScheme, Resource,
-    Result,
+    Action, ActionId, Area, Error, GlossaryEntry, LocalAreaId, Milestone, NewAuditEvent, Objective,
+    PartialDate, Person, PlanId, PlanKind, PlanStatus, PlanSummary, PlanTree, ProgressUpdate,
+    RatingScheme, Resource, Result, UserId,
 };
 
 #[derive(sqlx::FromRow)]
@@ -31,6 +32,8 @@ struct SummaryRow {
     slug: String,
     title: String,
     local_area: String,
+    local_area_id: i64,
+    published: bool,
     kind: String,
     status: String,
     version: i64,
@@ -139,6 +142,8 @@ impl SummaryRow {
             slug: self.slug,
             title: self.title,
             local_area: self.local_area,
+            local_area_id: LocalAreaId(self.local_area_id),
+            published: self.published,
             kind: PlanKind::from_code(&self.kind)?,
             status: PlanStatus::from_code(&self.status)?,
             version: version(self.version),
@@ -149,7 +154,7 @@ impl SummaryRow {
 
 /// The columns of a [`PlanSummary`]; callers add the `where` or `order by`.
 const SUMMARY: &str =
-    "select p.plan_id, p.slug, p.title, l.name as local_area, p.kind, p.status, p.version,
+    "select p.plan_id, p.slug, p.title, l.name as local_area, p.local_area_id, p.published, p.kind, p.status, p.version,
         (select count(*) from action a where a.plan_id = p.plan_id) as actions
      from plan p join local_area l on l.local_area_id = p.local_area_id";
 
@@ -160,6 +165,24 @@ impl Store {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "{SUMMARY} order by l.name, p.title, p.version desc, p.plan_id"
             )))
+            .fetch_all(pool)
+            .await
+        })?;
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    /// The plans a person may read: their areas' plans and every published plan. `None`
+    /// is the public: published plans only.
+    pub async fn plans_visible_to(&self, user: Option<UserId>) -> Result<Vec<PlanSummary>> {
+        let rows: Vec<SummaryRow> = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{SUMMARY}
+                 where p.published or exists (
+                    select 1 from role_grant g
+                    where g.local_area_id = p.local_area_id and g.app_user_id = $1)
+                 order by l.name, p.title, p.version desc, p.plan_id"
+            )))
+            .bind(user.map_or(-1, |u| u.0))
             .fetch_all(pool)
             .await
         })?;
@@ -218,6 +241,7 @@ impl Store {
         plan: &PlanTree,
         slug: &str,
         area_slug: &str,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<PlanId> {
         let scheme = to_json(&plan.rating_scheme)?;
@@ -384,17 +408,59 @@ impl Store {
                     }
                 }
             }
+            let event = NewAuditEvent {
+                entity_id: Some(plan_id.to_string()),
+                local_area_id: Some(LocalAreaId(local_area_id)),
+                plan_id: Some(PlanId(plan_id)),
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
             plan_id
         });
         Ok(PlanId(id))
     }
 
+    /// Publishes a plan or withdraws it from the public, with its audit entry. Returns
+    /// whether anything changed.
+    pub async fn set_published(
+        &self,
+        plan: PlanId,
+        published: bool,
+        audit: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        in_write_transaction!(self, |tx| {
+            let changed = sqlx::query(
+                "update plan set published = $1, updated_at = $2 where plan_id = $3 and published <> $1",
+            )
+            .bind(published)
+            .bind(now)
+            .bind(plan.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed > 0 {
+                let event = NewAuditEvent {
+                    entity_id: Some(plan.0.to_string()),
+                    plan_id: Some(plan),
+                    before: Some(serde_json::json!({ "published": !published })),
+                    after: Some(serde_json::json!({ "published": published })),
+                    ..audit.clone()
+                };
+                insert_audit!(tx, &event, now);
+            }
+            Ok::<_, Error>(changed > 0)
+        })
+    }
+
     /// Appends a progress update and makes its ratings the action's current ones, in one
-    /// transaction. Earlier updates are never touched.
+    /// transaction with its audit entry (the ratings before, the update and the ratings
+    /// after). Earlier updates are never touched.
     pub async fn insert_update(
         &self,
         action: ActionId,
         update: &ProgressUpdate,
+        audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<()> {
         let ratings = to_json(&update.ratings)?;
@@ -407,9 +473,9 @@ impl Store {
             let Some(current) = current else {
                 return Err(Error::not_found("action"));
             };
-            sqlx::query(
+            let update_id: i64 = sqlx::query_scalar(
                 "insert into progress_update (action_id, update_date, author, narrative, ratings, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $6)",
+                 values ($1, $2, $3, $4, $5, $6, $6) returning progress_update_id",
             )
             .bind(action.0)
             .bind(update.date)
@@ -417,11 +483,12 @@ impl Store {
             .bind(&update.narrative)
             .bind(&ratings)
             .bind(now)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
-            if !update.ratings.is_empty() {
-                let mut merged: BTreeMap<String, String> = from_json("ratings", &current)?;
-                merged.extend(update.ratings.clone());
+            let before: BTreeMap<String, String> = from_json("ratings", &current)?;
+            let mut merged = before.clone();
+            merged.extend(update.ratings.clone());
+            if merged != before {
                 sqlx::query("update action set ratings = $1, updated_at = $2 where action_id = $3")
                     .bind(to_json(&merged)?)
                     .bind(now)
@@ -429,6 +496,14 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            let event = NewAuditEvent {
+                entity_id: Some(update_id.to_string()),
+                action_id: Some(action),
+                before: Some(serde_json::json!({ "ratings": before })),
+                after: Some(serde_json::json!({ "ratings": merged, "update": update })),
+                ..audit.clone()
+            };
+            insert_audit!(tx, &event, now);
         });
         Ok(())
     }

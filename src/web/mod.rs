@@ -1,23 +1,87 @@
-//! HTTP: server-rendered pages in the GOV.UK Design System's look, over the same use
-//! cases as the CLI. Status codes and error pages are decided in `error` alone.
+//! HTTP: server-rendered pages in the GOV.UK Design System's look and a JSON API under
+//! `/api/v1`, over the same use cases as the CLI. Status codes, error pages and problem
+//! documents are decided in `error` alone.
 
+mod api;
 mod assets;
 mod error;
 mod extract;
 mod pages;
+mod session;
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::{Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::app::App;
 
-pub use error::ErrorPage;
+pub use api::openapi;
+pub use error::{ErrorPage, Problem};
+pub use session::encode_component;
+
+/// How the web app sets its cookies.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Send the session cookie only over HTTPS (`Secure`, and the `__Host-` name). On
+    /// for any deployment reached over HTTPS; off only for plain-HTTP use on one machine.
+    pub secure_cookies: bool,
+}
+
+/// Serves uploaded or stored files so a browser can never run them: a content type from
+/// a short allow-list (anything else is `application/octet-stream`), `nosniff`, a
+/// sandboxing Content-Security-Policy and `Content-Disposition: attachment`.
+pub fn stored_file_response(file_name: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let content_type = match extension.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    };
+    // Only plain characters survive in the quoted name; the rest become underscores, so
+    // the header cannot be broken out of.
+    let safe_name: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._- ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe_name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'".to_owned(),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
 
 /// Largest request body accepted anywhere.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -27,8 +91,13 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
-/// The whole web app.
+/// The whole web app, with cookies for plain-HTTP use on one machine.
 pub fn router(app: App) -> Router {
+    router_with(app, WebConfig::default())
+}
+
+/// The whole web app with the given cookie settings.
+pub fn router_with(app: App, config: WebConfig) -> Router {
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -38,15 +107,24 @@ pub fn router(app: App) -> Router {
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",
         ),
+        // Pages and API answers may hold an area's private plan: no shared or back-button
+        // cache keeps them. Static assets set their own, longer, policy.
+        (header::CACHE_CONTROL, "no-store"),
     ];
-    // The body limit is layered on the routes before the upload routes, which have their
-    // own, larger one.
+    // The 2 MB body limit is layered on every route but the upload routes, which are merged
+    // after it with their own, larger limit; every layer below it covers them all.
     let mut router = pages::router()
         .merge(assets::router())
+        .nest("/api/v1", api::router())
+        .fallback(error::not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(pages::upload_router())
-        .fallback(error::not_found)
         .with_state(app)
+        .layer(Extension(config))
+        // Refuses cross-site form posts (Sec-Fetch-Site, then Origin against Host), with
+        // no token in the forms. Non-browser clients send neither header and pass, which
+        // is why the API takes bearer tokens and never the session cookie.
+        .layer(CsrfLayer::new().with_rejection_response(error::cross_site_page))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -59,4 +137,30 @@ pub fn router(app: App) -> Router {
         ));
     }
     router
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stored_file_response;
+
+    #[test]
+    fn a_stored_file_is_always_a_download_of_a_safe_type() {
+        let html = stored_file_response("evidence<script>.html", b"<script>".to_vec());
+        let pdf = stored_file_response("Board minutes.PDF", Vec::new());
+
+        let headers = html.headers();
+        assert_eq!(headers["content-type"], "application/octet-stream");
+        assert_eq!(
+            headers["content-disposition"],
+            "attachment; filename=\"evidence_script_.html\""
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("sandbox")
+        );
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    }
 }

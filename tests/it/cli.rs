@@ -268,3 +268,188 @@ fn serve_with_the_demo_serves_the_example_plan() {
         "the default SQLite file is created"
     );
 }
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo_path("tests/fixtures/small-plan.json");
+    assert!(
+        wsoa(dir.path(), &["import", source.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let backup = wsoa(dir.path(), &["backup", "-o", "backup.db"]);
+    let restore = wsoa(
+        dir.path(),
+        &["restore", "backup.db", "--db", "sqlite://copy.db"],
+    );
+    let listed = wsoa(dir.path(), &["plans", "--db", "sqlite://copy.db"]);
+
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    assert!(stderr(&backup).contains("backed up"), "{}", stderr(&backup));
+    assert!(restore.status.success(), "{}", stderr(&restore));
+    assert_eq!(stdout(&listed), stdout(&wsoa(dir.path(), &["plans"])));
+    assert!(stdout(&listed).starts_with("northshire-wsoa\t"));
+}
+
+#[test]
+fn the_first_admin_is_created_from_the_command_line_and_can_get_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo_path("tests/fixtures/small-plan.json");
+    let imported = wsoa(dir.path(), &["import", source.to_str().unwrap()]);
+
+    let added = Command::new(env!("CARGO_BIN_EXE_wsoa"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "Admin@Example.org",
+            "--role",
+            "admin",
+            "--area",
+            "Northshire",
+        ])
+        .current_dir(dir.path())
+        .env_remove("WSOA_DATABASE_URL")
+        .env("WSOA_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    let adviser_elsewhere = Command::new(env!("CARGO_BIN_EXE_wsoa"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "admin@example.org",
+            "--role",
+            "adviser",
+            "--area",
+            "Southshire",
+        ])
+        .current_dir(dir.path())
+        .env_remove("WSOA_DATABASE_URL")
+        .env_remove("WSOA_PASSWORD")
+        .output()
+        .unwrap();
+    let token = wsoa(
+        dir.path(),
+        &[
+            "user",
+            "token",
+            "--email",
+            "admin@example.org",
+            "--name",
+            "ci",
+        ],
+    );
+    let published = wsoa(dir.path(), &["publish", "--plan", "northshire-wsoa"]);
+
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(
+        stderr(&added).contains("admin@example.org: admin in Northshire"),
+        "{}",
+        stderr(&added)
+    );
+    assert!(
+        adviser_elsewhere.status.success(),
+        "an existing account needs no password: {}",
+        stderr(&adviser_elsewhere)
+    );
+    assert!(
+        stderr(&adviser_elsewhere).contains("admin in Northshire, adviser in Southshire"),
+        "{}",
+        stderr(&adviser_elsewhere)
+    );
+    assert!(token.status.success(), "{}", stderr(&token));
+    assert!(
+        stdout(&token).trim().starts_with("wsoa_"),
+        "{}",
+        stdout(&token)
+    );
+    assert!(published.status.success(), "{}", stderr(&published));
+    assert!(stderr(&published).contains("northshire-wsoa is published"));
+}
+
+#[test]
+fn a_new_account_reads_its_password_from_standard_input() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wsoa"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "owner@example.org",
+            "--role",
+            "owner",
+            "--area",
+            "Northshire",
+            "--person",
+            "AB",
+        ])
+        .current_dir(dir.path())
+        .env_remove("WSOA_DATABASE_URL")
+        .env_remove("WSOA_PASSWORD")
+        .env("WSOA_LOG", "off")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("owner in Northshire"));
+}
+
+#[test]
+fn a_short_password_or_an_unknown_role_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let short = wsoa(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--email",
+            "a@example.org",
+            "--role",
+            "viewer",
+            "--area",
+            "X",
+            "--password",
+            "short",
+        ],
+    );
+    let role = wsoa(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--email",
+            "a@example.org",
+            "--role",
+            "boss",
+            "--area",
+            "X",
+            "--password",
+            "a long enough password",
+        ],
+    );
+
+    assert!(!short.status.success());
+    assert!(
+        stderr(&short).contains("12 characters or more"),
+        "{}",
+        stderr(&short)
+    );
+    assert!(!role.status.success());
+    assert!(stderr(&role).contains("not a role"), "{}", stderr(&role));
+}

@@ -1,7 +1,13 @@
 //! One integration-test binary: every file here is a module of it.
 #![expect(clippy::unwrap_used, reason = "a failing test should panic")]
 
+mod api;
+mod audit;
+mod auth;
+mod authz;
+mod backup;
 mod cli;
+mod demo;
 mod helpers;
 mod import_formats;
 mod import_pages;
@@ -11,4 +17,6 @@ mod layering;
 mod migrations;
 mod pages;
 mod plan_json;
+mod reliability;
 mod store;
+mod tenancy;

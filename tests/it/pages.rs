@@ -4,9 +4,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
+use wsoa::domain::Actor;
 use wsoa::web;
 
-use crate::helpers::{TestDb, small_plan};
+use crate::helpers::TestDb;
 
 struct Response {
     status: StatusCode,
@@ -29,10 +30,19 @@ async fn get(db: &TestDb, path: &str) -> Response {
     }
 }
 
+/// The small plan, published so that anyone may read it.
+async fn published(db: &TestDb) -> wsoa::domain::PlanSummary {
+    let stored = db.small_plan_stored().await;
+    db.app
+        .set_published(&Actor::System, &stored.slug, true)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_home_page_lists_plans_with_links() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = published(&db).await;
 
     let page = get(&db, "/").await;
 
@@ -55,13 +65,17 @@ async fn an_empty_installation_says_how_to_start() {
     let page = get(&db, "/").await;
 
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("No plan is stored yet"));
+    assert!(page.body.contains("No plan has been published yet"));
+    assert!(
+        page.body.contains("href=\"/login\""),
+        "the public is offered to sign in"
+    );
 }
 
 #[tokio::test]
 async fn the_plan_page_shows_names_dates_and_ratings_in_words() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = published(&db).await;
 
     let page = get(&db, &format!("/plans/{}", stored.slug)).await;
 
@@ -91,8 +105,8 @@ async fn the_plan_page_shows_names_dates_and_ratings_in_words() {
 #[tokio::test]
 async fn the_action_page_shows_milestones_and_history() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
-    let (_, plan) = db.app.plan(&stored.slug).await.unwrap();
+    let stored = published(&db).await;
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     let id = plan.areas[0].objectives[0].actions[0].id.unwrap().0;
 
     let page = get(&db, &format!("/plans/{}/actions/{id}", stored.slug)).await;
@@ -114,7 +128,7 @@ async fn the_action_page_shows_milestones_and_history() {
 #[tokio::test]
 async fn unknown_plans_and_actions_get_the_not_found_page() {
     let db = TestDb::sqlite().await;
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = published(&db).await;
 
     for path in [
         "/plans/nope".to_owned(),
@@ -144,6 +158,7 @@ async fn every_page_carries_the_security_headers() {
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers["cache-control"], "no-store");
     assert!(!page.body.contains("<script>"), "no inline script");
     assert!(!page.body.contains("style=\""), "no inline style");
 }
@@ -215,5 +230,68 @@ async fn the_demo_plan_is_served_whole_over_http() {
     assert!(
         plan_page.contains("April 2019"),
         "due dates in the UK style"
+    );
+}
+
+#[tokio::test]
+async fn an_owner_records_progress_on_their_action_with_the_gov_uk_form() {
+    use crate::helpers::Auth;
+    use wsoa::domain::Role;
+
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    db.user("owner@example.org", Role::Owner, "Northshire", Some("AB"))
+        .await;
+    db.user("viewer@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let owner = db.session("owner@example.org").await;
+    let viewer = db.session("viewer@example.org").await;
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let action = plan.areas[0].objectives[0].actions[0].id.unwrap().0;
+    let path = format!("/plans/{}/actions/{action}", stored.slug);
+
+    let owners_page = db.get(&path, &owner).await;
+    let viewers_page = db.get(&path, &viewer).await;
+    let invalid = db
+        .post_form(
+            &format!("{path}/updates"),
+            "date-day=31&date-month=2&date-year=2020&narrative=Kept+as+typed&rating-completed=B",
+            &owner,
+        )
+        .await;
+    let recorded = db
+        .post_form(
+            &format!("{path}/updates"),
+            "date-day=3&date-month=2&date-year=2020&narrative=Signed+off&rating-completed=B",
+            &owner,
+        )
+        .await;
+    let after = db.get(&path, &Auth::Anonymous).await;
+    let after_owner = db.get(&path, &owner).await;
+
+    assert!(owners_page.body.contains("Record progress on this action"));
+    assert!(owners_page.body.contains("name=\"rating-completed\""));
+    assert!(!viewers_page.body.contains("Record progress on this action"));
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        invalid
+            .body
+            .contains("<a href=\"#date\">Date of the update must be a real date")
+    );
+    assert!(
+        invalid.body.contains("Kept as typed"),
+        "the narrative is kept"
+    );
+    assert!(
+        invalid.body.contains("<option value=\"B\" selected>"),
+        "the rating is kept"
+    );
+    assert!(invalid.body.contains("<title>Error: "));
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.status, StatusCode::NOT_FOUND, "still unpublished");
+    assert!(after_owner.body.contains("Signed off"));
+    assert!(
+        after_owner.body.contains("3 February 2020 – Alex Brown"),
+        "the author is the owner"
     );
 }

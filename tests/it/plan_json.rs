@@ -2,6 +2,8 @@
 
 use wsoa::documents::{Format, import, read_plan_json, write_plan_json};
 
+use wsoa::domain::Actor;
+
 use crate::helpers::{TestDb, on_both_backends, repo_path, small_plan, without_ids};
 
 #[test]
@@ -44,16 +46,31 @@ fn a_plan_json_file_that_breaks_a_rule_says_which() {
 on_both_backends!(export_then_import_through_the_store_is_identical);
 
 async fn export_then_import_through_the_store_is_identical(db: &TestDb) {
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
-    let exported = write_plan_json(&db.app.export_plan(&stored.slug).await.unwrap()).unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let exported = write_plan_json(
+        &db.app
+            .export_plan(&Actor::System, &stored.slug)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
 
     let reimported = db
         .app
-        .import_plan(read_plan_json(&exported).unwrap())
+        .import_plan(&Actor::System, read_plan_json(&exported).unwrap())
         .await
         .unwrap();
-    let exported_again =
-        write_plan_json(&db.app.export_plan(&reimported.slug).await.unwrap()).unwrap();
+    let exported_again = write_plan_json(
+        &db.app
+            .export_plan(&Actor::System, &reimported.slug)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
 
     let first = without_ids(read_plan_json(&exported).unwrap());
     let mut second = without_ids(read_plan_json(&exported_again).unwrap());

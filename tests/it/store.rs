@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use sqlx::Connection as _;
 use wsoa::app::NewUpdate;
-use wsoa::domain::{Error, PlanTree};
+use wsoa::domain::{Actor, Error, PlanTree};
 
 use crate::helpers::{TestDb, fixed_now, on_both_backends, small_plan, without_ids};
 
@@ -23,8 +23,12 @@ on_both_backends!(
 async fn a_stored_plan_reads_back_identical(db: &TestDb) {
     let plan = small_plan();
 
-    let stored = db.app.import_plan(plan.clone()).await.unwrap();
-    let (_, read) = db.app.plan(&stored.slug).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan.clone())
+        .await
+        .unwrap();
+    let (_, read) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
 
     assert_eq!(without_ids(read.clone()), plan);
     assert!(read.actions().all(|(_, _, a)| a.id.is_some()));
@@ -32,11 +36,20 @@ async fn a_stored_plan_reads_back_identical(db: &TestDb) {
 }
 
 async fn plans_are_found_by_id_or_slug(db: &TestDb) {
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
 
-    let by_slug = db.app.plan(&stored.slug).await.unwrap().0;
-    let by_id = db.app.plan(&stored.id.0.to_string()).await.unwrap().0;
-    let listed = db.app.plans().await.unwrap();
+    let by_slug = db.app.plan(&Actor::System, &stored.slug).await.unwrap().0;
+    let by_id = db
+        .app
+        .plan(&Actor::System, &stored.id.0.to_string())
+        .await
+        .unwrap()
+        .0;
+    let listed = db.app.plans(&Actor::System).await.unwrap();
 
     assert_eq!(stored.slug, "northshire-wsoa");
     assert_eq!(by_slug, by_id);
@@ -44,23 +57,35 @@ async fn plans_are_found_by_id_or_slug(db: &TestDb) {
 }
 
 async fn an_unknown_plan_is_not_found(db: &TestDb) {
-    let err = db.app.plan("no-such-plan").await.unwrap_err();
+    let err = db
+        .app
+        .plan(&Actor::System, "no-such-plan")
+        .await
+        .unwrap_err();
 
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     assert!(err.to_string().contains("no-such-plan"));
 }
 
 async fn importing_the_same_plan_again_creates_a_new_version(db: &TestDb) {
-    let first = db.app.import_plan(small_plan()).await.unwrap();
+    let first = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
 
-    let second = db.app.import_plan(small_plan()).await.unwrap();
+    let second = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
 
     assert_eq!((first.version, second.version), (1, 2));
     assert_ne!(first.slug, second.slug);
-    assert_eq!(db.app.plans().await.unwrap().len(), 2);
+    assert_eq!(db.app.plans(&Actor::System).await.unwrap().len(), 2);
     // The first version is untouched.
     assert_eq!(
-        without_ids(db.app.plan(&first.slug).await.unwrap().1),
+        without_ids(db.app.plan(&Actor::System, &first.slug).await.unwrap().1),
         small_plan()
     );
 }
@@ -74,11 +99,16 @@ fn first_action_id(plan: &PlanTree) -> String {
 }
 
 async fn an_update_is_appended_and_sets_the_current_rating(db: &TestDb) {
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
-    let action = first_action_id(&db.app.plan(&stored.slug).await.unwrap().1);
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let action = first_action_id(&db.app.plan(&Actor::System, &stored.slug).await.unwrap().1);
 
     db.app
         .record_update(
+            &Actor::System,
             &stored.slug,
             &action,
             NewUpdate {
@@ -91,7 +121,11 @@ async fn an_update_is_appended_and_sets_the_current_rating(db: &TestDb) {
         .await
         .unwrap();
 
-    let found = db.app.action(&stored.slug, &action).await.unwrap();
+    let found = db
+        .app
+        .action(&Actor::System, &stored.slug, &action)
+        .await
+        .unwrap();
     let a = found.action();
     assert_eq!(a.updates.len(), 3, "the two imported updates are kept");
     assert_eq!(
@@ -111,8 +145,12 @@ async fn an_update_is_appended_and_sets_the_current_rating(db: &TestDb) {
 }
 
 async fn a_rating_outside_the_plan_key_is_refused(db: &TestDb) {
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
-    let action = first_action_id(&db.app.plan(&stored.slug).await.unwrap().1);
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let action = first_action_id(&db.app.plan(&Actor::System, &stored.slug).await.unwrap().1);
     let update = |dimension: &str, code: &str| NewUpdate {
         date: fixed_now().date(),
         author: None,
@@ -122,11 +160,12 @@ async fn a_rating_outside_the_plan_key_is_refused(db: &TestDb) {
 
     let blue_impact = db
         .app
-        .record_update(&stored.slug, &action, update("impact", "B"))
+        .record_update(&Actor::System, &stored.slug, &action, update("impact", "B"))
         .await;
     let future = db
         .app
         .record_update(
+            &Actor::System,
             &stored.slug,
             &action,
             NewUpdate {
@@ -141,12 +180,19 @@ async fn a_rating_outside_the_plan_key_is_refused(db: &TestDb) {
         "{blue_impact:?}"
     );
     assert!(matches!(future, Err(Error::Invalid { .. })), "{future:?}");
-    let found = db.app.action(&stored.slug, &action).await.unwrap();
+    let found = db
+        .app
+        .action(&Actor::System, &stored.slug, &action)
+        .await
+        .unwrap();
     assert_eq!(found.action().updates.len(), 2, "nothing was written");
 }
 
 async fn stored_updates_cannot_be_changed(db: &TestDb) {
-    db.app.import_plan(small_plan()).await.unwrap();
+    db.app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
 
     let outcome = match db.store.backend() {
         wsoa::store::Backend::Sqlite => {
@@ -177,12 +223,22 @@ async fn a_plan_that_fails_half_way_leaves_nothing_behind(db: &TestDb) {
 
     let outcome = db
         .store
-        .insert_plan(&plan, "broken", "northshire", fixed_now())
+        .insert_plan(
+            &plan,
+            "broken",
+            "northshire",
+            &wsoa::domain::NewAuditEvent::by(&Actor::System, "plan", "plan.imported"),
+            fixed_now(),
+        )
         .await;
 
     assert!(outcome.is_err());
-    assert!(db.app.plans().await.unwrap().is_empty());
-    let stored = db.app.import_plan(small_plan()).await.unwrap();
+    assert!(db.app.plans(&Actor::System).await.unwrap().is_empty());
+    let stored = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
     assert_eq!(
         stored.slug, "northshire-wsoa",
         "the failed slug was never taken"
@@ -196,18 +252,30 @@ async fn several_plans_keep_their_own_actions(db: &TestDb) {
     other.kind = wsoa::domain::PlanKind::PriorityActionPlan;
     other.areas.truncate(1);
 
-    let north = db.app.import_plan(small_plan()).await.unwrap();
-    let south = db.app.import_plan(other.clone()).await.unwrap();
+    let north = db
+        .app
+        .import_plan(&Actor::System, small_plan())
+        .await
+        .unwrap();
+    let south = db
+        .app
+        .import_plan(&Actor::System, other.clone())
+        .await
+        .unwrap();
 
     assert_eq!(south.slug, "southshire-priority-action-plan");
     assert_eq!(
-        without_ids(db.app.plan(&south.slug).await.unwrap().1),
+        without_ids(db.app.plan(&Actor::System, &south.slug).await.unwrap().1),
         other
     );
     assert_eq!(north.actions, 4);
     assert_eq!(south.actions, 2);
-    let north_action = first_action_id(&db.app.plan(&north.slug).await.unwrap().1);
-    let err = db.app.action(&south.slug, &north_action).await.unwrap_err();
+    let north_action = first_action_id(&db.app.plan(&Actor::System, &north.slug).await.unwrap().1);
+    let err = db
+        .app
+        .action(&Actor::System, &south.slug, &north_action)
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, Error::NotFound(_)),
         "an action is only found in its own plan"

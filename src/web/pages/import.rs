@@ -1,5 +1,6 @@
 //! Importing a plan from the browser: upload a document, see what was read (the tree, the
-//! counts, the warnings and every passage not mapped), then confirm to store it.
+//! counts, the warnings and every passage not mapped), then confirm to store it. For
+//! signed-in admins and editors; the app decides who may store which plan.
 
 use askama::Template;
 use axum::Router;
@@ -9,12 +10,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 
-use super::Page;
 use super::plan::due_view;
+use super::{Layout, Page};
 use crate::app::{App, ImportPreview};
 use crate::documents::{Counts, Finding, MAX_DOCUMENT_BYTES};
 use crate::domain::{Error, OwnerName, RatingTag};
 use crate::web::extract::Path;
+use crate::web::session::{SignedIn, Viewer};
 
 /// Room for the multipart framing around the largest document accepted.
 const MAX_UPLOAD_BYTES: usize = MAX_DOCUMENT_BYTES + 64 * 1024;
@@ -29,35 +31,64 @@ pub fn router() -> Router<App> {
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
 }
 
-#[derive(Template, Default)]
+#[derive(Template)]
 #[template(path = "plan/import.html")]
 struct UploadPage {
+    layout: Layout,
+    /// The local areas the person may import plans for.
+    areas: Vec<String>,
     problem: Option<String>,
 }
 
-async fn new_form() -> Page<UploadPage> {
-    Page(UploadPage::default())
+impl UploadPage {
+    fn new(viewer: &Viewer, problem: Option<String>) -> Self {
+        Self {
+            layout: Layout::of(viewer),
+            areas: viewer
+                .actor
+                .import_areas()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            problem,
+        }
+    }
 }
 
-fn problem(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        Page(UploadPage {
-            problem: Some(message.into()),
-        }),
-    )
-        .into_response()
+/// The upload form: the public is sent to sign in, people who edit no area are refused.
+async fn new_form(
+    State(app): State<App>,
+    SignedIn(viewer): SignedIn,
+) -> Result<Page<UploadPage>, Error> {
+    app.may_import(&viewer.actor)?;
+    Ok(Page(UploadPage::new(&viewer, None)))
+}
+
+fn problem(viewer: &Viewer, status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Page(UploadPage::new(viewer, Some(message.into())))).into_response()
 }
 
 /// Reads the upload, keeps what was read and shows it (Post/Redirect/Get). A file that
-/// cannot be read shows the form again with the reason.
-async fn upload(State(app): State<App>, mut form: Multipart) -> Result<Response, Error> {
+/// cannot be read shows the form again with the reason. Who may import is checked before
+/// the file is read.
+async fn upload(
+    State(app): State<App>,
+    viewer: Viewer,
+    mut form: Multipart,
+) -> Result<Response, Error> {
+    app.may_import(&viewer.actor)?;
     let mut document = None;
     loop {
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(err) => return Ok(problem(err.status(), upload_failed(&err.body_text()))),
+            Err(err) => {
+                return Ok(problem(
+                    &viewer,
+                    err.status(),
+                    upload_failed(&err.body_text()),
+                ));
+            }
         };
         if field.name() != Some("document") {
             continue;
@@ -65,18 +96,29 @@ async fn upload(State(app): State<App>, mut form: Multipart) -> Result<Response,
         let name = field.file_name().unwrap_or_default().to_owned();
         match field.bytes().await {
             Ok(bytes) => document = Some((name, bytes)),
-            Err(err) => return Ok(problem(err.status(), upload_failed(&err.body_text()))),
+            Err(err) => {
+                return Ok(problem(
+                    &viewer,
+                    err.status(),
+                    upload_failed(&err.body_text()),
+                ));
+            }
         }
     }
     let Some((name, bytes)) = document.filter(|(name, _)| !name.is_empty()) else {
         return Ok(problem(
+            &viewer,
             StatusCode::UNPROCESSABLE_ENTITY,
             "Select a file to import",
         ));
     };
-    match app.preview_import(bytes.to_vec(), &name).await {
+    match app
+        .preview_import(&viewer.actor, bytes.to_vec(), &name)
+        .await
+    {
         Ok(preview) => Ok(Redirect::to(&format!("/plans/import/{}", preview.id)).into_response()),
         Err(Error::Invalid { message, .. }) => Ok(problem(
+            &viewer,
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("{name} could not be imported: it {message}"),
         )),
@@ -127,7 +169,10 @@ struct AreaRow {
 #[derive(Template)]
 #[template(path = "plan/import_preview.html")]
 struct PreviewPage {
+    layout: Layout,
     id: String,
+    /// Why the plan cannot be stored by this person, shown instead of the button.
+    refusal: Option<String>,
     file_name: String,
     format: String,
     local_area: String,
@@ -139,8 +184,8 @@ struct PreviewPage {
     areas: Vec<AreaRow>,
 }
 
-impl From<ImportPreview> for PreviewPage {
-    fn from(preview: ImportPreview) -> Self {
+impl PreviewPage {
+    fn new(layout: Layout, preview: ImportPreview) -> Self {
         let plan = &preview.plan;
         let areas = plan
             .areas
@@ -186,7 +231,9 @@ impl From<ImportPreview> for PreviewPage {
             })
             .collect();
         Self {
+            layout,
             id: preview.id,
+            refusal: preview.refusal,
             file_name: preview.file_name,
             format: preview.report.format,
             local_area: plan.local_area.clone(),
@@ -200,14 +247,22 @@ impl From<ImportPreview> for PreviewPage {
     }
 }
 
+/// The preview: only the person who uploaded the file finds it.
 async fn preview(
     State(app): State<App>,
+    SignedIn(viewer): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Page<PreviewPage>, Error> {
-    Ok(Page(app.pending_import(&id).await?.into()))
+    let preview = app.pending_import(&viewer.actor, &id).await?;
+    Ok(Page(PreviewPage::new(Layout::of(&viewer), preview)))
 }
 
-async fn confirm(State(app): State<App>, Path(id): Path<String>) -> Result<Redirect, Error> {
-    let stored = app.confirm_import(&id).await?;
+/// Stores the previewed plan, then shows it.
+async fn confirm(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Redirect, Error> {
+    let stored = app.confirm_import(&viewer.actor, &id).await?;
     Ok(Redirect::to(&format!("/plans/{}", stored.slug)))
 }

@@ -1,8 +1,12 @@
 //! Server-rendered pages: one template struct per page, built from the app's read models.
 
+mod account;
 mod action;
+mod audit;
+mod compare;
 mod import;
 mod plan;
+mod users;
 
 use askama::Template;
 use axum::Router;
@@ -10,6 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::app::App;
 use crate::domain::Error;
+use crate::web::session::Viewer;
 
 /// Renders any askama template as an HTML response.
 pub struct Page<T>(pub T);
@@ -23,8 +28,53 @@ impl<T: Template> IntoResponse for Page<T> {
     }
 }
 
+/// What every page's header needs: who is signed in.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// The signed-in person's email; `None` for the public.
+    pub user: Option<String>,
+}
+
+impl Layout {
+    /// The header for whoever is asking.
+    pub fn of(viewer: &Viewer) -> Self {
+        Self {
+            user: viewer.email(),
+        }
+    }
+}
+
+/// A form's problems, one per field, in the order the fields appear.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub Vec<(String, String)>);
+
+impl FormErrors {
+    /// The problem with one field, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Whether the form has no problems.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// One problem.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self(vec![(field.into(), message.into())])
+    }
+}
+
 pub fn router() -> Router<App> {
-    plan::router().merge(action::router())
+    plan::router()
+        .merge(action::router())
+        .merge(account::router())
+        .merge(audit::router())
+        .merge(compare::router())
+        .merge(users::router())
 }
 
 /// The upload routes, which take documents far larger than any other request.

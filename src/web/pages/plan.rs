@@ -1,33 +1,68 @@
 //! The list of plans and a plan's page: areas → objectives → actions.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
 
-use super::Page;
+use super::{Layout, Page};
 use crate::app::App;
 use crate::domain::{Error, Level, OwnerName, PlanSummary, PlanTree, RatingTag};
 use crate::web::extract::Path;
+use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new()
         .route("/", get(index))
         .route("/plans", get(index))
         .route("/plans/{plan}", get(show))
+        .route("/plans/{plan}/publication", post(publish))
         .route("/healthz", get(|| async { "ok" }))
 }
 
 #[derive(Template)]
 #[template(path = "plan/index.html")]
 struct IndexPage {
+    layout: Layout,
     plans: Vec<PlanSummary>,
+    can_import: bool,
 }
 
-async fn index(State(app): State<App>) -> Result<Page<IndexPage>, Error> {
+async fn index(State(app): State<App>, viewer: Viewer) -> Result<Page<IndexPage>, Error> {
     Ok(Page(IndexPage {
-        plans: app.plans().await?,
+        plans: app.plans(&viewer.actor).await?,
+        can_import: app.may_import(&viewer.actor).is_ok(),
+        layout: Layout::of(&viewer),
     }))
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    #[serde(default)]
+    published: String,
+}
+
+/// Publishes the plan or withdraws it, then back to the plan.
+async fn publish(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    Form(form): Form<PublishForm>,
+) -> Result<Response, Error> {
+    let published = match form.published.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return Err(Error::invalid(
+                "published",
+                "choose whether to publish the plan",
+            ));
+        }
+    };
+    let summary = app.set_published(&viewer.actor, &key, published).await?;
+    Ok(Redirect::to(&format!("/plans/{}", summary.slug)).into_response())
 }
 
 /// One action as a row of the plan table.
@@ -71,6 +106,9 @@ struct ShowPage {
     areas: Vec<AreaView>,
     objective_count: usize,
     people: Vec<crate::domain::Person>,
+    layout: Layout,
+    can_edit: bool,
+    can_audit: bool,
 }
 
 /// The due date in the UK style, and the wording when the plan wrote it differently.
@@ -134,10 +172,17 @@ fn areas(plan: &PlanTree) -> Vec<AreaView> {
         .collect()
 }
 
-async fn show(State(app): State<App>, Path(key): Path<String>) -> Result<Page<ShowPage>, Error> {
-    let (summary, plan) = app.plan(&key).await?;
+async fn show(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<ShowPage>, Error> {
+    let (summary, plan) = app.plan(&viewer.actor, &key).await?;
     let areas = areas(&plan);
     Ok(Page(ShowPage {
+        layout: Layout::of(&viewer),
+        can_edit: app.may_edit_plan(&viewer.actor, &summary),
+        can_audit: app.may_read_audit(&viewer.actor, &summary),
         kind: summary.kind.label(),
         status: summary.status.label(),
         document_date: plan.document_date.map(crate::domain::PartialDate::to_uk),

@@ -1,0 +1,506 @@
+//! Accounts: signing in and out, sessions, passwords, roles and API tokens.
+//!
+//! Signing in is two steps with a clear seam between them: [`App::authenticate`] proves
+//! who someone is (today with a local password), and [`App::start_session`] starts a
+//! session for an account. Single sign-on would add another way to reach an account id
+//! (a single sign-on callback, say) and call `start_session` the same way.
+
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use argon2::{Algorithm, Argon2, Params, Version};
+use sha2::{Digest as _, Sha256};
+use time::{Duration, OffsetDateTime};
+
+use super::App;
+use crate::domain::{
+    Actor, ApiTokenInfo, Email, Error, LocalArea, NewAuditEvent, Result, Role, User, UserId,
+    check_new_password,
+};
+use crate::store::NewGrant;
+
+/// How long a session lasts from sign-in, whatever happens in it.
+pub const SESSION_LIFETIME: Duration = Duration::hours(8);
+/// Failed sign-ins for one email within [`LOCKOUT_WINDOW`] that lock it.
+pub const LOCKOUT_FAILURES: i64 = 5;
+/// Failed sign-ins from one address within [`LOCKOUT_WINDOW`] that stop it trying.
+pub const IP_LOCKOUT_FAILURES: i64 = 50;
+/// How far back failed sign-ins count, and so how long a lockout lasts.
+pub const LOCKOUT_WINDOW: Duration = Duration::minutes(15);
+/// The start of every API token, so a leaked one is easy to recognise in logs and scans.
+pub const TOKEN_PREFIX: &str = "wsoa_";
+
+/// How much work hashing a password takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordCost {
+    /// argon2id with the crate's defaults (19 MiB, 2 passes): OWASP's recommendation.
+    Standard,
+    /// The cheapest argon2id allows. Tests only: it makes a stolen hash easy to crack.
+    TestOnlyFast,
+}
+
+impl PasswordCost {
+    fn hasher(self) -> Argon2<'static> {
+        let params = match self {
+            Self::Standard => Params::DEFAULT,
+            Self::TestOnlyFast => Params::new(Params::MIN_M_COST, 1, 1, None).unwrap_or_default(),
+        };
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    }
+}
+
+/// A session just started: the cookie's value (shown to the browser, never stored) and
+/// when it ends.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The secret the browser sends back.
+    pub token: String,
+    /// When it stops working.
+    pub expires_at: OffsetDateTime,
+}
+
+/// An account to create, or a role to grant to an existing one.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Sign-in name.
+    pub email: String,
+    /// Full name; the email when left blank.
+    pub name: String,
+    /// The role…
+    pub role: Role,
+    /// …in this local area (slug or name).
+    pub local_area: String,
+    /// For owners: how the area's plans name this person.
+    pub person_key: Option<String>,
+    /// A password to set; `None` keeps an existing account's password.
+    pub password: Option<String>,
+}
+
+/// A token just created: the secret is in `token`, shown once and never again.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    /// Stored id.
+    pub id: i64,
+    /// The bearer token.
+    pub token: String,
+}
+
+/// Random bytes as lower-case hex.
+fn random_hex(bytes: usize) -> Result<String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("no randomness available: {e}")))?;
+    Ok(hex(&buf))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// What is stored for a secret: its SHA-256. The secrets are 256 random bits, so a fast
+/// hash is enough; a slow one would only make every request slower.
+fn digest(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+fn internal(context: &str, err: impl std::fmt::Display) -> Error {
+    Error::Internal(anyhow::anyhow!("{context}: {err}"))
+}
+
+impl App {
+    /// Sets how much work password hashing takes (tests use the fast setting).
+    #[must_use]
+    pub fn with_password_cost(mut self, cost: PasswordCost) -> Self {
+        self.password_cost = cost;
+        self
+    }
+
+    /// The instant, to the second: auth timestamps are compared as stored text on SQLite,
+    /// and whole seconds keep that comparison exact.
+    fn now_seconds(&self) -> OffsetDateTime {
+        let now = self.clock.now();
+        now.replace_nanosecond(0).unwrap_or(now)
+    }
+
+    async fn hash_password(&self, password: &str) -> Result<String> {
+        let hasher = self.password_cost.hasher();
+        let password = password.to_owned();
+        // Hashing takes tens of milliseconds of CPU: keep it off the async workers.
+        tokio::task::spawn_blocking(move || {
+            hasher
+                .hash_password(password.as_bytes())
+                .map(|hash| hash.to_string())
+                .map_err(|e| internal("hashing a password", e))
+        })
+        .await
+        .map_err(|e| internal("hashing a password", e))?
+    }
+
+    async fn password_matches(&self, password: &str, hash: Option<String>) -> Result<bool> {
+        let hasher = self.password_cost.hasher();
+        let password = password.to_owned();
+        // An account without a password is checked against a throwaway hash, so the time
+        // taken does not tell which emails have accounts.
+        let (hash, real) = match hash {
+            Some(hash) => (hash, true),
+            None => (self.hash_password("not a real password").await?, false),
+        };
+        tokio::task::spawn_blocking(move || {
+            real && hasher
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok()
+        })
+        .await
+        .map_err(|e| internal("checking a password", e))
+    }
+
+    /// Checks an email and password; the lockout applies first. Every failure, whether
+    /// or not the email has an account, counts towards the email's and the address's
+    /// lockout, and all of them read the same, so nobody learns which emails have accounts.
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<&str>,
+    ) -> Result<UserId> {
+        let email = email.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(Error::invalid("email", "Enter your email address"));
+        }
+        if password.is_empty() {
+            return Err(Error::invalid("password", "Enter your password"));
+        }
+        let now = self.now_seconds();
+        let (by_email, by_ip) = self
+            .store
+            .login_failures_since(&email, ip, now - LOCKOUT_WINDOW)
+            .await?;
+        if by_email >= LOCKOUT_FAILURES || by_ip >= IP_LOCKOUT_FAILURES {
+            return Err(Error::invalid(
+                "email",
+                "There have been too many failed attempts to sign in. Wait 15 minutes, then try again",
+            ));
+        }
+        let credentials = self.store.credentials(&email).await?;
+        let matches = if password.chars().count() > crate::domain::MAX_PASSWORD_CHARS {
+            false
+        } else {
+            self.password_matches(
+                password,
+                credentials.as_ref().and_then(|c| c.password_hash.clone()),
+            )
+            .await?
+        };
+        match credentials {
+            Some(found) if matches => {
+                self.store.clear_login_failures(&email).await?;
+                Ok(found.user)
+            }
+            _ => {
+                self.store.insert_login_failure(&email, ip, now).await?;
+                Err(Error::invalid(
+                    "email",
+                    "Enter a correct email address and password",
+                ))
+            }
+        }
+    }
+
+    /// Starts a session for an account, however it was authenticated.
+    pub async fn start_session(&self, user: UserId) -> Result<NewSession> {
+        let token = random_hex(32)?;
+        let now = self.now_seconds();
+        let expires_at = now + SESSION_LIFETIME;
+        self.store
+            .insert_session(&digest(&token), user, expires_at, now)
+            .await?;
+        Ok(NewSession { token, expires_at })
+    }
+
+    /// Signs in with an email and password.
+    pub async fn log_in(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<&str>,
+    ) -> Result<NewSession> {
+        let user = self.authenticate(email, password, ip).await?;
+        self.start_session(user).await
+    }
+
+    /// Ends a session. An unknown session is already ended.
+    pub async fn log_out(&self, session: &str) -> Result<()> {
+        self.store.delete_session(&digest(session)).await
+    }
+
+    /// Who a session belongs to: the public when it is unknown or has expired.
+    pub async fn actor_for_session(&self, session: &str) -> Result<Actor> {
+        match self
+            .store
+            .session_user(&digest(session), self.now_seconds())
+            .await?
+        {
+            Some(user) => Ok(Actor::User(self.store.user(user).await?)),
+            None => Ok(Actor::Public),
+        }
+    }
+
+    /// Who a bearer token belongs to; an unknown or revoked token is refused.
+    pub async fn actor_for_token(&self, token: &str) -> Result<Actor> {
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Err(Error::Unauthorized);
+        }
+        match self.store.token_user(&digest(token)).await? {
+            Some(user) => Ok(Actor::User(self.store.user(user).await?)),
+            None => Err(Error::Unauthorized),
+        }
+    }
+
+    /// Changes the signed-in person's password after checking the current one, and ends
+    /// their other sessions.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        session: Option<&str>,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<()> {
+        let user = actor.user().ok_or(Error::Unauthorized)?;
+        if current.is_empty() {
+            return Err(Error::invalid(
+                "current_password",
+                "Enter your current password",
+            ));
+        }
+        check_new_password("new_password", new)?;
+        if new != confirm {
+            return Err(Error::invalid("confirm_password", "Passwords must match"));
+        }
+        let stored = self.store.credentials(&user.email).await?;
+        let matches = current.chars().count() <= crate::domain::MAX_PASSWORD_CHARS
+            && self
+                .password_matches(current, stored.and_then(|c| c.password_hash))
+                .await?;
+        if !matches {
+            return Err(Error::invalid(
+                "current_password",
+                "Your current password is not right",
+            ));
+        }
+        let hash = self.hash_password(new).await?;
+        let audit = NewAuditEvent::by(actor, "user", "user.password_changed");
+        self.store
+            .change_password(
+                user.id,
+                &hash,
+                session.map(digest).as_deref(),
+                &audit,
+                self.now_seconds(),
+            )
+            .await
+    }
+
+    /// Creates an account, or grants an existing one a role in another area (and sets its
+    /// password when one is given). The command line may do this anywhere; a person only
+    /// as an admin of the area.
+    pub async fn add_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
+        let area = self.local_area_for(actor, &new.local_area).await?;
+        actor
+            .may_manage_users(area.id)
+            .check(|| format!("local area {:?}", new.local_area))?;
+        let email = Email::parse(&new.email)?;
+        let person_key = new
+            .person_key
+            .map(|k| k.trim().to_owned())
+            .filter(|k| !k.is_empty());
+        if new.role == Role::Owner && person_key.is_none() {
+            return Err(Error::invalid(
+                "person_key",
+                "Enter the initials or name the plan uses for this owner",
+            ));
+        }
+        // Only the command line may set the password of an account that already exists:
+        // an admin of one area must not take over an account that has roles elsewhere.
+        if new.password.is_some()
+            && *actor != Actor::System
+            && self.store.credentials(email.as_str()).await?.is_some()
+        {
+            return Err(Error::invalid(
+                "password",
+                "An account with this email address already exists: leave the password blank",
+            ));
+        }
+        let hash = match &new.password {
+            Some(password) => {
+                check_new_password("password", password)?;
+                Some(self.hash_password(password).await?)
+            }
+            None => None,
+        };
+        let name = match new.name.trim() {
+            "" => email.as_str().to_owned(),
+            name => name.to_owned(),
+        };
+        let grant = NewGrant {
+            local_area: area.id,
+            role: new.role,
+            person_key,
+        };
+        let by = NewAuditEvent::by(actor, "user", "user.created");
+        let id = self
+            .store
+            .save_user(
+                email.as_str(),
+                &name,
+                hash.as_deref(),
+                &grant,
+                &by,
+                self.now_seconds(),
+            )
+            .await?;
+        self.store.user(id).await
+    }
+
+    /// An area by slug or name. The command line may create it by naming it; a person
+    /// only finds the areas they belong to.
+    async fn local_area_for(&self, actor: &Actor, key: &str) -> Result<LocalArea> {
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Error::invalid("local_area", "Enter the local area"));
+        }
+        if *actor == Actor::System {
+            return match self.store.local_area(key).await {
+                Err(Error::NotFound(_)) => {
+                    self.store
+                        .ensure_local_area(key, &super::plan::slugify(key), self.now_seconds())
+                        .await
+                }
+                other => other,
+            };
+        }
+        match self.store.local_area(key).await {
+            Ok(area) if actor.grant(area.id).is_some() => Ok(area),
+            _ => Err(Error::not_found(format!("local area {key:?}"))),
+        }
+    }
+
+    /// The accounts with a role in an area, for its admins.
+    pub async fn area_users(&self, actor: &Actor, key: &str) -> Result<(LocalArea, Vec<User>)> {
+        let area = self.local_area_for_reading(actor, key).await?;
+        actor
+            .may_manage_users(area.id)
+            .check(|| format!("local area {key:?}"))?;
+        let users = self.store.users_of_area(area.id).await?;
+        Ok((area, users))
+    }
+
+    async fn local_area_for_reading(&self, actor: &Actor, key: &str) -> Result<LocalArea> {
+        match self.store.local_area(key).await {
+            Ok(area) if matches!(actor, Actor::System) || actor.grant(area.id).is_some() => {
+                Ok(area)
+            }
+            _ => Err(Error::not_found(format!("local area {key:?}"))),
+        }
+    }
+
+    /// The account with this email, for the command line.
+    pub async fn user_by_email(&self, actor: &Actor, email: &str) -> Result<User> {
+        let email = Email::parse(email)?;
+        let found = self.store.credentials(email.as_str()).await?;
+        match (actor, found) {
+            (Actor::System, Some(found)) => self.store.user(found.user).await,
+            (Actor::User(me), Some(found)) if me.id == found.user => {
+                self.store.user(found.user).await
+            }
+            _ => Err(Error::not_found(format!("account {:?}", email.as_str()))),
+        }
+    }
+
+    /// Creates an API token for an account: a person for themselves, the command line for
+    /// anyone. The token is returned once; only its hash is kept.
+    pub async fn create_token(&self, actor: &Actor, owner: UserId, name: &str) -> Result<NewToken> {
+        match actor {
+            Actor::System => {}
+            Actor::User(me) if me.id == owner => {}
+            Actor::User(_) => return Err(Error::not_found("account")),
+            Actor::Public => return Err(Error::Unauthorized),
+        }
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "Enter a name for the token"));
+        }
+        if name.chars().count() > 100 {
+            return Err(Error::invalid(
+                "name",
+                "Name must be 100 characters or fewer",
+            ));
+        }
+        let token = format!("{TOKEN_PREFIX}{}", random_hex(32)?);
+        let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
+        let audit = NewAuditEvent::by(actor, "api_token", "api_token.created");
+        let id = self
+            .store
+            .insert_token(
+                owner,
+                name,
+                &digest(&token),
+                &prefix,
+                &audit,
+                self.now_seconds(),
+            )
+            .await?;
+        Ok(NewToken { id, token })
+    }
+
+    /// The signed-in person's tokens, newest first.
+    pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiTokenInfo>> {
+        let user = actor.user().ok_or(Error::Unauthorized)?;
+        self.store.tokens_of(user.id).await
+    }
+
+    /// Revokes one of the signed-in person's tokens; it stops working at once.
+    pub async fn revoke_token(&self, actor: &Actor, token: i64) -> Result<()> {
+        let user = actor.user().ok_or(Error::Unauthorized)?;
+        let audit = NewAuditEvent::by(actor, "api_token", "api_token.revoked");
+        self.store
+            .revoke_token(user.id, token, &audit, self.now_seconds())
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_stored_as_sha256_hex() {
+        assert_eq!(
+            digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(random_hex(32).unwrap().len(), 64);
+        assert_ne!(random_hex(32).unwrap(), random_hex(32).unwrap());
+    }
+
+    #[test]
+    fn a_password_hash_is_argon2id_and_verifies() {
+        let hasher = PasswordCost::TestOnlyFast.hasher();
+        let hash = hasher.hash_password(b"correct horse").unwrap().to_string();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(
+            hasher
+                .verify_password(b"correct horse", hash.as_str())
+                .is_ok()
+        );
+        assert!(
+            hasher
+                .verify_password(b"wrong horse", hash.as_str())
+                .is_err()
+        );
+    }
+}

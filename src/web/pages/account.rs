@@ -1,0 +1,343 @@
+//! Signing in and out, the account page, changing a password and API tokens.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::{FormErrors, Layout, Page};
+use crate::app::App;
+use crate::domain::{Error, PartialDate, Role};
+use crate::web::extract::Path;
+use crate::web::session::{SignedIn, Viewer, clear_cookie, safe_next, session_cookie};
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(show))
+        .route(
+            "/account/password",
+            get(password_form).post(change_password),
+        )
+        .route("/account/tokens", get(tokens).post(create_token))
+        .route("/account/tokens/{token}/revoke", post(revoke_token))
+}
+
+#[derive(Template)]
+#[template(path = "account/login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_form(viewer: Viewer, Query(query): Query<NextQuery>) -> Page<LoginPage> {
+    Page(LoginPage {
+        layout: Layout::of(&viewer),
+        email: String::new(),
+        next: safe_next(query.next.as_deref()),
+        errors: FormErrors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+/// Post/Redirect/Get; a failed sign-in shows the form again with the email kept.
+async fn login(
+    State(app): State<App>,
+    viewer: Viewer,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, Error> {
+    let next = safe_next(form.next.as_deref());
+    match app
+        .log_in(&form.email, &form.password, viewer.ip.as_deref())
+        .await
+    {
+        Ok(session) => {
+            if let Some(old) = &viewer.session {
+                app.log_out(old).await?;
+            }
+            let mut response = Redirect::to(&next).into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session_cookie(&viewer.config, &session.token),
+            );
+            Ok(response)
+        }
+        Err(Error::Invalid { field, message }) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Page(LoginPage {
+                layout: Layout::of(&viewer),
+                email: form.email,
+                next,
+                errors: FormErrors::one(field, message),
+            }),
+        )
+            .into_response()),
+        Err(other) => Err(other),
+    }
+}
+
+async fn logout(State(app): State<App>, viewer: Viewer) -> Result<Response, Error> {
+    if let Some(session) = &viewer.session {
+        app.log_out(session).await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, clear_cookie(&viewer.config));
+    Ok(response)
+}
+
+struct RoleView {
+    area: String,
+    area_slug: String,
+    role: &'static str,
+    person_key: Option<String>,
+    admin: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account/show.html")]
+struct AccountPage {
+    layout: Layout,
+    name: String,
+    email: String,
+    roles: Vec<RoleView>,
+    password_changed: bool,
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn show(
+    SignedIn(viewer): SignedIn,
+    Query(query): Query<DoneQuery>,
+) -> Result<Page<AccountPage>, Error> {
+    let user = viewer.actor.user().ok_or(Error::Unauthorized)?;
+    Ok(Page(AccountPage {
+        layout: Layout::of(&viewer),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        roles: user
+            .grants
+            .iter()
+            .map(|g| RoleView {
+                area: g.local_area.name.clone(),
+                area_slug: g.local_area.slug.clone(),
+                role: g.role.label(),
+                person_key: g.person_key.clone(),
+                admin: g.role == Role::Admin,
+            })
+            .collect(),
+        password_changed: query.done.as_deref() == Some("password"),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    layout: Layout,
+    fields: Vec<(&'static str, &'static str, &'static str, String)>,
+    errors: FormErrors,
+}
+
+impl PasswordPage {
+    fn new(layout: Layout, errors: FormErrors) -> Self {
+        Self {
+            layout,
+            fields: vec![
+                (
+                    "current_password",
+                    "Current password",
+                    "current-password",
+                    String::new(),
+                ),
+                (
+                    "new_password",
+                    "New password",
+                    "new-password",
+                    format!(
+                        "Must be {} characters or more. A few unrelated words make a strong password.",
+                        crate::domain::MIN_PASSWORD_CHARS
+                    ),
+                ),
+                (
+                    "confirm_password",
+                    "Confirm new password",
+                    "new-password",
+                    String::new(),
+                ),
+            ],
+            errors,
+        }
+    }
+}
+
+async fn password_form(SignedIn(viewer): SignedIn) -> Page<PasswordPage> {
+    Page(PasswordPage::new(
+        Layout::of(&viewer),
+        FormErrors::default(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "the names of the form's fields, as GOV.UK's password pattern has them"
+)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+async fn change_password(
+    State(app): State<App>,
+    viewer: Viewer,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, Error> {
+    let changed = app
+        .change_password(
+            &viewer.actor,
+            viewer.session.as_deref(),
+            &form.current_password,
+            &form.new_password,
+            &form.confirm_password,
+        )
+        .await;
+    match changed {
+        Ok(()) => Ok(Redirect::to("/account?done=password").into_response()),
+        Err(Error::Invalid { field, message }) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Page(PasswordPage::new(
+                Layout::of(&viewer),
+                FormErrors::one(field, message),
+            )),
+        )
+            .into_response()),
+        Err(other) => Err(other),
+    }
+}
+
+struct TokenView {
+    id: i64,
+    name: String,
+    prefix: String,
+    created: String,
+    revoked: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/tokens.html")]
+struct TokensPage {
+    layout: Layout,
+    tokens: Vec<TokenView>,
+    name: String,
+    errors: FormErrors,
+}
+
+async fn tokens_page(
+    app: &App,
+    viewer: &Viewer,
+    name: String,
+    errors: FormErrors,
+) -> Result<TokensPage, Error> {
+    let tokens = app
+        .tokens(&viewer.actor)
+        .await?
+        .into_iter()
+        .map(|t| TokenView {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created: PartialDate::Day(t.created_at.date()).to_uk(),
+            revoked: t.revoked_at.map(|at| PartialDate::Day(at.date()).to_uk()),
+        })
+        .collect();
+    Ok(TokensPage {
+        layout: Layout::of(viewer),
+        tokens,
+        name,
+        errors,
+    })
+}
+
+async fn tokens(
+    State(app): State<App>,
+    SignedIn(viewer): SignedIn,
+) -> Result<Page<TokensPage>, Error> {
+    Ok(Page(
+        tokens_page(&app, &viewer, String::new(), FormErrors::default()).await?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "account/token_created.html")]
+struct TokenCreatedPage {
+    layout: Layout,
+    token: String,
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Shows the new token once, on this response only, and asks browsers and proxies not
+/// to keep a copy.
+async fn create_token(
+    State(app): State<App>,
+    viewer: Viewer,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, Error> {
+    let user = viewer.actor.user().ok_or(Error::Unauthorized)?.id;
+    match app.create_token(&viewer.actor, user, &form.name).await {
+        Ok(created) => Ok((
+            [(header::CACHE_CONTROL, "no-store")],
+            Page(TokenCreatedPage {
+                layout: Layout::of(&viewer),
+                token: created.token,
+            }),
+        )
+            .into_response()),
+        Err(Error::Invalid { field, message }) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Page(tokens_page(&app, &viewer, form.name, FormErrors::one(field, message)).await?),
+        )
+            .into_response()),
+        Err(other) => Err(other),
+    }
+}
+
+async fn revoke_token(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(token): Path<i64>,
+) -> Result<Response, Error> {
+    app.revoke_token(&viewer.actor, token).await?;
+    Ok(Redirect::to("/account/tokens").into_response())
+}

@@ -1,0 +1,446 @@
+//! Signing in and out: sessions in the database, expiry, lockout, password change,
+//! cookies, CSRF, API tokens and their revocation.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::json;
+use wsoa::app::{LOCKOUT_FAILURES, SESSION_LIFETIME};
+use wsoa::domain::{Actor, Role};
+
+use crate::helpers::{Auth, PASSWORD, TestDb, fixed_now, send};
+
+fn cookie_of(reply: &crate::helpers::Reply) -> String {
+    let set = reply.headers[header::SET_COOKIE].to_str().unwrap();
+    let value = set.split(';').next().unwrap();
+    value.split_once('=').unwrap().1.to_owned()
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_safe_cookie_and_signing_out_ends_the_session() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+
+    let reply = db
+        .post_form(
+            "/login",
+            "email=Alex%40Example.org&password=correct+horse+battery+staple&next=%2Faccount",
+            &Auth::Anonymous,
+        )
+        .await;
+    let set_cookie = reply.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let session = Auth::Cookie(cookie_of(&reply));
+    let account = db.get("/account", &session).await;
+    let logout = db.post_form("/logout", "", &session).await;
+    let after = db.get("/account", &session).await;
+
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/account");
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.body.contains("alex@example.org"));
+    assert!(account.body.contains("Viewer (boards and scrutiny)"));
+    assert!(
+        logout.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(
+        after.status,
+        StatusCode::SEE_OTHER,
+        "the session is gone from the database"
+    );
+    assert_eq!(after.location(), "/login?next=/account");
+}
+
+#[tokio::test]
+async fn a_wrong_password_names_the_field_and_keeps_the_email() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+
+    let wrong = db
+        .post_form(
+            "/login",
+            "email=alex%40example.org&password=nope",
+            &Auth::Anonymous,
+        )
+        .await;
+    let blank = db
+        .post_form("/login", "email=&password=", &Auth::Anonymous)
+        .await;
+
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("govuk-error-summary"));
+    assert!(
+        wrong
+            .body
+            .contains("<a href=\"#email\">Enter a correct email address and password</a>")
+    );
+    assert!(
+        wrong.body.contains("value=\"alex@example.org\""),
+        "the typed email is kept"
+    );
+    assert!(wrong.body.contains("<title>Error: Sign in"));
+    assert!(wrong.body.contains("autocomplete=\"current-password\""));
+    assert!(wrong.body.contains("autocomplete=\"username\""));
+    assert!(!wrong.headers.contains_key(header::SET_COOKIE));
+    assert!(blank.body.contains("Enter your email address"));
+}
+
+#[tokio::test]
+async fn only_a_local_path_is_followed_after_signing_in() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+
+    let reply = db
+        .post_form(
+            "/login",
+            "email=alex%40example.org&password=correct+horse+battery+staple&next=%2F%2Fevil.example",
+            &Auth::Anonymous,
+        )
+        .await;
+
+    assert_eq!(reply.location(), "/");
+}
+
+#[tokio::test]
+async fn a_session_expires_after_its_lifetime() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let Auth::Cookie(session) = db.session("alex@example.org").await else {
+        unreachable!()
+    };
+
+    let just_before = db.app_at(fixed_now() + SESSION_LIFETIME - time::Duration::seconds(1));
+    let after = db.app_at(fixed_now() + SESSION_LIFETIME);
+
+    assert!(matches!(
+        just_before.actor_for_session(&session).await.unwrap(),
+        Actor::User(_)
+    ));
+    assert_eq!(
+        after.actor_for_session(&session).await.unwrap(),
+        Actor::Public
+    );
+    let page = send(
+        &after,
+        Request::get("/account")
+            .header(header::COOKIE, format!("wsoa_session={session}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "sent to sign in again");
+}
+
+#[tokio::test]
+async fn an_account_locks_after_five_failures_for_fifteen_minutes() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+
+    for _ in 0..LOCKOUT_FAILURES {
+        assert!(
+            db.app
+                .log_in("alex@example.org", "guess", None)
+                .await
+                .is_err()
+        );
+    }
+    let locked = db.app.log_in("alex@example.org", PASSWORD, None).await;
+    let unknown_locked = {
+        for _ in 0..LOCKOUT_FAILURES {
+            let _ = db.app.log_in("nobody@example.org", "guess", None).await;
+        }
+        db.app.log_in("nobody@example.org", "guess", None).await
+    };
+    let later = db.app_at(fixed_now() + time::Duration::minutes(16));
+    let unlocked = later.log_in("alex@example.org", PASSWORD, None).await;
+
+    let message = locked.unwrap_err().to_string();
+    assert!(message.contains("too many failed attempts"), "{message}");
+    assert_eq!(
+        unknown_locked.unwrap_err().to_string(),
+        message,
+        "an email without an account locks the same way, so nothing leaks"
+    );
+    assert!(unlocked.is_ok(), "the lockout ends after 15 minutes");
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_stopped() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let ip = Some("192.0.2.7");
+
+    for n in 0..wsoa::app::IP_LOCKOUT_FAILURES {
+        let _ = db
+            .app
+            .log_in(&format!("user{n}@example.org"), "guess", ip)
+            .await;
+    }
+    let from_there = db.app.log_in("alex@example.org", PASSWORD, ip).await;
+    let from_elsewhere = db
+        .app
+        .log_in("alex@example.org", PASSWORD, Some("198.51.100.1"))
+        .await;
+
+    assert!(from_there.is_err());
+    assert!(from_elsewhere.is_ok());
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let here = db.session("alex@example.org").await;
+    let elsewhere = db.session("alex@example.org").await;
+
+    let mismatch = db
+        .post_form(
+            "/account/password",
+            "current_password=correct+horse+battery+staple&new_password=a+new+long+passphrase&confirm_password=different",
+            &here,
+        )
+        .await;
+    let changed = db
+        .post_form(
+            "/account/password",
+            "current_password=correct+horse+battery+staple&new_password=a+new+long+passphrase&confirm_password=a+new+long+passphrase",
+            &here,
+        )
+        .await;
+
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        mismatch
+            .body
+            .contains("<a href=\"#confirm_password\">Passwords must match</a>")
+    );
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    assert_eq!(db.get("/account", &here).await.status, StatusCode::OK);
+    assert_eq!(
+        db.get("/account", &elsewhere).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        db.app
+            .log_in("alex@example.org", PASSWORD, None)
+            .await
+            .is_err()
+    );
+    assert!(
+        db.app
+            .log_in("alex@example.org", "a new long passphrase", None)
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_cross_site_form_post_is_refused() {
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    db.user("editor@example.org", Role::Editor, "Northshire", None)
+        .await;
+    let Auth::Cookie(session) = db.session("editor@example.org").await else {
+        unreachable!()
+    };
+    let post = |headers: &[(&str, &str)]| {
+        let mut request = Request::post(format!("/plans/{}/publication", stored.slug))
+            .header(header::HOST, "tracker.example")
+            .header(header::COOKIE, format!("wsoa_session={session}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(Body::from("published=true")).unwrap()
+    };
+
+    let cross_site = db.send(post(&[("sec-fetch-site", "cross-site")])).await;
+    let other_origin = db.send(post(&[("origin", "https://evil.example")])).await;
+    let same_origin = db
+        .send(post(&[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "https://tracker.example"),
+        ]))
+        .await;
+
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+    assert!(
+        cross_site.body.contains("It came from another website"),
+        "the refusal is our error page, in words: {}",
+        cross_site.body
+    );
+    assert_eq!(other_origin.status, StatusCode::FORBIDDEN);
+    assert_eq!(same_origin.status, StatusCode::SEE_OTHER);
+    let summary = db
+        .app
+        .plan_summary(&Actor::System, &stored.slug)
+        .await
+        .unwrap();
+    assert!(summary.published, "only the same-origin post took effect");
+}
+
+#[tokio::test]
+async fn a_cross_site_login_is_refused_too() {
+    let db = TestDb::sqlite().await;
+
+    let reply = db
+        .send(
+            Request::post("/login")
+                .header("sec-fetch-site", "cross-site")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("email=a%40example.org&password=x"))
+                .unwrap(),
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_token_is_shown_once_and_stops_working_when_revoked() {
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let session = db.session("alex@example.org").await;
+
+    let created = db
+        .post_form("/account/tokens", "name=Dashboard", &session)
+        .await;
+    let token = created
+        .body
+        .split("id=\"token\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+    let bearer = Auth::Bearer(token.clone());
+    let path = format!("/api/v1/plans/{}", stored.slug);
+    let before = db.get(&path, &bearer).await;
+    let listed = db.get("/account/tokens", &session).await;
+    let id = db
+        .app
+        .tokens(&db.app.actor_for_token(&token).await.unwrap())
+        .await
+        .unwrap()[0]
+        .id;
+    let revoked = db
+        .post_form(&format!("/account/tokens/{id}/revoke"), "", &session)
+        .await;
+    let after = db.get(&path, &bearer).await;
+
+    assert_eq!(created.status, StatusCode::OK);
+    assert_eq!(created.headers[header::CACHE_CONTROL], "no-store");
+    assert!(token.starts_with("wsoa_") && token.len() > 60, "{token}");
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(
+        !listed.body.contains(&token),
+        "the token is never shown again"
+    );
+    assert!(listed.body.contains(&token[..11]), "only its start");
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        after.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert!(after.headers.contains_key(header::WWW_AUTHENTICATE));
+    assert!(
+        db.get("/account/tokens", &session)
+            .await
+            .body
+            .contains("Revoked")
+    );
+}
+
+#[tokio::test]
+async fn a_person_cannot_revoke_someone_elses_token() {
+    let db = TestDb::sqlite().await;
+    let alex = db
+        .user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    db.user("sam@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let alex_token = db
+        .app
+        .create_token(&Actor::System, alex.id, "mine")
+        .await
+        .unwrap();
+    let sam = db.session("sam@example.org").await;
+
+    let reply = db
+        .post_form(
+            &format!("/account/tokens/{}/revoke", alex_token.id),
+            "",
+            &sam,
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(db.app.actor_for_token(&alex_token.token).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_malformed_or_unknown_bearer_token_is_refused() {
+    let db = TestDb::sqlite().await;
+
+    for value in [
+        "Bearer wsoa_nonsense",
+        "Bearer ",
+        "Basic YWxhZGRpbjpvcGVuc2VzYW1l",
+        "Bearer not-ours",
+    ] {
+        let reply = db
+            .send(
+                Request::get("/api/v1/plans")
+                    .header(header::AUTHORIZATION, value)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{value}");
+        assert_eq!(reply.json()["status"], json!(401));
+    }
+}
+
+#[tokio::test]
+async fn secure_cookies_use_the_host_prefix() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let router = wsoa::web::router_with(
+        db.app.clone(),
+        wsoa::web::WebConfig {
+            secure_cookies: true,
+        },
+    );
+
+    let response = tower::ServiceExt::oneshot(
+        router,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(
+                "email=alex%40example.org&password=correct+horse+battery+staple",
+            ))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-wsoa_session="), "{cookie}");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}

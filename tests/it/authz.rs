@@ -1,0 +1,595 @@
+//! The authorisation matrix: every page route and API endpoint, asked by every role of
+//! the plan's area, by the public and by an editor of another area, against an
+//! unpublished plan. Each row says what each of them gets.
+//!
+//! Denials that would reveal that something exists are 404, the same as for something
+//! that does not exist; 403 only where the asker may already see the thing.
+
+use axum::http::StatusCode;
+use serde_json::json;
+use wsoa::domain::{Actor, Role};
+
+use crate::helpers::{Auth, TestDb, repo_path, small_plan};
+use crate::import_formats::tracker_workbook;
+
+/// Who asks, in the order of the expectation columns.
+const WHO: [&str; 7] = [
+    "public", "admin", "editor", "owner", "viewer", "adviser", "other",
+];
+
+/// The seven askers: a browser session for pages, a token for the API.
+struct Askers {
+    pages: Vec<Auth>,
+    api: Vec<Auth>,
+}
+
+struct World {
+    db: TestDb,
+    slug: String,
+    /// An action the owner owns ("AB" is among its owners).
+    mine: i64,
+    /// An action the owner does not own.
+    theirs: i64,
+    /// Imports awaiting confirmation, previewed by the editor of the other area: one of a
+    /// plan for its own area, one of a plan for this one.
+    other_import: String,
+    other_import_refused: String,
+    askers: Askers,
+}
+
+async fn world() -> World {
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    let mut south = small_plan();
+    south.local_area = "Southshire".into();
+    db.app.import_plan(&Actor::System, south).await.unwrap();
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let actions = &plan.areas[0].objectives[0].actions;
+    let (mine, theirs) = (actions[0].id.unwrap().0, actions[1].id.unwrap().0);
+    let mut pages = vec![Auth::Anonymous];
+    let mut api = vec![Auth::Anonymous];
+    let mut other = None;
+    for (who, role, area, person) in [
+        ("admin", Role::Admin, "Northshire", None),
+        ("editor", Role::Editor, "Northshire", None),
+        ("owner", Role::Owner, "Northshire", Some("AB")),
+        ("viewer", Role::Viewer, "Northshire", None),
+        ("adviser", Role::Adviser, "Northshire", None),
+        ("other", Role::Editor, "Southshire", None),
+    ] {
+        let email = format!("{who}@example.org");
+        let user = db.user(&email, role, area, person).await;
+        pages.push(db.session(&email).await);
+        api.push(db.token(&user).await);
+        other = Some(Actor::User(user));
+    }
+    let other = other.unwrap();
+    let other_import = db
+        .app
+        .preview_import(&other, southshire_tracker(), "tracker.csv")
+        .await
+        .unwrap()
+        .id;
+    let other_import_refused = db
+        .app
+        .preview_import(&other, tracker_workbook(), "tracker.xlsx")
+        .await
+        .unwrap()
+        .id;
+    World {
+        db,
+        slug: stored.slug,
+        mine,
+        theirs,
+        other_import,
+        other_import_refused,
+        askers: Askers { pages, api },
+    }
+}
+
+/// The CSV tracker of `tests/fixtures/import`, for Southshire.
+fn southshire_tracker() -> Vec<u8> {
+    let csv = std::fs::read(repo_path("tests/fixtures/import/tracker.csv")).unwrap();
+    let at = csv.windows(10).position(|w| w == b"Northshire").unwrap();
+    [&csv[..at], b"Southshire", &csv[at + 10..]].concat()
+}
+
+/// One route: the method, the path template as documented, the concrete path, a body
+/// (or a file to upload), and the seven expected statuses.
+struct Row {
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    body: Option<String>,
+    file: Option<(&'static str, Vec<u8>)>,
+    expect: [u16; 7],
+}
+
+fn row(method: &'static str, template: &'static str, path: String, expect: [u16; 7]) -> Row {
+    Row {
+        method,
+        template,
+        path,
+        body: None,
+        file: None,
+        expect,
+    }
+}
+
+fn with_body(mut row: Row, body: impl Into<String>) -> Row {
+    row.body = Some(body.into());
+    row
+}
+
+fn with_file(mut row: Row, name: &'static str, bytes: Vec<u8>) -> Row {
+    row.file = Some((name, bytes));
+    row
+}
+
+async fn ask(db: &TestDb, row: &Row, auth: &Auth, api: bool) -> StatusCode {
+    if let Some((name, bytes)) = &row.file {
+        return db.upload(&row.path, name, bytes, auth).await.status;
+    }
+    match (row.method, &row.body) {
+        ("GET", _) => db.get(&row.path, auth).await.status,
+        ("POST", Some(body)) if api => {
+            let json: serde_json::Value = serde_json::from_str(body).unwrap();
+            db.post_json(&row.path, &json, auth).await.status
+        }
+        ("POST", body) => {
+            db.post_form(&row.path, body.as_deref().unwrap_or(""), auth)
+                .await
+                .status
+        }
+        (method, _) => panic!("no test client for {method}"),
+    }
+}
+
+async fn check(w: &World, rows: &[Row], api: bool) {
+    let askers = if api { &w.askers.api } else { &w.askers.pages };
+    let mut wrong = Vec::new();
+    for row in rows {
+        for (i, auth) in askers.iter().enumerate() {
+            let got = ask(&w.db, row, auth, api).await;
+            if got.as_u16() != row.expect[i] {
+                wrong.push(format!(
+                    "{} {} as {}: expected {}, got {}",
+                    row.method, row.path, WHO[i], row.expect[i], got
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+const UPDATE_FORM: &str =
+    "date-day=1&date-month=2&date-year=2020&narrative=Done&rating-completed=G";
+
+#[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the matrix is one table, read best in one piece"
+)]
+async fn every_page_answers_each_role_as_the_matrix_says() {
+    let w = world().await;
+    let (plan, mine, theirs) = (&w.slug, w.mine, w.theirs);
+    let (import, refused) = (&w.other_import, &w.other_import_refused);
+    //                                 public admin editor owner viewer adviser other
+    let rows = vec![
+        row("GET", "/", "/".into(), [200, 200, 200, 200, 200, 200, 200]),
+        row(
+            "GET",
+            "/plans",
+            "/plans".into(),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/login",
+            "/login".into(),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/login",
+                "/login".into(),
+                [422, 422, 422, 422, 422, 422, 422],
+            ),
+            "email=nobody%40example.org&password=wrong",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}",
+            format!("/plans/{plan}"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}",
+            format!("/plans/{plan}/actions/{mine}"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/plans/{plan}/actions/{mine}/updates"),
+                [404, 303, 303, 303, 403, 403, 404],
+            ),
+            UPDATE_FORM,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/plans/{plan}/actions/{theirs}/updates"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            UPDATE_FORM,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/publication",
+                format!("/plans/{plan}/publication"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            "published=false",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/audit",
+            format!("/plans/{plan}/audit"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/audit.csv",
+            format!("/plans/{plan}/audit.csv"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/audit",
+            format!("/plans/{plan}/actions/{mine}/audit"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/compare",
+            "/compare".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/account",
+            "/account".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/account/password",
+            "/account/password".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/account/tokens",
+            "/account/tokens".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/tokens",
+                "/account/tokens".into(),
+                [401, 200, 200, 200, 200, 200, 200],
+            ),
+            "name=dashboard",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/tokens/{token}/revoke",
+                "/account/tokens/999999/revoke".into(),
+                [401, 404, 404, 404, 404, 404, 404],
+            ),
+            "",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/password",
+                "/account/password".into(),
+                [401, 422, 422, 422, 422, 422, 422],
+            ),
+            "current_password=wrong&new_password=short&confirm_password=short",
+        ),
+        row(
+            "GET",
+            "/areas/{area}/users",
+            "/areas/northshire/users".into(),
+            [303, 200, 403, 403, 403, 403, 404],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/areas/{area}/users",
+                "/areas/northshire/users".into(),
+                [404, 303, 403, 403, 403, 403, 404],
+            ),
+            "email=new%40example.org&name=New&role=viewer&person_key=&password=",
+        ),
+        row(
+            "GET",
+            "/plans/import",
+            "/plans/import".into(),
+            [303, 200, 200, 403, 403, 403, 200],
+        ),
+        // A plan for Northshire: its admins and editors store it after the preview; the
+        // other area's editor previews it, and is told there why it cannot be stored.
+        with_file(
+            row(
+                "POST",
+                "/plans/import",
+                "/plans/import".into(),
+                [401, 303, 303, 403, 403, 403, 303],
+            ),
+            "tracker.xlsx",
+            tracker_workbook(),
+        ),
+        // Previews are the previewer's alone (here the other area's editor, who asks last,
+        // so the confirmation does not hide the import from the others).
+        row(
+            "GET",
+            "/plans/import/{id}",
+            format!("/plans/import/{refused}"),
+            [303, 404, 404, 404, 404, 404, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/import/{id}/confirm",
+                format!("/plans/import/{refused}/confirm"),
+                [401, 404, 404, 404, 404, 404, 403],
+            ),
+            "",
+        ),
+        row(
+            "GET",
+            "/plans/import/{id}",
+            format!("/plans/import/{import}"),
+            [303, 404, 404, 404, 404, 404, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/import/{id}/confirm",
+                format!("/plans/import/{import}/confirm"),
+                [401, 404, 404, 404, 404, 404, 303],
+            ),
+            "",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/logout",
+                "/logout".into(),
+                [303, 303, 303, 303, 303, 303, 303],
+            ),
+            "",
+        ),
+    ];
+
+    check(&w, &rows, false).await;
+}
+
+#[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the matrix is one table, read best in one piece"
+)]
+async fn every_api_endpoint_answers_each_role_as_the_matrix_says() {
+    let w = world().await;
+    let (plan, mine, theirs) = (&w.slug, w.mine, w.theirs);
+    let update = json!({"date": "2020-02-01", "narrative": "Done", "ratings": {"completed": "G"}})
+        .to_string();
+    let mut import = serde_json::to_value(small_plan()).unwrap();
+    import["title"] = "Imported through the API".into();
+    let import = import.to_string();
+    let mut foreign = serde_json::to_value(small_plan()).unwrap();
+    foreign["local_area"] = "Southshire".into();
+    let foreign = foreign.to_string();
+    let v1 = |p: &str| format!("/api/v1{p}");
+    //                                 public admin editor owner viewer adviser other
+    let read_plan = [404, 200, 200, 200, 200, 200, 404];
+    let rows = vec![
+        row(
+            "GET",
+            "/local-areas",
+            v1("/local-areas"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans",
+            v1("/plans"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans",
+                v1("/plans"),
+                [401, 201, 201, 403, 403, 403, 403],
+            ),
+            import,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans",
+                v1("/plans"),
+                [401, 403, 403, 403, 403, 403, 201],
+            ),
+            foreign,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}",
+            v1(&format!("/plans/{plan}")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/areas",
+            v1(&format!("/plans/{plan}/areas")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/objectives",
+            v1(&format!("/plans/{plan}/objectives")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions",
+            v1(&format!("/plans/{plan}/actions")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/people",
+            v1(&format!("/plans/{plan}/people")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}",
+            v1(&format!("/plans/{plan}/actions/{mine}")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/milestones",
+            v1(&format!("/plans/{plan}/actions/{mine}/milestones")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/updates",
+            v1(&format!("/plans/{plan}/actions/{mine}/updates")),
+            read_plan,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                v1(&format!("/plans/{plan}/actions/{mine}/updates")),
+                [404, 201, 201, 201, 403, 403, 404],
+            ),
+            update.clone(),
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                v1(&format!("/plans/{plan}/actions/{theirs}/updates")),
+                [404, 201, 201, 403, 403, 403, 404],
+            ),
+            update,
+        ),
+        row(
+            "GET",
+            "/openapi.json",
+            v1("/openapi.json"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+    ];
+
+    check(&w, &rows, true).await;
+
+    // Every endpoint the OpenAPI document lists is in the matrix.
+    let doc = serde_json::to_value(wsoa::web::openapi()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let covered = rows
+                .iter()
+                .any(|r| r.template == path && r.method.eq_ignore_ascii_case(method));
+            assert!(covered, "{method} {path} is not in the matrix");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_published_plan_is_readable_by_everyone_but_changed_only_by_its_area() {
+    let w = world().await;
+    let plan = &w.slug;
+    w.db.app
+        .set_published(&Actor::System, plan, true)
+        .await
+        .unwrap();
+    //                                 public admin editor owner viewer adviser other
+    let pages = vec![
+        row(
+            "GET",
+            "/plans/{plan}",
+            format!("/plans/{plan}"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/audit",
+            format!("/plans/{plan}/audit"),
+            [401, 200, 200, 200, 200, 200, 403],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/plans/{plan}/actions/{}/updates", w.mine),
+                [401, 303, 303, 303, 403, 403, 403],
+            ),
+            UPDATE_FORM,
+        ),
+    ];
+    let api = vec![
+        row(
+            "GET",
+            "/plans/{plan}",
+            format!("/api/v1/plans/{plan}"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/api/v1/plans/{plan}/actions/{}/updates", w.mine),
+                [401, 201, 201, 201, 403, 403, 403],
+            ),
+            json!({"narrative": "Done"}).to_string(),
+        ),
+    ];
+
+    check(&w, &pages, false).await;
+    check(&w, &api, true).await;
+}
+
+#[tokio::test]
+async fn the_api_ignores_the_session_cookie() {
+    let w = world().await;
+    let editor_session = &w.askers.pages[2];
+    let path = format!("/api/v1/plans/{}/actions/{}/updates", w.slug, w.mine);
+
+    let reply =
+        w.db.post_json(
+            &path,
+            &json!({"narrative": "Riding the cookie"}),
+            editor_session,
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "treated as the public");
+}

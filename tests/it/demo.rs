@@ -1,0 +1,38 @@
+//! The demo accounts: one per role, each able to sign in, with the owner linked to
+//! someone who owns actions. Run on the small plan, since the demo document's importer
+//! is a separate piece of work.
+
+use wsoa::domain::{Actor, Role};
+
+use crate::helpers::TestDb;
+
+#[tokio::test]
+async fn there_is_one_demo_account_per_role_and_each_can_sign_in() {
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+
+    let accounts = db.app.create_demo_accounts(&stored.slug).await.unwrap();
+    let again = db.app.create_demo_accounts(&stored.slug).await.unwrap();
+
+    let roles: Vec<Role> = accounts.iter().map(|a| a.role).collect();
+    assert_eq!(roles, Role::ALL);
+    assert_eq!(
+        accounts, again,
+        "running the demo twice gives the same accounts"
+    );
+    for account in &accounts {
+        let session = db
+            .app
+            .log_in(&account.email, &account.password, None)
+            .await
+            .unwrap();
+        let Actor::User(user) = db.app.actor_for_session(&session.token).await.unwrap() else {
+            panic!("{} did not sign in", account.email);
+        };
+        assert_eq!(user.grants.len(), 1);
+        assert_eq!(user.grants[0].role, account.role);
+        assert_eq!(user.grants[0].local_area.name, "Northshire");
+    }
+    let owner = accounts.iter().find(|a| a.role == Role::Owner).unwrap();
+    assert_eq!(owner.person_key.as_deref(), Some("AB"));
+}
