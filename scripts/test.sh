@@ -23,6 +23,32 @@ cargo clippy --all-targets --quiet -- -D warnings
 step "cargo test (SQLite and PostgreSQL)"
 cargo test --quiet
 
+step "LibreOffice opens an exported DOCX and XLSX"
+# Proves the Word and Excel files open in a real office suite: both are converted to PDF
+# by LibreOffice headless, which fails to produce a file it cannot read.
+if ! command -v soffice >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 900 apt-get update -qq
+    timeout 900 apt-get install -y -qq --no-install-recommends libreoffice-writer libreoffice-calc >/dev/null
+fi
+cargo build --quiet
+office="$(mktemp -d)"
+trap 'rm -rf "$office"' EXIT
+wsoa="$CARGO_TARGET_DIR/debug/wsoa"
+db="sqlite://$office/plans.db"
+"$wsoa" --db "$db" import tests/fixtures/small-plan.json >/dev/null 2>&1
+"$wsoa" --db "$db" export --plan 1 --report highlight --format docx -o "$office/highlight.docx"
+"$wsoa" --db "$db" export --plan 1 --report tracker --format xlsx -o "$office/tracker.xlsx"
+timeout 300 soffice "-env:UserInstallation=file://$office/profile" --headless \
+    --convert-to pdf --outdir "$office/pdf" "$office/highlight.docx" "$office/tracker.xlsx" >/dev/null 2>&1 || true
+for converted in highlight tracker; do
+    if [ ! -s "$office/pdf/$converted.pdf" ]; then
+        echo "LibreOffice did not convert $converted to PDF" >&2
+        exit 1
+    fi
+done
+echo "LibreOffice converted highlight.docx and tracker.xlsx to PDF"
+
 step "pages in headless Chromium, with axe-core"
 scripts/browser-tests.sh
 step "schemathesis: the API against its own OpenAPI document"

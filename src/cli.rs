@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::app::{App, Clock, NewUser};
+use time::Date;
+
+use crate::app::{App, Clock, NewUser, ReportRequest};
 use crate::config::DatabaseArgs;
 use crate::documents::{self, Format, MAX_DOCUMENT_BYTES, write_plan_json};
-use crate::domain::{Actor, Role};
+use crate::domain::{Actor, AsAt, PartialDate, ReportFormat, ReportKind, Role};
 use crate::web;
 
 /// WSOA Tracker: run a local area's SEND improvement plan from the browser or the shell.
@@ -71,14 +73,25 @@ enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
-    /// Write a stored plan out.
+    /// Write a stored plan out: as plan JSON, or as a report in a document format.
     Export {
         /// The plan's id or slug (see `wsoa plans`).
         #[arg(long)]
         plan: String,
+        /// The report to write; without it the plan itself is written as plan JSON.
+        #[arg(long, value_enum)]
+        report: Option<ReportArg>,
         /// Output format.
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
+        /// The day the report describes (YYYY-MM-DD), or `cycle:N` for a closed reporting
+        /// cycle; today by default.
+        #[arg(long, value_parser = parse_as_at)]
+        as_at: Option<AsAt>,
+        /// The start of the period a progress report covers (YYYY-MM-DD); three months
+        /// before the as-at date by default.
+        #[arg(long, value_parser = parse_day)]
+        since: Option<Date>,
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -180,6 +193,64 @@ impl From<FormatArg> for Format {
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum ExportFormat {
     Json,
+    Docx,
+    Pdf,
+    Xlsx,
+    Html,
+    Csv,
+}
+
+impl ExportFormat {
+    fn report_format(self) -> ReportFormat {
+        match self {
+            Self::Json => ReportFormat::Json,
+            Self::Docx => ReportFormat::Docx,
+            Self::Pdf => ReportFormat::Pdf,
+            Self::Xlsx => ReportFormat::Xlsx,
+            Self::Html => ReportFormat::Html,
+            Self::Csv => ReportFormat::Csv,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ReportArg {
+    Highlight,
+    Progress,
+    #[value(alias = "exception")]
+    Exceptions,
+    Public,
+    Tracker,
+}
+
+impl ReportArg {
+    fn kind(self) -> ReportKind {
+        match self {
+            Self::Highlight => ReportKind::Highlight,
+            Self::Progress => ReportKind::Progress,
+            Self::Exceptions => ReportKind::Exceptions,
+            Self::Public => ReportKind::Public,
+            Self::Tracker => ReportKind::Tracker,
+        }
+    }
+}
+
+fn parse_day(raw: &str) -> Result<Date, String> {
+    match PartialDate::parse_iso(raw) {
+        Ok(PartialDate::Day(day)) => Ok(day),
+        _ => Err(format!("{raw:?} is not a date in the form YYYY-MM-DD")),
+    }
+}
+
+fn parse_as_at(raw: &str) -> Result<AsAt, String> {
+    match raw.trim().strip_prefix("cycle:") {
+        Some(n) => n
+            .trim()
+            .parse()
+            .map(AsAt::Cycle)
+            .map_err(|_| format!("{raw:?}: a cycle is cycle:N with N a number")),
+        None => parse_day(raw).map(AsAt::Date),
+    }
 }
 
 /// Runs the parsed command line.
@@ -222,9 +293,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => import(&url, &file, dry_run, json, format, report.as_deref()).await,
         Command::Export {
             plan,
-            format: ExportFormat::Json,
+            report,
+            format,
+            as_at,
+            since,
             output,
-        } => export(&url, &plan, output.as_deref()).await,
+        } => {
+            let request = report.map(|report| ReportRequest {
+                kind: report.kind(),
+                as_at,
+                since,
+            });
+            let dated = as_at.is_some() || since.is_some();
+            export_any(&url, &plan, request, format, dated, output.as_deref()).await
+        }
         Command::Plans => plans(&url).await,
         Command::Backup { output } => {
             let app = open(&url).await?;
@@ -520,6 +602,62 @@ async fn export(url: &str, plan: &str, output: Option<&Path>) -> anyhow::Result<
         None => std::io::stdout()
             .lock()
             .write_all(&body)
+            .context("writing to standard output")?,
+    }
+    Ok(())
+}
+
+/// `wsoa export`: the plan as plan JSON without `--report`, or the report asked for.
+async fn export_any(
+    url: &str,
+    plan: &str,
+    report: Option<ReportRequest>,
+    format: ExportFormat,
+    dated: bool,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    match (report, format) {
+        (Some(request), format) => {
+            export_report(url, plan, request, format.report_format(), output).await
+        }
+        (None, ExportFormat::Json) if !dated => export(url, plan, output).await,
+        (None, ExportFormat::Json) => {
+            bail!("--as-at and --since need a report: add --report for plan {plan}")
+        }
+        (None, format) => bail!(
+            "--format {} needs a report: add --report highlight, progress, exceptions, public or tracker (without --report the plan is written as plan JSON)",
+            format.report_format().code()
+        ),
+    }
+}
+
+async fn export_report(
+    url: &str,
+    plan: &str,
+    request: ReportRequest,
+    format: ReportFormat,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let app = open(url).await?;
+    let file = app
+        .export_report(&Actor::System, plan, request, format)
+        .await;
+    app.close().await;
+    let file = file?;
+    match output {
+        Some(path) => {
+            std::fs::write(path, &file.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "wrote {} ({} bytes) to {}",
+                file.file_name,
+                file.bytes.len(),
+                path.display()
+            );
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(&file.bytes)
             .context("writing to standard output")?,
     }
     Ok(())

@@ -10,6 +10,7 @@ mod compare;
 mod demo;
 mod import;
 mod plan;
+mod reports;
 
 use time::OffsetDateTime;
 
@@ -25,6 +26,7 @@ pub use backup::restore;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
 pub use import::{ImportPreview, PENDING_IMPORT_LIFETIME};
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
+pub use reports::{ReportFile, ReportRequest};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]

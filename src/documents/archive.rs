@@ -22,6 +22,7 @@ pub const MAX_TOTAL_BYTES: u64 = 400 * 1024 * 1024;
 pub struct Archive<'a> {
     zip: ZipArchive<Cursor<&'a [u8]>>,
     what: &'static str,
+    inflated: u64,
 }
 
 impl<'a> Archive<'a> {
@@ -69,7 +70,16 @@ impl<'a> Archive<'a> {
                 ));
             }
         }
-        Ok(Self { zip, what })
+        Ok(Self {
+            zip,
+            what,
+            inflated: total,
+        })
+    }
+
+    /// How many bytes every entry unpacks to, together.
+    pub fn inflated(&self) -> u64 {
+        self.inflated
     }
 
     /// Whether the archive has an entry of this name.

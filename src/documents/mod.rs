@@ -1,15 +1,19 @@
-//! Bytes in, plans out, and back: the plan JSON format and the document importers.
+//! Bytes in, plans out, and back: the plan JSON format, the document importers and the
+//! report exporters.
 //!
 //! Every importer is a pure function over bytes that returns a plan and an import report
-//! saying what was recognised, what was not, and where. Nothing here touches storage.
+//! saying what was recognised, what was not, and where. Every exporter is a pure function
+//! from a report's read model to bytes. Nothing here touches storage.
 
 mod archive;
 mod csv;
 mod docx;
 mod pdf;
 mod plan_json;
+pub mod reports;
 mod sheet;
 mod text;
+pub mod tracker_xlsx;
 
 use std::fmt;
 
@@ -18,7 +22,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Error, PlanTree, Result};
 
 pub use plan_json::{read_plan_json, write_plan_json};
+pub use reports::export_report;
 pub use text::import_text;
+pub use tracker_xlsx::{is_tracker_xlsx, read_tracker_xlsx, write_tracker_xlsx};
 
 /// Largest document accepted, so a mistaken upload cannot exhaust memory.
 pub const MAX_DOCUMENT_BYTES: usize = 50 * 1024 * 1024;
@@ -37,7 +43,8 @@ pub enum Format {
     Text,
     /// A Word document (`.docx`).
     Docx,
-    /// An Excel workbook (`.xlsx`, `.xlsm`).
+    /// An Excel workbook (`.xlsx`, `.xlsm`); the tracker WSOA Tracker exports is read
+    /// back by `tracker_xlsx`, any other workbook by the general spreadsheet reader.
     Xlsx,
     /// An Excel 97-2003 workbook (`.xls`).
     Xls,
@@ -304,28 +311,64 @@ pub fn import(format: Format, bytes: &[u8]) -> Result<Imported> {
         }
         Format::Text => import_text(&decode_text(bytes))?,
         Format::Pdf => pdf::import(bytes)?,
-        Format::Docx | Format::Xlsx | Format::Xls | Format::Ods | Format::Csv => {
-            let mut report = ImportReport::default();
-            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-                Format::Docx => docx::read(bytes, &mut report),
-                Format::Csv => csv::read(bytes, &mut report),
-                _ => sheet::read(bytes, format, &mut report),
-            }));
-            let lines = read.map_err(|_| {
-                Error::invalid(
-                    "file",
-                    format!(
-                        "is not a readable {}: the reader failed on it",
-                        format.label()
-                    ),
-                )
-            })??;
-            text::import_lines(&lines, report)?
-        }
+        Format::Xlsx => match read_own_tracker(bytes)? {
+            Some(imported) => imported,
+            None => import_lines(format, bytes)?,
+        },
+        Format::Docx | Format::Xls | Format::Ods | Format::Csv => import_lines(format, bytes)?,
     };
     imported.report.format = format.to_string();
     imported.report.counts = Counts::of(&imported.plan);
     Ok(imported)
+}
+
+/// The error for a reader that panicked.
+fn reader_failed(format: Format) -> Error {
+    Error::invalid(
+        "file",
+        format!(
+            "is not a readable {}: the reader failed on it",
+            format.label()
+        ),
+    )
+}
+
+/// Reads a document as lines of cells, then maps them with the text importer's passes.
+fn import_lines(format: Format, bytes: &[u8]) -> Result<Imported> {
+    let mut report = ImportReport::default();
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        Format::Docx => docx::read(bytes, &mut report),
+        Format::Csv => csv::read(bytes, &mut report),
+        _ => sheet::read(bytes, format, &mut report),
+    }));
+    let lines = read.map_err(|_| reader_failed(format))??;
+    text::import_lines(&lines, report)
+}
+
+/// Largest unpacked workbook handed to the tracker reader, which holds whole sheets in
+/// memory. The tracker WSOA Tracker writes for a 250-action plan unpacks to well under
+/// 1 MB; anything larger is streamed by the general reader, under its row limit.
+const MAX_TRACKER_UNPACKED_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A tracker workbook WSOA Tracker wrote (`tracker_xlsx`), even edited since, is read back
+/// by its own reader, exactly as exported; `None` for any other workbook. The archive's
+/// limits are checked first, as for every zip the importers open.
+fn read_own_tracker(bytes: &[u8]) -> Result<Option<Imported>> {
+    let archive = archive::Archive::open(bytes, Format::Xlsx.label())?;
+    if archive.inflated() > MAX_TRACKER_UNPACKED_BYTES {
+        return Ok(None);
+    }
+    let bytes = archive.into_bytes();
+    let read =
+        std::panic::catch_unwind(|| is_tracker_xlsx(bytes).then(|| read_tracker_xlsx(bytes)))
+            .map_err(|_| reader_failed(Format::Xlsx))?;
+    let Some(plan) = read.transpose()? else {
+        return Ok(None);
+    };
+    Ok(Some(Imported {
+        plan,
+        report: ImportReport::default(),
+    }))
 }
 
 /// Reads a document whose format is given, or else detected from its name and bytes.

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::{Action, Error, PlanTree, Result};
+use super::{Action, Error, PlanTree, ReportFormat, ReportKind, Result};
 
 /// A stored account's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -280,6 +280,24 @@ impl Actor {
         self.then(area, published, |_| true)
     }
 
+    /// Reading a report on a plan: the public summary as a document (web page, Word, PDF)
+    /// is for whoever may read the plan, so for anyone once it is published; every other
+    /// report, and any report as data (XLSX, CSV, JSON), for the area's members only, as
+    /// the audit trail is.
+    pub fn may_read_report(
+        &self,
+        area: LocalAreaId,
+        published: bool,
+        kind: ReportKind,
+        format: ReportFormat,
+    ) -> Permission {
+        if kind.is_for_the_public() && format.is_a_document() {
+            self.may_read(area, published)
+        } else {
+            self.may_read_internal(area, published)
+        }
+    }
+
     /// Changing the whole plan (publish, import a new version): admins and editors.
     pub fn may_edit_plan(&self, area: LocalAreaId, published: bool) -> Permission {
         self.then(area, published, |g| g.role.edits_plans())
@@ -523,6 +541,42 @@ mod tests {
             viewer.may_record_progress(here, false, &plan, &mine),
             Permission::Denied
         );
+    }
+
+    #[test]
+    fn the_public_reads_only_the_published_public_summary_as_a_document() {
+        let here = LocalAreaId(1);
+        let public_pdf = (ReportKind::Public, ReportFormat::Pdf);
+        let public_csv = (ReportKind::Public, ReportFormat::Csv);
+        let highlight = (ReportKind::Highlight, ReportFormat::Docx);
+        let other_area = user(Role::Editor, 2, None);
+        for (actor, published, (kind, format), expected) in [
+            (&Actor::Public, true, public_pdf, Permission::Allowed),
+            (&Actor::Public, true, public_csv, Permission::SignInNeeded),
+            (&Actor::Public, true, highlight, Permission::SignInNeeded),
+            (&Actor::Public, false, public_pdf, Permission::Hidden),
+            (&other_area, true, public_pdf, Permission::Allowed),
+            (&other_area, true, highlight, Permission::Denied),
+            (&other_area, false, public_pdf, Permission::Hidden),
+            (&Actor::System, false, highlight, Permission::Allowed),
+        ] {
+            assert_eq!(
+                actor.may_read_report(here, published, kind, format),
+                expected,
+                "{actor:?} {published} {kind:?} {format:?}"
+            );
+        }
+        for role in Role::ALL {
+            for kind in ReportKind::ALL {
+                for format in ReportFormat::ALL {
+                    assert_eq!(
+                        user(role, 1, None).may_read_report(here, false, kind, format),
+                        Permission::Allowed,
+                        "{role:?} {kind:?} {format:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

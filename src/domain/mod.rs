@@ -8,6 +8,8 @@ mod error;
 mod plan;
 mod rating;
 mod report;
+mod reports;
+mod sample;
 
 pub use account::{
     Actor, ApiTokenInfo, Email, Grant, LocalArea, LocalAreaId, MAX_PASSWORD_CHARS,
@@ -23,3 +25,11 @@ pub use plan::{
 };
 pub use rating::{Dimension, Level, RatingScheme};
 pub use report::{OwnerName, RatingTag};
+pub use reports::{
+    ActionStatus, AreaProgress, AreaStatus, AsAt, DEFAULT_CYCLE_DAYS, DimensionCount, Done,
+    Evidence, Exception, ExceptionCount, Exceptions, Flag, Highlight, LevelTally, MeetingSummary,
+    MilestoneAt, NextStep, ObjectiveStatus, Position, Progress, PublicAction, PublicSummary,
+    RatingAt, Reason, Report, ReportBody, ReportFormat, ReportHeader, ReportKind, ReportOptions,
+    Tracker, build_report, expand_first_use, glossary_used, months_before, ratings_at, uk_date,
+};
+pub use sample::sample_plan;

@@ -21,7 +21,7 @@ pub struct RatingTag {
 }
 
 /// An owner as a person reading the plan needs them: the name, not just initials.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OwnerName {
     /// As the plan writes it ("SK").
     pub key: String,

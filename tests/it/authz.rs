@@ -257,6 +257,30 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
         ),
         row(
             "GET",
+            "/plans/{plan}/reports",
+            format!("/plans/{plan}/reports"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/download",
+            format!("/plans/{plan}/reports/download?report=highlight&format=docx"),
+            [404, 303, 303, 303, 303, 303, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/highlight.docx"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/public.html"),
+            [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
             "/compare",
             "/compare".into(),
             [303, 200, 200, 200, 200, 200, 200],
@@ -553,6 +577,55 @@ async fn a_published_plan_is_readable_by_everyone_but_changed_only_by_its_area()
                 [401, 303, 303, 303, 403, 403, 403],
             ),
             UPDATE_FORM,
+        ),
+        // Reports: the public summary as a document for everyone, the rest for members.
+        row(
+            "GET",
+            "/plans/{plan}/reports",
+            format!("/plans/{plan}/reports"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/download",
+            format!("/plans/{plan}/reports/download?report=public&format=docx"),
+            [303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/download",
+            format!("/plans/{plan}/reports/download?report=exceptions&format=html"),
+            [401, 303, 303, 303, 303, 303, 403],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/public.html"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/public.docx"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/public.csv"),
+            [401, 200, 200, 200, 200, 200, 403],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/highlight.html"),
+            [401, 200, 200, 200, 200, 200, 403],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reports/{file}",
+            format!("/plans/{plan}/reports/tracker.xlsx"),
+            [401, 200, 200, 200, 200, 200, 403],
         ),
     ];
     let api = vec![

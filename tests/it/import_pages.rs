@@ -5,9 +5,10 @@
 //! larger than the 2 MB every other route accepts.
 
 use axum::http::StatusCode;
-use wsoa::domain::{Actor, Role};
+use wsoa::app::ReportRequest;
+use wsoa::domain::{Actor, ReportFormat, ReportKind, Role};
 
-use crate::helpers::{Auth, TestDb, on_both_backends};
+use crate::helpers::{Auth, TestDb, on_both_backends, small_plan, without_ids};
 use crate::import_formats::tracker_workbook;
 
 /// The workbook, for Northshire.
@@ -152,9 +153,63 @@ async fn a_plan_for_an_area_the_person_does_not_edit_is_previewed_but_refused(db
     );
 }
 
+/// The tracker workbook a member downloads from the plan's reports page, uploaded again,
+/// is read back by the tracker reader as the same plan, and stored as its next version.
+async fn a_downloaded_tracker_uploads_as_the_next_version(db: &TestDb) {
+    let me = editor(db, "editor@example.org", "Northshire").await;
+    let stored = db.small_plan_stored().await;
+    let me_actor = db.app.actor_for_session(session_token(&me)).await.unwrap();
+    let tracker = db
+        .app
+        .export_report(
+            &me_actor,
+            &stored.slug,
+            ReportRequest {
+                kind: ReportKind::Tracker,
+                as_at: None,
+                since: None,
+            },
+            ReportFormat::Xlsx,
+        )
+        .await
+        .unwrap();
+
+    let uploaded = db
+        .upload("/plans/import", &tracker.file_name, &tracker.bytes, &me)
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
+    let preview = db.get(uploaded.location(), &me).await;
+    assert!(preview.body.contains("read as xlsx"));
+    let plan = small_plan();
+    assert!(preview.body.contains(&format!(
+        "{} areas, {} objectives, {} actions",
+        plan.areas.len(),
+        plan.areas.iter().map(|a| a.objectives.len()).sum::<usize>(),
+        plan.actions().count()
+    )));
+    assert!(preview.body.contains("Warnings (0)"), "read exactly");
+    let confirmed = db
+        .post_form(&format!("{}/confirm", uploaded.location()), "", &me)
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+
+    let slug = confirmed.location().trim_start_matches("/plans/");
+    let (_, mut again) = db.app.plan(&Actor::System, slug).await.unwrap();
+    let (_, first) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    assert_eq!(again.version, 2);
+    again.version = 1;
+    assert_eq!(without_ids(again), without_ids(first));
+}
+
 on_both_backends!(
     upload_preview_and_confirm,
-    a_plan_for_an_area_the_person_does_not_edit_is_previewed_but_refused
+    a_plan_for_an_area_the_person_does_not_edit_is_previewed_but_refused,
+    a_downloaded_tracker_uploads_as_the_next_version
 );
 
 #[tokio::test]

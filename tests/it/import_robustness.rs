@@ -182,6 +182,50 @@ fn a_sheet_of_a_million_rows_is_read_up_to_the_row_limit_with_a_report_entry() {
     );
 }
 
+/// The tracker reader holds whole sheets in memory, so a workbook that would unpack past
+/// its bound goes to the general reader, which streams rows under the row limit, even
+/// when it is a tracker WSOA Tracker wrote.
+#[test]
+fn a_tracker_workbook_too_big_to_hold_is_streamed_by_the_general_reader() {
+    use wsoa::domain::{ReportFormat, ReportKind, ReportOptions, build_report};
+    let plan = crate::helpers::small_plan();
+    let model = build_report(
+        &plan,
+        ReportKind::Tracker,
+        ReportOptions::as_at(time::macros::date!(2020 - 02 - 03)),
+    )
+    .unwrap();
+    let tracker = wsoa::documents::export_report(&model, ReportFormat::Xlsx).unwrap();
+    assert_eq!(
+        timed("tracker.xlsx", &tracker).unwrap().plan,
+        plan,
+        "read exactly"
+    );
+
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(&tracker)).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut out);
+    for i in 0..source.len() {
+        writer.raw_copy_file(source.by_index(i).unwrap()).unwrap();
+    }
+    writer
+        .start_file(
+            "xl/media/padding.bin",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    writer.write_all(&vec![0; 40 * 1024 * 1024]).unwrap();
+    writer.finish().unwrap();
+    let padded = out.into_inner();
+    assert!(padded.len() < 1024 * 1024, "deflated to almost nothing");
+
+    let imported = timed("tracker.xlsx", &padded).unwrap();
+
+    assert_eq!(imported.report.format, "xlsx");
+    assert!(imported.report.counts.actions > 0);
+    assert_ne!(imported.plan, plan, "not the tracker reader's exact copy");
+}
+
 #[test]
 fn a_word_document_with_no_recognisable_table_says_what_was_looked_for() {
     let body: String = (0..5)

@@ -18,5 +18,6 @@ mod migrations;
 mod pages;
 mod plan_json;
 mod reliability;
+mod reports;
 mod store;
 mod tenancy;

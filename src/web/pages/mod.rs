@@ -6,6 +6,7 @@ mod audit;
 mod compare;
 mod import;
 mod plan;
+mod report;
 mod users;
 
 use askama::Template;
@@ -74,6 +75,7 @@ pub fn router() -> Router<App> {
         .merge(account::router())
         .merge(audit::router())
         .merge(compare::router())
+        .merge(report::router())
         .merge(users::router())
 }
 

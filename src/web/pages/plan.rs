@@ -109,6 +109,8 @@ struct ShowPage {
     layout: Layout,
     can_edit: bool,
     can_audit: bool,
+    /// Whether every report is offered, or only the public summary.
+    all_reports: bool,
 }
 
 /// The due date in the UK style, and the wording when the plan wrote it differently.
@@ -183,6 +185,12 @@ async fn show(
         layout: Layout::of(&viewer),
         can_edit: app.may_edit_plan(&viewer.actor, &summary),
         can_audit: app.may_read_audit(&viewer.actor, &summary),
+        all_reports: app.may_read_report(
+            &viewer.actor,
+            &summary,
+            crate::domain::ReportKind::Tracker,
+            crate::domain::ReportFormat::Json,
+        ),
         kind: summary.kind.label(),
         status: summary.status.label(),
         document_date: plan.document_date.map(crate::domain::PartialDate::to_uk),
