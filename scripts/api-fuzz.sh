@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes the JSON API against its own OpenAPI document with schemathesis: starts the
 # built `wsoa serve` on a free loopback port over a temporary SQLite database holding the
-# small test plan, an editor and the editor's API token, then requires no server error
-# and no response that breaks the document. Bounded in examples and time; the server is
-# always stopped.
+# small test plan (with the KPIs, voice and "you said, we did" of
+# tests/fixtures/evidence.json), an editor and the editor's API token, then requires no
+# server error and no response that breaks the document. Bounded in examples and time;
+# the server is always stopped.
 #
 # Usage: scripts/api-fuzz.sh [PATH_TO_WSOA_BINARY]   (defaults to the debug build)
 set -euo pipefail
@@ -33,7 +34,15 @@ trap cleanup EXIT
 
 export WSOA_DATABASE_URL="sqlite://$work/fuzz.db"
 export WSOA_LOG="${WSOA_LOG:-wsoa=warn}"
-"$bin" import tests/fixtures/small-plan.json >/dev/null 2>&1
+# The small plan with its evidence beside it, so the KPI and voice endpoints answer with
+# real data (the tests build the same plan in helpers::plan_with_evidence).
+python3 - "$work/plan.json" <<'PY'
+import json, sys
+plan = json.load(open("tests/fixtures/small-plan.json"))
+plan.update(json.load(open("tests/fixtures/evidence.json")))
+json.dump(plan, open(sys.argv[1], "w"))
+PY
+"$bin" import "$work/plan.json" >/dev/null 2>&1
 "$bin" publish --plan northshire-wsoa >/dev/null 2>&1
 WSOA_PASSWORD="fuzzing editor password" \
   "$bin" user add --email editor@fuzz.example --role editor --area Northshire >/dev/null 2>&1

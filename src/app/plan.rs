@@ -244,6 +244,37 @@ impl App {
         self.store.plan_summary(&summary.id.0.to_string()).await
     }
 
+    /// A plan the actor may change beyond progress — KPIs, a CSV of actuals, voice,
+    /// "you said, we did", governance, the timeline and the glossary — with its tree:
+    /// admins and editors of its area. Pages call it before reading a form, so a person
+    /// who may not change the plan is told so rather than shown the form's problems.
+    pub async fn plan_to_edit(&self, actor: &Actor, key: &str) -> Result<(PlanSummary, PlanTree)> {
+        let (summary, tree) = self.plan(actor, key).await?;
+        actor
+            .may_edit_plan(summary.local_area_id, summary.published)
+            .check(|| format!("plan {key:?}"))?;
+        Ok((summary, tree))
+    }
+
+    /// The audit entry for a change to something beside a plan's actions (a KPI, a quote,
+    /// a meeting…): who, which area and plan, and the new state.
+    pub(super) fn plan_audit_event(
+        actor: &Actor,
+        summary: &PlanSummary,
+        entity: &'static str,
+        event: &'static str,
+        after: &impl serde::Serialize,
+    ) -> Result<NewAuditEvent> {
+        Ok(NewAuditEvent {
+            local_area_id: Some(summary.local_area_id),
+            plan_id: Some(summary.id),
+            after: Some(
+                serde_json::to_value(after).map_err(|e| Error::Internal(anyhow::Error::new(e)))?,
+            ),
+            ..NewAuditEvent::by(actor, entity, event)
+        })
+    }
+
     /// The plan as plan JSON values, ready to write out.
     pub async fn export_plan(&self, actor: &Actor, key: &str) -> Result<PlanTree> {
         Ok(self.plan(actor, key).await?.1)

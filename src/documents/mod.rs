@@ -8,6 +8,7 @@
 mod archive;
 mod csv;
 mod docx;
+mod kpi_csv;
 mod pdf;
 mod plan_json;
 pub mod reports;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Error, PlanTree, Result};
 
+pub use kpi_csv::read_kpi_actuals;
 pub use plan_json::{read_plan_json, write_plan_json};
 pub use reports::export_report;
 pub use text::import_text;

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::{Action, Error, PlanTree, ReportFormat, ReportKind, Result};
+use super::{Action, Error, Kpi, PlanTree, ReportFormat, ReportKind, Result};
 
 /// A stored account's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -298,7 +298,9 @@ impl Actor {
         }
     }
 
-    /// Changing the whole plan (publish, import a new version): admins and editors.
+    /// Changing the whole plan (publish, import a new version) and what sits beside its
+    /// actions (KPIs and their targets, a CSV of actuals, quotes, "you said, we did",
+    /// boards, meetings, timeline events, glossary definitions): admins and editors.
     pub fn may_edit_plan(&self, area: LocalAreaId, published: bool) -> Permission {
         self.then(area, published, |g| g.role.edits_plans())
     }
@@ -318,6 +320,24 @@ impl Actor {
                     && g.person_key
                         .as_deref()
                         .is_some_and(|key| plan.is_owned_by(action, key)))
+        })
+    }
+
+    /// Recording one actual of a KPI: admins and editors on any KPI, owners on the KPIs
+    /// they report (the KPI's `owner` names them, as an action's owners do).
+    pub fn may_record_kpi_actual(
+        &self,
+        area: LocalAreaId,
+        published: bool,
+        plan: &PlanTree,
+        kpi: &Kpi,
+    ) -> Permission {
+        self.then(area, published, |g| {
+            g.role.edits_plans()
+                || (g.role == Role::Owner
+                    && g.person_key
+                        .as_deref()
+                        .is_some_and(|key| plan.is_kpi_owned_by(kpi, key)))
         })
     }
 
@@ -387,12 +407,23 @@ impl PlanTree {
     /// Whether the person the plan calls `key` (initials or name) owns the action. Owners
     /// are matched as the plan writes them, or through its owner list either way round.
     pub fn is_owned_by(&self, action: &Action, key: &str) -> bool {
+        self.names_person(&action.owners, key)
+    }
+
+    /// Whether the person the plan calls `key` is the KPI's owner, matched as
+    /// [`PlanTree::is_owned_by`] matches an action's owners.
+    pub fn is_kpi_owned_by(&self, kpi: &Kpi, key: &str) -> bool {
+        self.names_person(kpi.owner.as_slice(), key)
+    }
+
+    /// Whether one of `owners` (as the plan writes them) is the person called `key`.
+    fn names_person(&self, owners: &[String], key: &str) -> bool {
         let key = key.trim();
         if key.is_empty() {
             return false;
         }
         let me = self.person(key).map(super::Person::key);
-        action.owners.iter().any(|owner| {
+        owners.iter().any(|owner| {
             owner.trim().eq_ignore_ascii_case(key)
                 || (me.is_some() && self.person(owner).map(super::Person::key) == me)
         })
@@ -577,6 +608,59 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn owners_record_actuals_on_the_kpis_they_report_only() {
+        let here = LocalAreaId(1);
+        let (plan, _) = plan_and_action(&[]);
+        let kpi = |owner: Option<&str>| Kpi {
+            owner: owner.map(str::to_owned),
+            ..crate::domain::STANDARD_MEASURES[0].to_kpi()
+        };
+        let (mine, by_name, theirs, nobodys) = (
+            kpi(Some("AB")),
+            kpi(Some("Alex Brown")),
+            kpi(Some("CD")),
+            kpi(None),
+        );
+        let owner = user(Role::Owner, 1, Some("AB"));
+        for (k, expected) in [
+            (&mine, Permission::Allowed),
+            (&by_name, Permission::Allowed),
+            (&theirs, Permission::Denied),
+            (&nobodys, Permission::Denied),
+        ] {
+            assert_eq!(
+                owner.may_record_kpi_actual(here, false, &plan, k),
+                expected,
+                "{:?}",
+                k.owner
+            );
+        }
+        assert_eq!(
+            user(Role::Owner, 1, None).may_record_kpi_actual(here, false, &plan, &mine),
+            Permission::Denied
+        );
+        assert_eq!(
+            user(Role::Editor, 1, None).may_record_kpi_actual(here, false, &plan, &theirs),
+            Permission::Allowed
+        );
+        for role in [Role::Viewer, Role::Adviser] {
+            assert_eq!(
+                user(role, 1, Some("AB")).may_record_kpi_actual(here, false, &plan, &mine),
+                Permission::Denied,
+                "{role:?}"
+            );
+        }
+        assert_eq!(
+            user(Role::Owner, 2, Some("AB")).may_record_kpi_actual(here, false, &plan, &mine),
+            Permission::Hidden
+        );
+        assert_eq!(
+            Actor::Public.may_record_kpi_actual(here, true, &plan, &mine),
+            Permission::SignInNeeded
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@ pub struct NewAuditEvent {
     pub actor_user_id: Option<UserId>,
     /// The person's email, or who else did it.
     pub actor: String,
-    /// What kind of thing changed: `plan`, `progress_update`, `user`, `api_token`.
+    /// What kind of thing changed: `plan`, `progress_update`, `user`, `api_token`, `kpi`,
+    /// `quote`, `you_said_we_did`, `meeting`, `board`, `timeline_event`, `glossary_entry`.
     pub entity: &'static str,
     /// Which one, when known before the write.
     pub entity_id: Option<String>,
@@ -88,6 +89,15 @@ impl AuditEvent {
             "user.password_changed" => "Password changed",
             "api_token.created" => "API token created",
             "api_token.revoked" => "API token revoked",
+            "kpi.added" => "KPI added",
+            "kpi.actual_recorded" => "KPI actual recorded",
+            "kpi.actuals_imported" => "KPI actuals imported from CSV",
+            "quote.added" => "Quote added",
+            "you_said_we_did.added" => "\u{201c}You said, we did\u{201d} entry added",
+            "meeting.recorded" => "Meeting recorded",
+            "board.added" => "Board added",
+            "timeline.event_recorded" => "Timeline event recorded",
+            "glossary.defined" => "Glossary definition set",
             other => other,
         }
     }

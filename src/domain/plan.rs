@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::{Error, PartialDate, RatingScheme, Result};
+use super::{
+    Board, Error, Kpi, Meeting, Number, PartialDate, Quote, RatingScheme, Result, Timeline,
+    YouSaidWeDid,
+};
 
 /// The tag written into every plan JSON file, so a reader knows what it holds.
 pub const PLAN_FORMAT: &str = "wsoa-plan/1";
@@ -373,6 +376,28 @@ pub struct PlanTree {
     /// Abbreviations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub glossary: Vec<GlossaryEntry>,
+    /// KPIs with their trajectories and actuals.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kpis: Vec<Kpi>,
+    /// How far, in percent of the trajectory's value, an actual may fall short and still
+    /// be on trajectory; 5 when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kpi_tolerance: Option<Number>,
+    /// What children, young people and families said.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub voice: Vec<Quote>,
+    /// "You said, we did".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub you_said_we_did: Vec<YouSaidWeDid>,
+    /// The boards overseeing the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub boards: Vec<Board>,
+    /// Board meetings and monitoring visits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<Meeting>,
+    /// Submissions, evaluations, revisits and the working-day settings.
+    #[serde(default, skip_serializing_if = "Timeline::is_empty")]
+    pub timeline: Timeline,
 }
 
 fn plan_format() -> String {
@@ -401,7 +426,20 @@ impl PlanTree {
             people: Vec::new(),
             areas: Vec::new(),
             glossary: Vec::new(),
+            kpis: Vec::new(),
+            kpi_tolerance: None,
+            voice: Vec::new(),
+            you_said_we_did: Vec::new(),
+            boards: Vec::new(),
+            meetings: Vec::new(),
+            timeline: Timeline::default(),
         }
+    }
+
+    /// The KPI tolerance in force, in percent.
+    pub fn tolerance_percent(&self) -> f64 {
+        self.kpi_tolerance
+            .map_or(super::DEFAULT_TOLERANCE_PERCENT, Number::get)
     }
 
     /// Every action with its area, in plan order.
@@ -505,7 +543,7 @@ impl PlanTree {
                 }
             }
         }
-        Ok(())
+        self.validate_evidence()
     }
 }
 

@@ -661,6 +661,10 @@ pub struct Tracker {
 /// A report's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "report")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one report is built per request and moved once; the tracker carries the plan"
+)]
 pub enum ReportBody {
     /// See [`ReportKind::Highlight`].
     Highlight(Highlight),

@@ -6,6 +6,7 @@
 mod account;
 mod audit;
 mod backup;
+mod evidence;
 mod pending_import;
 mod plan;
 

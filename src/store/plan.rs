@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use time::{Date, OffsetDateTime};
 
 use super::audit::insert_audit;
+use super::evidence::write_evidence;
 use super::{Store, from_json, in_write_transaction, on_pool, to_json};
 use crate::domain::{
     Action, ActionId, Area, Error, GlossaryEntry, LocalAreaId, Milestone, NewAuditEvent, Objective,
@@ -408,6 +409,7 @@ impl Store {
                     }
                 }
             }
+            write_evidence!(tx, plan_id, plan, now);
             let event = NewAuditEvent {
                 entity_id: Some(plan_id.to_string()),
                 local_area_id: Some(LocalAreaId(local_area_id)),
@@ -681,6 +683,7 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
         let rating_scheme: RatingScheme = from_json("rating_scheme", &row.rating_scheme)?;
+        let evidence = self.evidence(plan_id).await?;
         Ok(PlanTree {
             format: crate::domain::PLAN_FORMAT.to_owned(),
             local_area: row.local_area,
@@ -710,6 +713,13 @@ impl Store {
                     definition: g.definition,
                 })
                 .collect(),
+            kpis: evidence.kpis,
+            kpi_tolerance: evidence.kpi_tolerance,
+            voice: evidence.voice,
+            you_said_we_did: evidence.you_said_we_did,
+            boards: evidence.boards,
+            meetings: evidence.meetings,
+            timeline: evidence.timeline,
         })
     }
 }

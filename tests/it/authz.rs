@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 use wsoa::domain::{Actor, Role};
 
-use crate::helpers::{Auth, TestDb, repo_path, small_plan};
+use crate::helpers::{Auth, TestDb, plan_with_evidence, repo_path, small_plan};
 use crate::import_formats::tracker_workbook;
 
 /// Who asks, in the order of the expectation columns.
@@ -30,6 +30,10 @@ struct World {
     mine: i64,
     /// An action the owner does not own.
     theirs: i64,
+    /// A KPI the owner reports (its owner is "AB").
+    kpi_mine: i64,
+    /// A KPI with no owner.
+    kpi_theirs: i64,
     /// Imports awaiting confirmation, previewed by the editor of the other area: one of a
     /// plan for its own area, one of a plan for this one.
     other_import: String,
@@ -39,13 +43,21 @@ struct World {
 
 async fn world() -> World {
     let db = TestDb::sqlite().await;
-    let stored = db.small_plan_stored().await;
+    // The small plan with KPIs, voice, governance and a timeline beside its actions.
+    let stored = db
+        .app
+        .import_plan(&Actor::System, plan_with_evidence())
+        .await
+        .unwrap();
     let mut south = small_plan();
     south.local_area = "Southshire".into();
     db.app.import_plan(&Actor::System, south).await.unwrap();
     let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     let actions = &plan.areas[0].objectives[0].actions;
     let (mine, theirs) = (actions[0].id.unwrap().0, actions[1].id.unwrap().0);
+    assert_eq!(plan.kpis[0].owner.as_deref(), Some("AB"));
+    assert_eq!(plan.kpis[1].owner, None);
+    let (kpi_mine, kpi_theirs) = (plan.kpis[0].id.unwrap().0, plan.kpis[1].id.unwrap().0);
     let mut pages = vec![Auth::Anonymous];
     let mut api = vec![Auth::Anonymous];
     let mut other = None;
@@ -81,6 +93,8 @@ async fn world() -> World {
         slug: stored.slug,
         mine,
         theirs,
+        kpi_mine,
+        kpi_theirs,
         other_import,
         other_import_refused,
         askers: Askers { pages, api },
@@ -94,13 +108,19 @@ fn southshire_tracker() -> Vec<u8> {
     [&csv[..at], b"Southshire", &csv[at + 10..]].concat()
 }
 
-/// One route: the method, the path template as documented, the concrete path, a body
-/// (or a file to upload), and the seven expected statuses.
+/// One route: the method, the path template as documented, the concrete path, a body,
+/// and the seven expected statuses. In a body, `{n}` becomes the asker's column number
+/// and `{measure}` a standard KPI measure of its own, so a write that must be unique (a
+/// board's name, a KPI actual's period, a KPI) differs between askers, and one asker's
+/// success does not make the next one's a duplicate.
 struct Row {
     method: &'static str,
     template: &'static str,
     path: String,
     body: Option<String>,
+    /// Whether the body is a CSV file, uploaded as a multipart form.
+    csv: bool,
+    /// A file uploaded as a multipart form, in the `document` field.
     file: Option<(&'static str, Vec<u8>)>,
     expect: [u16; 7],
 }
@@ -111,6 +131,7 @@ fn row(method: &'static str, template: &'static str, path: String, expect: [u16;
         template,
         path,
         body: None,
+        csv: false,
         file: None,
         expect,
     }
@@ -121,21 +142,32 @@ fn with_body(mut row: Row, body: impl Into<String>) -> Row {
     row
 }
 
+fn with_csv(mut row: Row, csv: impl Into<String>) -> Row {
+    row.body = Some(csv.into());
+    row.csv = true;
+    row
+}
+
 fn with_file(mut row: Row, name: &'static str, bytes: Vec<u8>) -> Row {
     row.file = Some((name, bytes));
     row
 }
 
-async fn ask(db: &TestDb, row: &Row, auth: &Auth, api: bool) -> StatusCode {
+async fn ask(db: &TestDb, row: &Row, auth: &Auth, api: bool, n: usize) -> StatusCode {
     if let Some((name, bytes)) = &row.file {
         return db.upload(&row.path, name, bytes, auth).await.status;
     }
-    match (row.method, &row.body) {
+    let body = row.body.as_ref().map(|b| {
+        b.replace("{n}", &n.to_string())
+            .replace("{measure}", MEASURES[n])
+    });
+    match (row.method, &body) {
         ("GET", _) => db.get(&row.path, auth).await.status,
         ("POST", Some(body)) if api => {
             let json: serde_json::Value = serde_json::from_str(body).unwrap();
             db.post_json(&row.path, &json, auth).await.status
         }
+        ("POST", Some(csv)) if row.csv => db.post_csv(&row.path, csv, auth).await.status,
         ("POST", body) => {
             db.post_form(&row.path, body.as_deref().unwrap_or(""), auth)
                 .await
@@ -150,7 +182,7 @@ async fn check(w: &World, rows: &[Row], api: bool) {
     let mut wrong = Vec::new();
     for row in rows {
         for (i, auth) in askers.iter().enumerate() {
-            let got = ask(&w.db, row, auth, api).await;
+            let got = ask(&w.db, row, auth, api, i).await;
             if got.as_u16() != row.expect[i] {
                 wrong.push(format!(
                     "{} {} as {}: expected {}, got {}",
@@ -161,6 +193,19 @@ async fn check(w: &World, rows: &[Row], api: bool) {
     }
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// Standard measures the world's plan has no KPI for yet, one per asker.
+const MEASURES: [&str; 7] = [
+    "annual-reviews-on-time",
+    "suspensions-send",
+    "permanent-exclusions-send",
+    "neet-16-17-send",
+    "not-known-16-17-send",
+    "speech-language-therapy-wait",
+    "occupational-therapy-wait",
+];
+
+const QUOTE_FORM: &str = "text=It+is+better+now&speaker=parent_or_carer&source=survey&sentiment=working_well&consent=yes";
 
 const UPDATE_FORM: &str =
     "date-day=1&date-month=2&date-year=2020&narrative=Done&rating-completed=G";
@@ -173,8 +218,11 @@ const UPDATE_FORM: &str =
 async fn every_page_answers_each_role_as_the_matrix_says() {
     let w = world().await;
     let (plan, mine, theirs) = (&w.slug, w.mine, w.theirs);
+    let (kpi_mine, kpi_theirs) = (w.kpi_mine, w.kpi_theirs);
     let (import, refused) = (&w.other_import, &w.other_import_refused);
     //                                 public admin editor owner viewer adviser other
+    let read = [404, 200, 200, 200, 200, 200, 404];
+    let write = [404, 303, 303, 403, 403, 403, 404];
     let rows = vec![
         row("GET", "/", "/".into(), [200, 200, 200, 200, 200, 200, 200]),
         row(
@@ -278,6 +326,138 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
             "/plans/{plan}/reports/{file}",
             format!("/plans/{plan}/reports/public.html"),
             [404, 200, 200, 200, 200, 200, 404],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/kpis",
+            format!("/plans/{plan}/kpis"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/kpis/{kpi}",
+            format!("/plans/{plan}/kpis/{kpi_mine}"),
+            read,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/kpis",
+                format!("/plans/{plan}/kpis"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            "measure={measure}",
+        ),
+        with_csv(
+            row(
+                "POST",
+                "/plans/{plan}/kpis/actuals",
+                format!("/plans/{plan}/kpis/actuals"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            "kpi,period,value\nautism-assessment-wait,201{n}-01,12\n",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/kpis/{kpi}/actuals",
+                format!("/plans/{plan}/kpis/{kpi_mine}/actuals"),
+                [404, 303, 303, 303, 403, 403, 404],
+            ),
+            "period=201{n}-Q2&value=41",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/kpis/{kpi}/actuals",
+                format!("/plans/{plan}/kpis/{kpi_theirs}/actuals"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            "period=201{n}-06&value=12",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/voice",
+            format!("/plans/{plan}/voice"),
+            read,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/voice/quotes",
+                format!("/plans/{plan}/voice/quotes"),
+                write,
+            ),
+            QUOTE_FORM,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/voice/you-said-we-did",
+                format!("/plans/{plan}/voice/you-said-we-did"),
+                write,
+            ),
+            "you_said=Shorter+waits&we_did=A+second+clinic&status=done",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/you-said-we-did",
+            format!("/plans/{plan}/you-said-we-did"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/governance",
+            format!("/plans/{plan}/governance"),
+            read,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/governance/meetings",
+                format!("/plans/{plan}/governance/meetings"),
+                write,
+            ),
+            "date=20+January+2020&kind=monitoring_visit&purpose=Visit+{n}",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/governance/boards",
+                format!("/plans/{plan}/governance/boards"),
+                write,
+            ),
+            "name=Working+group+{n}",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/timeline",
+            format!("/plans/{plan}/timeline"),
+            read,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/timeline/events",
+                format!("/plans/{plan}/timeline/events"),
+                write,
+            ),
+            "date=18+November+2019&kind=submission",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/glossary",
+            format!("/plans/{plan}/glossary"),
+            read,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/glossary",
+                format!("/plans/{plan}/glossary"),
+                write,
+            ),
+            "term=ICB&definition=Integrated+care+board",
         ),
         row(
             "GET",
@@ -527,6 +707,24 @@ async fn every_api_endpoint_answers_each_role_as_the_matrix_says() {
         ),
         row(
             "GET",
+            "/plans/{plan}/kpis",
+            v1(&format!("/plans/{plan}/kpis")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/voice",
+            v1(&format!("/plans/{plan}/voice")),
+            read_plan,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/you-said-we-did",
+            v1(&format!("/plans/{plan}/you-said-we-did")),
+            read_plan,
+        ),
+        row(
+            "GET",
             "/openapi.json",
             v1("/openapi.json"),
             [200, 200, 200, 200, 200, 200, 200],
@@ -548,6 +746,10 @@ async fn every_api_endpoint_answers_each_role_as_the_matrix_says() {
 }
 
 #[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the matrix is one table, read best in one piece"
+)]
 async fn a_published_plan_is_readable_by_everyone_but_changed_only_by_its_area() {
     let w = world().await;
     let plan = &w.slug;
@@ -587,6 +789,36 @@ async fn a_published_plan_is_readable_by_everyone_but_changed_only_by_its_area()
         ),
         row(
             "GET",
+            "/plans/{plan}/kpis/{kpi}",
+            format!("/plans/{plan}/kpis/{}", w.kpi_mine),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/kpis/{kpi}/actuals",
+                format!("/plans/{plan}/kpis/{}/actuals", w.kpi_mine),
+                [401, 303, 303, 303, 403, 403, 403],
+            ),
+            "period=201{n}-Q2&value=41",
+        ),
+        with_csv(
+            row(
+                "POST",
+                "/plans/{plan}/kpis/actuals",
+                format!("/plans/{plan}/kpis/actuals"),
+                [401, 303, 303, 403, 403, 403, 403],
+            ),
+            "kpi,period,value\nautism-assessment-wait,201{n}-01,12\n",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/voice",
+            format!("/plans/{plan}/voice"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
             "/plans/{plan}/reports/download",
             format!("/plans/{plan}/reports/download?report=public&format=docx"),
             [303, 303, 303, 303, 303, 303, 303],
@@ -601,6 +833,27 @@ async fn a_published_plan_is_readable_by_everyone_but_changed_only_by_its_area()
             "GET",
             "/plans/{plan}/reports/{file}",
             format!("/plans/{plan}/reports/public.html"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/you-said-we-did",
+            format!("/plans/{plan}/you-said-we-did"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/voice/you-said-we-did",
+                format!("/plans/{plan}/voice/you-said-we-did"),
+                [401, 303, 303, 403, 403, 403, 403],
+            ),
+            "you_said=Shorter+waits&we_did=A+second+clinic&status=done",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/governance",
+            format!("/plans/{plan}/governance"),
             [200, 200, 200, 200, 200, 200, 200],
         ),
         row(
@@ -627,6 +880,21 @@ async fn a_published_plan_is_readable_by_everyone_but_changed_only_by_its_area()
             format!("/plans/{plan}/reports/tracker.xlsx"),
             [401, 200, 200, 200, 200, 200, 403],
         ),
+        row(
+            "GET",
+            "/plans/{plan}/timeline",
+            format!("/plans/{plan}/timeline"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/glossary",
+                format!("/plans/{plan}/glossary"),
+                [401, 303, 303, 403, 403, 403, 403],
+            ),
+            "term=ICB&definition=Integrated+care+board",
+        ),
     ];
     let api = vec![
         row(
@@ -643,6 +911,24 @@ async fn a_published_plan_is_readable_by_everyone_but_changed_only_by_its_area()
                 [401, 201, 201, 201, 403, 403, 403],
             ),
             json!({"narrative": "Done"}).to_string(),
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/kpis",
+            format!("/api/v1/plans/{plan}/kpis"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/voice",
+            format!("/api/v1/plans/{plan}/voice"),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/you-said-we-did",
+            format!("/api/v1/plans/{plan}/you-said-we-did"),
+            [200, 200, 200, 200, 200, 200, 200],
         ),
     ];
 

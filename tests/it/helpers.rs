@@ -205,6 +205,26 @@ impl TestDb {
         .await
     }
 
+    /// A CSV file uploaded as `auth` in the `file` field of a multipart form, as a
+    /// same-origin browser sends it.
+    pub async fn post_csv(&self, path: &str, csv: &str, auth: &Auth) -> Reply {
+        let boundary = "XyZzY";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"actuals.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+        );
+        self.send(
+            with_auth(Request::post(path), auth)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// A multipart form POST of one file in the `document` field as `auth`, as a
     /// same-origin browser sends it.
     pub async fn upload(&self, path: &str, file_name: &str, bytes: &[u8], auth: &Auth) -> Reply {
@@ -428,6 +448,40 @@ pub fn generated_plan(actions: usize, updates: usize) -> PlanTree {
                     .collect(),
                 ..Default::default()
             });
+    }
+    plan
+}
+
+/// The small plan with every part of `tests/fixtures/evidence.json` added: KPIs with
+/// actuals, voice, "you said, we did", boards, meetings and a timeline.
+pub fn plan_with_evidence() -> PlanTree {
+    let mut plan: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo_path("tests/fixtures/small-plan.json")).unwrap(),
+    )
+    .unwrap();
+    let evidence: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo_path("tests/fixtures/evidence.json")).unwrap())
+            .unwrap();
+    for (key, value) in evidence.as_object().unwrap() {
+        plan[key] = value.clone();
+    }
+    read_plan_json(plan.to_string().as_bytes()).unwrap()
+}
+
+/// A tree with every stored id dropped, evidence included.
+pub fn without_any_ids(plan: PlanTree) -> PlanTree {
+    let mut plan = without_ids(plan);
+    for kpi in &mut plan.kpis {
+        kpi.id = None;
+    }
+    for quote in &mut plan.voice {
+        quote.id = None;
+    }
+    for entry in &mut plan.you_said_we_did {
+        entry.id = None;
+    }
+    for meeting in &mut plan.meetings {
+        meeting.id = None;
     }
     plan
 }

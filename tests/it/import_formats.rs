@@ -155,6 +155,9 @@ fn the_000_plan_reads_the_same_from_a_word_document_as_from_its_text_export() {
     assert_eq!(from_word.report.format, "docx");
     assert_eq!(from_word.report.counts, from_text.report.counts);
     assert_eq!(comparable(&from_word.plan), comparable(&from_text.plan));
+    // The voice pass reads lines too, so families' quotes come from Word as from text.
+    assert!(!from_text.plan.voice.is_empty());
+    assert_eq!(from_word.plan.voice, from_text.plan.voice);
     let gold: Value = serde_json::from_slice(&fixture("gold/000.json")).unwrap();
     let gold_measures: Vec<u64> = gold["areas"]
         .as_array()

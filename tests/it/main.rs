@@ -8,6 +8,8 @@ mod authz;
 mod backup;
 mod cli;
 mod demo;
+mod evidence;
+mod evidence_pages;
 mod helpers;
 mod import_formats;
 mod import_pages;

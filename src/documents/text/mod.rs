@@ -18,6 +18,7 @@ mod front;
 mod lines;
 mod sections;
 mod table;
+mod voice;
 
 pub(crate) use clean::{clean as clean_cell, escape, paragraphs_html};
 pub(crate) use lines::{Line, Origin, split};
@@ -89,7 +90,8 @@ pub(crate) fn import_lines(lines: &[Line], mut report: ImportReport) -> Result<I
              numbered like 1.1 or 2.3a",
         ));
     }
-    let plan = build::plan(front, sections, layout, &mut report);
+    let mut plan = build::plan(front, sections, layout, &mut report);
+    plan.voice = voice::read(lines, &mut used, &plan);
     for (line, used) in lines.iter().zip(&used) {
         if !used && !line.is_blank() {
             report.unmapped(line.location(), line.text());

@@ -7,6 +7,7 @@
 //! `/api/v1/openapi.json` is generated from the handlers' annotations by utoipa, and the
 //! router is built from the same list, so the two cannot drift.
 
+mod evidence;
 mod plan;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -35,7 +36,8 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
     info(
         title = "WSOA Tracker API",
         description = "Local area SEND improvement plans: plans, areas of weakness, objectives, \
-            actions, milestones, progress updates and people. Conventions: docs/api.md.",
+            actions, milestones, progress updates and people; KPIs, the voice of children, young \
+            people and families, and \"you said, we did\". Conventions: docs/api.md.",
         version = "1"
     ),
     servers((url = "/api/v1", description = "This server")),
@@ -72,7 +74,9 @@ impl Modify for BearerAuth {
 }
 
 fn api() -> OpenApiRouter<App> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(plan::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(plan::router())
+        .merge(evidence::router())
 }
 
 /// The API's `OpenAPI` 3 document, generated from the handlers.

@@ -3,11 +3,18 @@
 mod account;
 mod action;
 mod audit;
+mod chart;
 mod compare;
+mod form;
+mod glossary;
+mod governance;
 mod import;
+mod kpi;
 mod plan;
 mod report;
+mod timeline;
 mod users;
+mod voice;
 
 use askama::Template;
 use axum::Router;
@@ -77,6 +84,11 @@ pub fn router() -> Router<App> {
         .merge(compare::router())
         .merge(report::router())
         .merge(users::router())
+        .merge(kpi::router())
+        .merge(voice::router())
+        .merge(governance::router())
+        .merge(timeline::router())
+        .merge(glossary::router())
 }
 
 /// The upload routes, which take documents far larger than any other request.
