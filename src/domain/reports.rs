@@ -24,6 +24,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use time::{Date, Duration};
 
+mod evidence;
+
+pub use evidence::{
+    AreaMonitoring, BoardSummary, KpiMovement, MeasureAt, MeetingSummary, Monitoring, ResponseAt,
+    kpi_headline, kpi_movements, meeting_reported_to, meetings_between, monitoring, responses_at,
+    responses_done_between,
+};
+
 use super::{
     Error, GlossaryEntry, Level, Milestone, OwnerName, PartialDate, PlanTree, ProgressUpdate,
     RatingScheme, Resource, Result,
@@ -419,18 +427,6 @@ pub struct DimensionCount {
     pub not_rated: usize,
 }
 
-/// A meeting the report covers. Meetings are recorded from issue 7 on; until then the list
-/// is always empty and reports say so.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MeetingSummary {
-    /// When it was held.
-    pub date: Date,
-    /// What it was for.
-    pub purpose: String,
-    /// Who was there.
-    pub attendees: Vec<String>,
-}
-
 /// What every report says about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportHeader {
@@ -472,9 +468,9 @@ pub struct Highlight {
     pub areas: Vec<AreaStatus>,
     /// Counts over the whole plan.
     pub counts: Vec<DimensionCount>,
-    /// How the plan is monitored, when the plan records it.
-    pub monitoring: Option<String>,
-    /// Meetings held since the last report.
+    /// How the plan is monitored: the boards and each area's monitoring body.
+    pub monitoring: Monitoring,
+    /// Meetings held since the last report (after `since`, on or before the day).
     pub meetings: Vec<MeetingSummary>,
 }
 
@@ -535,8 +531,12 @@ pub struct AreaProgress {
 pub struct Progress {
     /// Per area.
     pub areas: Vec<AreaProgress>,
-    /// The meeting the report is for, and others in the period.
-    pub meetings: Vec<MeetingSummary>,
+    /// The meeting the report is for: the latest on or before the day.
+    pub meeting: Option<MeetingSummary>,
+    /// Each KPI's movement: baseline, latest and previous actuals known by the day, status.
+    pub kpis: Vec<KpiMovement>,
+    /// "You said, we did" entries done in the period.
+    pub you_said_we_did: Vec<ResponseAt>,
 }
 
 /// Why an action is an exception.
@@ -598,6 +598,8 @@ pub struct Exceptions {
     pub items: Vec<Exception>,
     /// Actions in the plan.
     pub total_actions: usize,
+    /// KPIs off trajectory on the day.
+    pub kpis_off: Vec<KpiMovement>,
 }
 
 /// One line of "position at inspection and now".
@@ -630,6 +632,10 @@ pub struct PublicSummary {
     pub total_actions: usize,
     /// Every action in plain terms: no owners, no commentary.
     pub actions: Vec<PublicAction>,
+    /// Each KPI's position in plain words, for those with an actual by the day.
+    pub measures: Vec<String>,
+    /// "You said, we did" as it stood on the day: request, response, status; no names.
+    pub you_said_we_did: Vec<ResponseAt>,
 }
 
 /// An action as the public summary lists it.
@@ -1164,11 +1170,17 @@ pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -
                     .collect::<Vec<_>>(),
             ),
             areas,
-            monitoring: None,
-            meetings: Vec::new(),
+            monitoring: monitoring(&snapshot),
+            meetings: meetings_between(&snapshot, since, day),
         }),
         ReportKind::Progress => ReportBody::Progress(progress(&builder, &snapshot, areas)),
-        ReportKind::Exceptions => ReportBody::Exceptions(exceptions(&snapshot, &areas)),
+        ReportKind::Exceptions => ReportBody::Exceptions(Exceptions {
+            kpis_off: kpi_movements(&snapshot, since, day)
+                .into_iter()
+                .filter(KpiMovement::is_off)
+                .collect(),
+            ..exceptions(&snapshot, &areas)
+        }),
         ReportKind::Public => ReportBody::Public(public(plan, &snapshot, &areas, options)),
         ReportKind::Tracker => ReportBody::Tracker(Tracker {
             areas,
@@ -1176,38 +1188,7 @@ pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -
         }),
     };
     let glossary = {
-        let texts: Vec<String> = match &body {
-            ReportBody::Highlight(h) => owned(action_texts(&h.areas)),
-            ReportBody::Progress(p) => p
-                .areas
-                .iter()
-                .flat_map(|a| {
-                    let mut texts = owned(action_texts(std::slice::from_ref(&a.area)));
-                    texts.extend(a.evidence.iter().map(|e| e.narrative.clone()));
-                    texts
-                })
-                .collect(),
-            ReportBody::Exceptions(e) => e
-                .items
-                .iter()
-                .flat_map(|x| {
-                    let mut texts = vec![x.action.text.clone()];
-                    texts.extend(x.action.latest_update.iter().map(|u| u.narrative.clone()));
-                    texts
-                })
-                .collect(),
-            // The public summary spells terms out in its sentences; its glossary lists
-            // what is left for anyone who wants the short forms.
-            ReportBody::Public(p) => p
-                .introduction
-                .iter()
-                .chain(&p.found)
-                .chain(&p.done)
-                .chain(&p.next)
-                .cloned()
-                .collect(),
-            ReportBody::Tracker(t) => owned(action_texts(&t.areas)),
-        };
+        let texts = glossary_texts(&body);
         glossary_used(
             &snapshot.glossary,
             &texts.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -1229,6 +1210,72 @@ pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -
         },
         body,
     })
+}
+
+/// The texts a report shows, in which its glossary's terms are looked for.
+fn glossary_texts(body: &ReportBody) -> Vec<String> {
+    match body {
+        ReportBody::Highlight(h) => {
+            let mut texts = owned(action_texts(&h.areas));
+            texts.extend(h.meetings.iter().map(MeetingSummary::describe));
+            texts.extend(h.meetings.iter().flat_map(|m| m.attendees.clone()));
+            for board in &h.monitoring.boards {
+                texts.push(board.name.clone());
+                texts.extend(board.chair.clone());
+                texts.extend(board.reports_to.clone());
+            }
+            texts
+        }
+        ReportBody::Progress(p) => p
+            .areas
+            .iter()
+            .flat_map(|a| {
+                let mut texts = owned(action_texts(std::slice::from_ref(&a.area)));
+                texts.extend(a.evidence.iter().map(|e| e.narrative.clone()));
+                texts
+            })
+            .chain(p.meeting.iter().map(MeetingSummary::describe))
+            .chain(p.meeting.iter().flat_map(|m| m.attendees.clone()))
+            .chain(
+                p.meeting
+                    .iter()
+                    .flat_map(|m| m.measures.iter().filter_map(|x| x.summary.clone())),
+            )
+            .chain(p.kpis.iter().map(|k| k.name.clone()))
+            .chain(
+                p.you_said_we_did
+                    .iter()
+                    .flat_map(|r| [r.you_said.clone(), r.we_did.clone()]),
+            )
+            .collect(),
+        ReportBody::Exceptions(e) => e
+            .items
+            .iter()
+            .flat_map(|x| {
+                let mut texts = vec![x.action.text.clone()];
+                texts.extend(x.action.latest_update.iter().map(|u| u.narrative.clone()));
+                texts
+            })
+            .chain(e.kpis_off.iter().map(|k| k.name.clone()))
+            .collect(),
+        // The public summary spells terms out in its sentences; its glossary lists
+        // what is left for anyone who wants the short forms.
+        ReportBody::Public(p) => p
+            .introduction
+            .iter()
+            .chain(&p.found)
+            .chain(&p.done)
+            .chain(&p.next)
+            .chain(&p.measures)
+            .cloned()
+            .chain(
+                p.you_said_we_did
+                    .iter()
+                    .flat_map(|r| [r.you_said.clone(), r.we_did.clone()]),
+            )
+            .collect(),
+        ReportBody::Tracker(t) => owned(action_texts(&t.areas)),
+    }
 }
 
 fn owned(texts: Vec<&str>) -> Vec<String> {
@@ -1318,7 +1365,9 @@ fn progress(builder: &Builder<'_>, plan: &PlanTree, areas: Vec<AreaStatus>) -> P
         .collect();
     Progress {
         areas,
-        meetings: Vec::new(),
+        meeting: meeting_reported_to(plan, day),
+        kpis: kpi_movements(plan, since, day),
+        you_said_we_did: responses_done_between(plan, since, day),
     }
 }
 
@@ -1367,6 +1416,7 @@ fn exceptions(plan: &PlanTree, areas: &[AreaStatus]) -> Exceptions {
         counts,
         items,
         total_actions: total,
+        kpis_off: Vec::new(),
     }
 }
 
@@ -1510,16 +1560,23 @@ fn public(
             due: a.due.clone(),
         })
         .collect();
+    let measures: Vec<String> = snapshot
+        .kpis
+        .iter()
+        .filter_map(|kpi| kpi_headline(snapshot, kpi, day, "at the start"))
+        .collect();
     let mut texts: Vec<String> = introduction
         .into_iter()
         .chain(found.iter().cloned())
         .chain(done.iter().cloned())
         .chain(next.iter().cloned())
+        .chain(measures.iter().cloned())
         .collect();
     expand_first_use(&mut texts, &snapshot.glossary);
     let (introduction, rest) = texts.split_at(3);
     let (found, rest) = rest.split_at(found.len());
-    let (done, next) = rest.split_at(done.len());
+    let (done, rest) = rest.split_at(done.len());
+    let (next, measures) = rest.split_at(next.len());
     PublicSummary {
         introduction: introduction.to_vec(),
         found: found.to_vec(),
@@ -1529,6 +1586,8 @@ fn public(
         position,
         total_actions: total,
         actions,
+        measures: measures.to_vec(),
+        you_said_we_did: responses_at(snapshot, day),
     }
 }
 

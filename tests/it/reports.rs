@@ -19,7 +19,9 @@ use wsoa::domain::{
 };
 use wsoa::web;
 
-use crate::helpers::{Auth, TestDb, on_both_backends, small_plan, with_auth, without_ids};
+use crate::helpers::{
+    Auth, TestDb, on_both_backends, plan_with_evidence, small_plan, with_auth, without_ids,
+};
 
 /// The day the test clock stands at is 3 February 2020; the small plan's last update is
 /// 31 January 2020.
@@ -202,7 +204,8 @@ fn the_highlight_report_in_word_has_real_headings_and_repeating_table_headers() 
     assert!(
         doc.paragraphs
             .iter()
-            .any(|(_, t)| t == "No meetings recorded.")
+            .any(|(_, t)| t
+                == "No meetings are recorded between 4 November 2019 and 3 February 2020.")
     );
     assert!(
         doc.tables
@@ -1005,4 +1008,155 @@ async fn the_public_is_offered_and_given_only_the_public_summary_of_a_published_
     )
     .await;
     assert_eq!(chosen.status, StatusCode::UNAUTHORIZED, "the form asks too");
+}
+
+// ---- Issue 7's evidence in the reports ----------------------------------------------
+
+fn evidence_report(kind: ReportKind, format: ReportFormat, as_at: time::Date) -> Vec<u8> {
+    let model = build_report(&plan_with_evidence(), kind, ReportOptions::as_at(as_at)).unwrap();
+    export_report(&model, format).unwrap()
+}
+
+#[test]
+fn the_highlight_report_in_word_lists_the_meetings_held_and_the_boards() {
+    let bytes = evidence_report(
+        ReportKind::Highlight,
+        ReportFormat::Docx,
+        date!(2019 - 11 - 01),
+    );
+
+    let doc = read_docx(&bytes);
+    let cells: Vec<&String> = doc
+        .tables
+        .iter()
+        .flatten()
+        .flat_map(|(_, row)| row)
+        .collect();
+    let has = |text: &str| cells.iter().any(|c| c.contains(text));
+    assert!(has("3rd monitoring visit"), "{cells:?}");
+    assert!(
+        has("Alex Brown, Chris Dale, DfE SEND adviser, NHS England adviser"),
+        "attendees by name: {cells:?}"
+    );
+    assert!(!has("Six-weekly review"), "held after the as-at day");
+    assert!(has("SEND Partnership Board") && has("Health and Wellbeing Board"));
+    assert!(has("Every 6 weeks"));
+    let paragraphs: Vec<&String> = doc.paragraphs.iter().map(|(_, t)| t).collect();
+    assert!(
+        paragraphs
+            .iter()
+            .any(|t| t.contains("Area 1: SEND Partnership Board")),
+        "{paragraphs:?}"
+    );
+    assert!(!paragraphs.iter().any(|t| t.contains("No meetings")));
+}
+
+#[test]
+fn the_progress_report_in_excel_shows_kpi_movement_and_the_meeting_reported_to() {
+    let options = ReportOptions {
+        since: Some(date!(2019 - 12 - 31)),
+        ..ReportOptions::as_at(date!(2020 - 04 - 30))
+    };
+    let model = build_report(&plan_with_evidence(), ReportKind::Progress, options).unwrap();
+    let bytes = export_report(&model, ReportFormat::Xlsx).unwrap();
+
+    let workbook: Xlsx<_> = Xlsx::new(Cursor::new(&bytes)).unwrap();
+    let cells: Vec<String> = workbook
+        .sheet_names()
+        .iter()
+        .flat_map(|name| sheet(&bytes, name))
+        .flatten()
+        .collect();
+    let has = |text: &str| cells.iter().any(|c| c.contains(text));
+    assert!(
+        has("New EHC plans issued within 20 weeks, excluding exceptions"),
+        "{cells:?}"
+    );
+    assert!(has("40% for July to September 2019"), "baseline: {cells:?}");
+    assert!(has("45.5% for October to December 2019"), "previous");
+    assert!(has("48% for January to March 2020"), "latest");
+    assert!(has("Off trajectory"));
+    assert!(has("tolerance of 2.5%"), "the working is shown");
+    assert!(
+        has("Six-weekly review"),
+        "the latest meeting on or before the day"
+    );
+    assert!(
+        has("Tell us what an EHC plan is in plain words."),
+        "you said, we did"
+    );
+
+    let earlier = evidence_report(
+        ReportKind::Progress,
+        ReportFormat::Xlsx,
+        date!(2019 - 11 - 01),
+    );
+    let workbook: Xlsx<_> = Xlsx::new(Cursor::new(&earlier)).unwrap();
+    let cells: Vec<String> = workbook
+        .sheet_names()
+        .iter()
+        .flat_map(|name| sheet(&earlier, name))
+        .flatten()
+        .collect();
+    let has = |text: &str| cells.iter().any(|c| c.contains(text));
+    assert!(
+        has("Action on track in line with WSOA deadlines"),
+        "{cells:?}"
+    );
+    assert!(has("Green / Green"), "the agreed progress measure");
+    assert!(!has("Six-weekly review"));
+    assert!(!has("45.5%"), "no actual was known on 1 November 2019");
+}
+
+#[test]
+fn the_exception_report_as_pdf_names_the_kpis_off_trajectory() {
+    let later = pdf_text(&evidence_report(
+        ReportKind::Exceptions,
+        ReportFormat::Pdf,
+        date!(2020 - 04 - 30),
+    ));
+    assert!(later.contains("KPIs off trajectory"), "{later}");
+    assert!(later.contains("Off trajectory"), "{later}");
+
+    let earlier = pdf_text(&evidence_report(
+        ReportKind::Exceptions,
+        ReportFormat::Pdf,
+        date!(2019 - 12 - 30),
+    ));
+    assert!(
+        earlier.contains("No KPI is off trajectory on 30 December 2019"),
+        "{earlier}"
+    );
+}
+
+#[test]
+fn the_public_summary_in_html_says_you_said_we_did_and_the_measures_without_names() {
+    let html = String::from_utf8(evidence_report(
+        ReportKind::Public,
+        ReportFormat::Html,
+        date!(2020 - 04 - 30),
+    ))
+    .unwrap();
+
+    assert!(html.contains("You said, we did"), "{html}");
+    assert!(html.contains("Tell us what an EHC plan is in plain words."));
+    assert!(html.contains("We wrote a one-page guide with young people."));
+    assert!(html.contains("Not possible: Two towns have no building we can use"));
+    assert!(html.contains("48 in every 100"), "{html}");
+    assert!(html.contains("up from 40 in every 100"));
+    for name in ["Alex Brown", "Chris Dale", "Sam Patel"] {
+        assert!(!html.contains(name), "{name} in the public summary");
+    }
+
+    let before = String::from_utf8(evidence_report(
+        ReportKind::Public,
+        ReportFormat::Html,
+        date!(2019 - 12 - 30),
+    ))
+    .unwrap();
+    assert!(
+        !before.contains("Tell us what an EHC plan is"),
+        "answered after the day"
+    );
+    assert!(!before.contains("in every 100"), "no actual known yet");
 }

@@ -2,8 +2,9 @@
 //! DOCX, PDF and XLSX writers only translate blocks and never decide content.
 
 use crate::domain::{
-    ActionStatus, AreaStatus, DimensionCount, GlossaryEntry, Highlight, Progress, PublicSummary,
-    RatingAt, Report, ReportBody, ReportHeader, Tracker, uk_date,
+    ActionStatus, AreaStatus, DimensionCount, GlossaryEntry, Highlight, KpiMovement,
+    MeetingSummary, Monitoring, Progress, PublicSummary, RatingAt, Report, ReportBody,
+    ReportHeader, ResponseAt, Tracker, uk_date,
 };
 
 /// A laid-out document.
@@ -401,35 +402,124 @@ fn highlight(doc: &mut Doc, header: &ReportHeader, report: &Highlight) {
         }
     }
     h(doc, 1, "Monitoring arrangements");
-    p(
-        doc,
-        report
-            .monitoring
-            .clone()
-            .unwrap_or_else(|| "No monitoring arrangements are recorded for this plan.".to_owned()),
-    );
+    monitoring(doc, &report.monitoring);
     h(doc, 1, format!("Meetings since {}", uk_date(header.since)));
-    meetings(doc, &report.meetings);
+    if report.meetings.is_empty() {
+        p(
+            doc,
+            format!(
+                "No meetings are recorded between {} and {}.",
+                uk_date(header.since + time::Duration::days(1)),
+                uk_date(header.as_at)
+            ),
+        );
+    } else {
+        doc.blocks.push(Block::Table(Table {
+            caption: "Meetings held since the last report".into(),
+            header: vec!["Date".into(), "Meeting".into(), "Attendees".into()],
+            widths: vec![2, 4, 6],
+            rows: report
+                .meetings
+                .iter()
+                .map(|m| {
+                    let board = m
+                        .board
+                        .as_ref()
+                        .map(|b| format!(", {b}"))
+                        .unwrap_or_default();
+                    vec![
+                        Cell::text(uk_date(m.date)),
+                        Cell::text(format!("{} ({}{board})", m.purpose, m.kind)),
+                        Cell::text(attendees(m)),
+                    ]
+                })
+                .collect(),
+        }));
+    }
     glossary(doc, &header.glossary);
 }
 
-fn meetings(doc: &mut Doc, meetings: &[crate::domain::MeetingSummary]) {
-    if meetings.is_empty() {
-        p(doc, "No meetings recorded.");
+fn attendees(meeting: &MeetingSummary) -> String {
+    if meeting.attendees.is_empty() {
+        "Not recorded".to_owned()
     } else {
-        doc.blocks.push(Block::Bullets(
-            meetings
+        meeting.attendees.join(", ")
+    }
+}
+
+fn optional(text: Option<&String>) -> Cell {
+    Cell::text(text.map_or("Not recorded", String::as_str))
+}
+
+fn monitoring(doc: &mut Doc, monitoring: &Monitoring) {
+    if monitoring.is_empty() {
+        p(
+            doc,
+            "No monitoring arrangements are recorded for this plan.",
+        );
+        return;
+    }
+    if !monitoring.boards.is_empty() {
+        doc.blocks.push(Block::Table(Table {
+            caption: "Boards overseeing the plan".into(),
+            header: vec![
+                "Board".into(),
+                "Chair".into(),
+                "Reports to".into(),
+                "Meets".into(),
+            ],
+            widths: vec![4, 4, 4, 2],
+            rows: monitoring
+                .boards
                 .iter()
-                .map(|m| {
-                    format!(
-                        "{}: {} (attended by {})",
-                        uk_date(m.date),
-                        m.purpose,
-                        m.attendees.join(", ")
-                    )
+                .map(|b| {
+                    vec![
+                        Cell::text(&b.name),
+                        optional(b.chair.as_ref()),
+                        optional(b.reports_to.as_ref()),
+                        optional(b.cadence.as_ref()),
+                    ]
                 })
                 .collect(),
+        }));
+    }
+    if !monitoring.areas.is_empty() {
+        p(doc, "Each area is monitored by:");
+        doc.blocks.push(Block::Bullets(
+            monitoring
+                .areas
+                .iter()
+                .map(|a| format!("Area {}: {}", a.area, a.bodies.join(", ")))
+                .collect(),
         ));
+    }
+}
+
+fn kpi_table(kpis: &[KpiMovement], caption: &str) -> Table {
+    Table {
+        caption: caption.into(),
+        header: vec![
+            "KPI".into(),
+            "Baseline".into(),
+            "Previous actual".into(),
+            "Latest actual".into(),
+            "Status".into(),
+            "How the status was computed".into(),
+        ],
+        widths: vec![4, 3, 3, 3, 2, 8],
+        rows: kpis
+            .iter()
+            .map(|k| {
+                vec![
+                    Cell::text(&k.name),
+                    optional(k.baseline.as_ref()),
+                    optional(k.previous.as_ref()),
+                    optional(k.latest.as_ref()),
+                    Cell::text(&k.status),
+                    Cell::text(&k.explanation),
+                ]
+            })
+            .collect(),
     }
 }
 
@@ -449,13 +539,8 @@ fn progress(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
     );
     h(doc, 1, "Meeting");
     p(doc, format!("This report covers the period {period}."));
-    // Attendees come from the meeting the report is for (issue 7); until meetings are
-    // recorded the report says so rather than inventing a list.
-    meetings(doc, &report.meetings);
-    p(
-        doc,
-        "Evidence of impact below is the updates written in the period; no KPIs are recorded for this plan yet.",
-    );
+    reported_meeting(doc, header, report);
+    impact(doc, header, &period, report);
     h(doc, 1, "Progress by area");
     for area in &report.areas {
         area_intro(doc, &area.area);
@@ -513,6 +598,76 @@ fn progress(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
     }
     rating_key(doc, header);
     glossary(doc, &header.glossary);
+}
+
+fn reported_meeting(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
+    if let Some(meeting) = &report.meeting {
+        p(doc, format!("It reports to {}.", meeting.describe()));
+        h(doc, 2, "Attendees");
+        bullets_or(
+            doc,
+            meeting.attendees.clone(),
+            "The meeting's attendees are not recorded.",
+        );
+        if !meeting.measures.is_empty() {
+            h(doc, 2, "Progress measures agreed");
+            doc.blocks.push(Block::Table(Table {
+                caption: "The progress measure agreed per area at the meeting".into(),
+                header: vec!["Area".into(), "Ratings".into(), "Summary".into()],
+                widths: vec![1, 3, 8],
+                rows: meeting
+                    .measures
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            Cell::text(m.area.to_string()),
+                            Cell::text(m.ratings.join(" / ")),
+                            optional(m.summary.as_ref()),
+                        ]
+                    })
+                    .collect(),
+            }));
+        }
+    } else {
+        p(
+            doc,
+            format!(
+                "No meeting is recorded on or before {}.",
+                uk_date(header.as_at)
+            ),
+        );
+    }
+}
+
+fn impact(doc: &mut Doc, header: &ReportHeader, period: &str, report: &Progress) {
+    h(doc, 1, "Evidence of impact: KPIs");
+    if report.kpis.is_empty() {
+        p(doc, "No KPIs are recorded for this plan.");
+    } else {
+        let moved = report.kpis.iter().filter(|k| k.moved_in_period).count();
+        p(
+            doc,
+            format!(
+                "{moved} of {} KPIs have a new actual for a period ending in the period {period}. Figures are those known on {}.",
+                report.kpis.len(),
+                uk_date(header.as_at)
+            ),
+        );
+        doc.blocks.push(Block::Table(kpi_table(
+            &report.kpis,
+            "KPIs against their trajectory",
+        )));
+    }
+    h(doc, 1, "You said, we did");
+    if report.you_said_we_did.is_empty() {
+        p(
+            doc,
+            "No \"you said, we did\" request was completed in this period.",
+        );
+    } else {
+        doc.blocks
+            .push(Block::Table(responses_table(&report.you_said_we_did)));
+    }
 }
 
 fn exceptions(doc: &mut Doc, header: &ReportHeader, report: &crate::domain::Exceptions) {
@@ -592,6 +747,18 @@ fn exceptions(doc: &mut Doc, header: &ReportHeader, report: &crate::domain::Exce
             rows,
         }));
     }
+    h(doc, 1, "KPIs off trajectory");
+    if report.kpis_off.is_empty() {
+        p(
+            doc,
+            format!("No KPI is off trajectory on {}.", uk_date(header.as_at)),
+        );
+    } else {
+        doc.blocks.push(Block::Table(kpi_table(
+            &report.kpis_off,
+            "KPIs off trajectory",
+        )));
+    }
     rating_key(doc, header);
     glossary(doc, &header.glossary);
 }
@@ -643,6 +810,15 @@ fn public(doc: &mut Doc, header: &ReportHeader, report: &PublicSummary) {
             })
             .collect(),
     }));
+    if !report.measures.is_empty() {
+        h(doc, 1, "How we measure progress");
+        doc.blocks.push(Block::Bullets(report.measures.clone()));
+    }
+    if !report.you_said_we_did.is_empty() {
+        h(doc, 1, "You said, we did");
+        doc.blocks
+            .push(Block::Table(responses_table(&report.you_said_we_did)));
+    }
     if !header.glossary.is_empty() {
         h(doc, 1, "Words we use");
         doc.blocks.push(Block::Table(Table {
@@ -655,6 +831,28 @@ fn public(doc: &mut Doc, header: &ReportHeader, report: &PublicSummary) {
                 .map(|e| vec![Cell::text(&e.term), Cell::text(&e.definition)])
                 .collect(),
         }));
+    }
+}
+
+fn responses_table(responses: &[ResponseAt]) -> Table {
+    Table {
+        caption: "What children, young people and families asked for, and what we did".into(),
+        header: vec!["You said".into(), "We did".into(), "Where it stands".into()],
+        widths: vec![4, 4, 3],
+        rows: responses
+            .iter()
+            .map(|r| {
+                let status = r
+                    .reason
+                    .as_ref()
+                    .map_or_else(|| r.status.clone(), |why| format!("{}: {why}", r.status));
+                vec![
+                    Cell::text(&r.you_said),
+                    Cell::text(&r.we_did),
+                    Cell::text(status),
+                ]
+            })
+            .collect(),
     }
 }
 
