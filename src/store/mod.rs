@@ -7,6 +7,7 @@ mod account;
 mod audit;
 mod backup;
 mod evidence;
+mod pending_import;
 mod plan;
 
 pub use account::{Credentials, NewGrant};
@@ -23,6 +24,7 @@ use sqlx::sqlite::{
 use crate::domain::Error;
 
 pub use backup::restore;
+pub use pending_import::PendingImportRecord;
 
 /// The database behind the app.
 #[derive(Clone)]

@@ -111,17 +111,20 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         // cache keeps them. Static assets set their own, longer, policy.
         (header::CACHE_CONTROL, "no-store"),
     ];
+    // The 2 MB body limit is layered on every route but the upload routes, which are merged
+    // after it with their own, larger limit; every layer below it covers them all.
     let mut router = pages::router()
         .merge(assets::router())
         .nest("/api/v1", api::router())
         .fallback(error::not_found)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(pages::upload_router())
         .with_state(app)
         .layer(Extension(config))
         // Refuses cross-site form posts (Sec-Fetch-Site, then Origin against Host), with
         // no token in the forms. Non-browser clients send neither header and pass, which
         // is why the API takes bearer tokens and never the session cookie.
         .layer(CsrfLayer::new().with_rejection_response(error::cross_site_page))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -8,6 +8,7 @@ mod compare;
 mod form;
 mod glossary;
 mod governance;
+mod import;
 mod kpi;
 mod plan;
 mod report;
@@ -88,4 +89,9 @@ pub fn router() -> Router<App> {
         .merge(governance::router())
         .merge(timeline::router())
         .merge(glossary::router())
+}
+
+/// The upload routes, which take documents far larger than any other request.
+pub fn upload_router() -> Router<App> {
+    import::router()
 }
