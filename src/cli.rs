@@ -56,7 +56,7 @@ enum Command {
         #[arg(long)]
         withdraw: bool,
     },
-    /// Read a plan from a document (plan JSON or a text export) and store it.
+    /// Read a plan from a document (Word, Excel, ODS, CSV, PDF, text or plan JSON) and store it.
     Import {
         /// The document to read.
         file: PathBuf,
@@ -155,9 +155,39 @@ enum UserCommand {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum FormatArg {
+    /// The product's plan JSON.
     Json,
+    /// A plain-text export (tab-separated tables).
     Text,
+    /// A Markdown export (pipe tables); read as text.
+    Markdown,
+    /// A Word document.
+    Docx,
+    /// An Excel workbook.
     Xlsx,
+    /// An Excel 97-2003 workbook.
+    Xls,
+    /// An OpenDocument spreadsheet.
+    Ods,
+    /// Comma- or semicolon-separated values.
+    Csv,
+    /// A PDF (its text; the table layout is lost).
+    Pdf,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Json => Self::Json,
+            FormatArg::Text | FormatArg::Markdown => Self::Text,
+            FormatArg::Docx => Self::Docx,
+            FormatArg::Xlsx => Self::Xlsx,
+            FormatArg::Xls => Self::Xls,
+            FormatArg::Ods => Self::Ods,
+            FormatArg::Csv => Self::Csv,
+            FormatArg::Pdf => Self::Pdf,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -511,17 +541,18 @@ async fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let format = match format {
-        Some(FormatArg::Json) => Format::Json,
-        Some(FormatArg::Text) => Format::Text,
-        Some(FormatArg::Xlsx) => Format::Xlsx,
-        None => Format::detect(&name, &bytes),
-    };
-    let imported = documents::import(format, &bytes)
+    let imported = documents::import_named(&name, &bytes, format.map(Format::from))
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let report = &imported.report;
     for warning in &report.warnings {
         eprintln!("warning: {}: {}", warning.location, warning.message);
+    }
+    for passage in &report.unmapped {
+        eprintln!(
+            "not mapped: {}: {}",
+            passage.location,
+            short(&passage.message)
+        );
     }
     eprintln!("{}: {}", file.display(), report.summary());
     if let Some(path) = report_file {
@@ -548,6 +579,16 @@ async fn import(
         stored.slug, stored.id.0, stored.version, stored.title
     );
     Ok(())
+}
+
+/// A passage cut to one terminal line.
+fn short(text: &str) -> String {
+    let cut: String = text.chars().take(100).collect();
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
 }
 
 async fn export(url: &str, plan: &str, output: Option<&Path>) -> anyhow::Result<()> {

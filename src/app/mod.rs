@@ -9,6 +9,7 @@ mod backup;
 mod compare;
 mod demo;
 mod governance;
+mod import;
 mod kpi;
 mod plan;
 mod progress;
@@ -29,6 +30,7 @@ pub use account::{
 pub use audit::audit_csv;
 pub use backup::restore;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
+pub use import::{ImportPreview, PENDING_IMPORT_LIFETIME};
 pub use kpi::KpiInPlan;
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
 pub use progress::{ActionPage, ProgressReport};

@@ -143,19 +143,9 @@ impl App {
     /// next version. The command line may import for any area (creating it); a person
     /// only as an admin or editor of the plan's local area. A new plan is unpublished.
     pub async fn import_plan(&self, actor: &Actor, mut plan: PlanTree) -> Result<PlanSummary> {
-        match actor {
-            Actor::System => {}
-            Actor::Public => return Err(Error::Unauthorized),
-            Actor::User(user) => {
-                let may = user
-                    .grants
-                    .iter()
-                    .any(|g| g.role.edits_plans() && g.local_area.name == plan.local_area.trim());
-                if !may {
-                    return Err(Error::Forbidden);
-                }
-            }
-        }
+        actor
+            .may_import_into(&plan.local_area)
+            .check(|| format!("local area {:?}", plan.local_area))?;
         plan.validate()?;
         if let Some(latest) = self
             .store

@@ -5,15 +5,20 @@
 //! saying what was recognised, what was not, and where. Every exporter is a pure function
 //! from a report's read model to bytes. Nothing here touches storage.
 
+mod archive;
+mod csv;
+mod docx;
 mod kpi_csv;
+mod pdf;
 mod plan_json;
 pub mod reports;
+mod sheet;
 mod text;
 pub mod tracker_xlsx;
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{Error, PlanTree, Result};
 
@@ -26,37 +31,80 @@ pub use tracker_xlsx::{is_tracker_xlsx, read_tracker_xlsx, write_tracker_xlsx};
 /// Largest document accepted, so a mistaken upload cannot exhaust memory.
 pub const MAX_DOCUMENT_BYTES: usize = 50 * 1024 * 1024;
 
+/// Most lines (paragraphs, table rows, spreadsheet rows) read from one document: ten
+/// times the longest real plan, and a bound on the time an import takes.
+pub const MAX_LINES: usize = 20_000;
+
 /// The formats the importer reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// The product's own plan JSON.
     Json,
     /// Plain text or Markdown exported from a word processor.
     Text,
-    /// An Excel workbook. This version reads the tracker layout the product writes
-    /// (`tracker_xlsx`); the general spreadsheet importer will dispatch to it.
+    /// A Word document (`.docx`).
+    Docx,
+    /// An Excel workbook (`.xlsx`, `.xlsm`); the tracker WSOA Tracker exports is read
+    /// back by `tracker_xlsx`, any other workbook by the general spreadsheet reader.
     Xlsx,
+    /// An Excel 97-2003 workbook (`.xls`).
+    Xls,
+    /// An OpenDocument spreadsheet (`.ods`).
+    Ods,
+    /// Comma- or semicolon-separated values.
+    Csv,
+    /// A PDF: its text, read as a text export.
+    Pdf,
 }
 
 impl Format {
-    /// Picks the format from a file name, then from the first bytes.
+    /// Every format, in the order `--format` lists them.
+    pub const ALL: [Self; 8] = [
+        Self::Json,
+        Self::Text,
+        Self::Docx,
+        Self::Xlsx,
+        Self::Xls,
+        Self::Ods,
+        Self::Csv,
+        Self::Pdf,
+    ];
+
+    /// Picks the format from the first bytes, then from the file name, then from the text.
+    /// The content wins over the name: a PDF renamed `.docx` is still a PDF.
     pub fn detect(name: &str, bytes: &[u8]) -> Self {
         let extension = std::path::Path::new(name)
             .extension()
             .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let is = |wanted: &str| extension.as_deref() == Some(wanted);
-        if is("json") {
-            return Self::Json;
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if bytes.starts_with(b"%PDF-") {
+            return Self::Pdf;
         }
-        if is("xlsx") || bytes.starts_with(b"PK\x03\x04") && is_tracker_xlsx(bytes) {
-            return Self::Xlsx;
+        if archive::is_zip(bytes) {
+            return zip_format(bytes, &extension);
+        }
+        if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            // The old binary Office container: a workbook (a .doc is refused by the
+            // reader with advice).
+            return Self::Xls;
+        }
+        match extension.as_str() {
+            "json" => return Self::Json,
+            "csv" => return Self::Csv,
+            "pdf" => return Self::Pdf,
+            "docx" | "docm" | "dotx" => return Self::Docx,
+            "xlsx" | "xlsm" => return Self::Xlsx,
+            "xls" => return Self::Xls,
+            "ods" => return Self::Ods,
+            _ => {}
         }
         let start = bytes
             .iter()
             .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
         match start.map(|i| bytes[i]) {
-            Some(b'{') if !is("txt") && !is("md") => Self::Json,
+            Some(b'{') if !matches!(extension.as_str(), "txt" | "md") => Self::Json,
             _ => Self::Text,
         }
     }
@@ -66,11 +114,58 @@ impl Format {
         match name.to_ascii_lowercase().as_str() {
             "json" => Ok(Self::Json),
             "text" | "txt" | "md" | "markdown" => Ok(Self::Text),
-            "xlsx" => Ok(Self::Xlsx),
+            "docx" | "word" => Ok(Self::Docx),
+            "xlsx" | "xlsm" | "excel" => Ok(Self::Xlsx),
+            "xls" => Ok(Self::Xls),
+            "ods" => Ok(Self::Ods),
+            "csv" => Ok(Self::Csv),
+            "pdf" => Ok(Self::Pdf),
             other => Err(Error::invalid(
                 "format",
-                format!("{other:?} is not a format this version reads (json, text, xlsx)"),
+                format!(
+                    "{other:?} is not a format this version reads (json, text, markdown, docx, xlsx, xls, ods, csv, pdf)"
+                ),
             )),
+        }
+    }
+
+    /// What people call the format, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Json => "plan JSON",
+            Self::Text => "text",
+            Self::Docx => "Word document",
+            Self::Xlsx => "Excel workbook",
+            Self::Xls => "Excel 97-2003 workbook",
+            Self::Ods => "OpenDocument spreadsheet",
+            Self::Csv => "CSV",
+            Self::Pdf => "PDF",
+        }
+    }
+}
+
+/// Which office format a zip archive holds, by the parts it contains.
+fn zip_format(bytes: &[u8], extension: &str) -> Format {
+    let Ok(zip) = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        // Damaged: trust the name, so the reader names the right format in its error.
+        return match extension {
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "ods" => Format::Ods,
+            _ => Format::Docx,
+        };
+    };
+    let has = |name: &str| zip.index_for_name(name).is_some();
+    if has("word/document.xml") {
+        Format::Docx
+    } else if has("xl/workbook.xml") || has("xl/workbook.bin") {
+        Format::Xlsx
+    } else if has("content.xml") && extension != "odt" {
+        Format::Ods
+    } else {
+        match extension {
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "ods" => Format::Ods,
+            _ => Format::Docx,
         }
     }
 }
@@ -80,13 +175,18 @@ impl fmt::Display for Format {
         f.write_str(match self {
             Self::Json => "json",
             Self::Text => "text",
+            Self::Docx => "docx",
             Self::Xlsx => "xlsx",
+            Self::Xls => "xls",
+            Self::Ods => "ods",
+            Self::Csv => "csv",
+            Self::Pdf => "pdf",
         })
     }
 }
 
 /// Where in the source something was found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// "line 214", "line 214, cell 3".
     pub location: String,
@@ -95,7 +195,7 @@ pub struct Finding {
 }
 
 /// How many of each thing an import recognised.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub areas: usize,
     pub objectives: usize,
@@ -127,7 +227,7 @@ impl Counts {
 
 /// What an import recognised and what it could not place. Nothing is dropped silently:
 /// text that fitted no field is either kept as a note on the nearest item or listed here.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImportReport {
     /// The format that was read.
     pub format: String,
@@ -184,6 +284,11 @@ pub struct Imported {
 }
 
 /// Reads a document in the given format.
+///
+/// Every failure is an [`Error::Invalid`] on the field `file` that says what is wrong
+/// and, where it can, where ("sheet Tracker, cell C12", "word/document.xml, byte 812").
+/// Readers never panic on bad input; a panic in a third-party reader is caught and
+/// reported as an unreadable file.
 pub fn import(format: Format, bytes: &[u8]) -> Result<Imported> {
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(Error::invalid(
@@ -198,47 +303,92 @@ pub fn import(format: Format, bytes: &[u8]) -> Result<Imported> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::invalid("file", "is empty"));
     }
-    match format {
+    let mut imported = match format {
         Format::Json => {
             let plan = read_plan_json(bytes)?;
-            let report = ImportReport {
-                format: format.to_string(),
-                counts: Counts::of(&plan),
-                ..ImportReport::default()
-            };
-            Ok(Imported { plan, report })
-        }
-        Format::Xlsx => {
-            if !is_tracker_xlsx(bytes) {
-                return Err(Error::invalid(
-                    "file",
-                    "is a workbook this version cannot read: only the tracker spreadsheet that WSOA Tracker exports is read so far",
-                ));
+            Imported {
+                plan,
+                report: ImportReport::default(),
             }
-            let plan = read_tracker_xlsx(bytes)?;
-            let report = ImportReport {
-                format: format.to_string(),
-                counts: Counts::of(&plan),
-                ..ImportReport::default()
-            };
-            Ok(Imported { plan, report })
         }
-        Format::Text => {
-            let text = decode_text(bytes);
-            let mut imported = import_text(&text)?;
-            imported.report.format = format.to_string();
-            imported.report.counts = Counts::of(&imported.plan);
-            Ok(imported)
-        }
-    }
+        Format::Text => import_text(&decode_text(bytes))?,
+        Format::Pdf => pdf::import(bytes)?,
+        Format::Xlsx => match read_own_tracker(bytes)? {
+            Some(imported) => imported,
+            None => import_lines(format, bytes)?,
+        },
+        Format::Docx | Format::Xls | Format::Ods | Format::Csv => import_lines(format, bytes)?,
+    };
+    imported.report.format = format.to_string();
+    imported.report.counts = Counts::of(&imported.plan);
+    Ok(imported)
 }
 
-/// Text as UTF-8 (a BOM is dropped); bytes that are not UTF-8 are read as Windows-1252's
-/// Latin-1 subset, so a file saved by an older Word never fails to open.
+/// The error for a reader that panicked.
+fn reader_failed(format: Format) -> Error {
+    Error::invalid(
+        "file",
+        format!(
+            "is not a readable {}: the reader failed on it",
+            format.label()
+        ),
+    )
+}
+
+/// Reads a document as lines of cells, then maps them with the text importer's passes.
+fn import_lines(format: Format, bytes: &[u8]) -> Result<Imported> {
+    let mut report = ImportReport::default();
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        Format::Docx => docx::read(bytes, &mut report),
+        Format::Csv => csv::read(bytes, &mut report),
+        _ => sheet::read(bytes, format, &mut report),
+    }));
+    let lines = read.map_err(|_| reader_failed(format))??;
+    text::import_lines(&lines, report)
+}
+
+/// Largest unpacked workbook handed to the tracker reader, which holds whole sheets in
+/// memory. The tracker WSOA Tracker writes for a 250-action plan unpacks to well under
+/// 1 MB; anything larger is streamed by the general reader, under its row limit.
+const MAX_TRACKER_UNPACKED_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A tracker workbook WSOA Tracker wrote (`tracker_xlsx`), even edited since, is read back
+/// by its own reader, exactly as exported; `None` for any other workbook. The archive's
+/// limits are checked first, as for every zip the importers open.
+fn read_own_tracker(bytes: &[u8]) -> Result<Option<Imported>> {
+    let archive = archive::Archive::open(bytes, Format::Xlsx.label())?;
+    if archive.inflated() > MAX_TRACKER_UNPACKED_BYTES {
+        return Ok(None);
+    }
+    let bytes = archive.into_bytes();
+    let read =
+        std::panic::catch_unwind(|| is_tracker_xlsx(bytes).then(|| read_tracker_xlsx(bytes)))
+            .map_err(|_| reader_failed(Format::Xlsx))?;
+    let Some(plan) = read.transpose()? else {
+        return Ok(None);
+    };
+    Ok(Some(Imported {
+        plan,
+        report: ImportReport::default(),
+    }))
+}
+
+/// Reads a document whose format is given, or else detected from its name and bytes.
+pub fn import_named(name: &str, bytes: &[u8], format: Option<Format>) -> Result<Imported> {
+    let format = format.unwrap_or_else(|| Format::detect(name, bytes));
+    import(format, bytes)
+}
+
+/// Text as UTF-8 (a BOM is dropped); bytes that are not UTF-8 are read as Windows-1252,
+/// as older Word and Excel save them, so such a file never fails to open and its curly
+/// quotes and dashes survive.
 pub fn decode_text(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
-        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }

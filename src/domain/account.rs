@@ -341,6 +341,40 @@ impl Actor {
         })
     }
 
+    /// Importing a plan for the local area it names (exactly as the area is stored):
+    /// admins and editors of that area; the command line for any area, creating it.
+    pub fn may_import_into(&self, local_area: &str) -> Permission {
+        match self {
+            Self::System => Permission::Allowed,
+            Self::Public => Permission::SignInNeeded,
+            Self::User(_) if self.import_areas().contains(&local_area.trim()) => {
+                Permission::Allowed
+            }
+            Self::User(_) => Permission::Denied,
+        }
+    }
+
+    /// Importing at all (the upload form): admins and editors of some area.
+    pub fn may_import(&self) -> Permission {
+        match self {
+            Self::Public => Permission::SignInNeeded,
+            Self::User(_) if self.import_areas().is_empty() => Permission::Denied,
+            Self::System | Self::User(_) => Permission::Allowed,
+        }
+    }
+
+    /// The names of the local areas a person may import plans for; none for the public
+    /// and the command line (which may import for any area).
+    pub fn import_areas(&self) -> Vec<&str> {
+        self.user().map_or_else(Vec::new, |user| {
+            user.grants
+                .iter()
+                .filter(|g| g.role.edits_plans())
+                .map(|g| g.local_area.name.as_str())
+                .collect()
+        })
+    }
+
     /// Managing the area's accounts: admins.
     pub fn may_manage_users(&self, area: LocalAreaId) -> Permission {
         self.then(area, false, |g| g.role == Role::Admin)
@@ -476,6 +510,37 @@ mod tests {
             user(Role::Editor, 2, None).may_edit_plan(here, true),
             Permission::Denied
         );
+    }
+
+    #[test]
+    fn only_admins_and_editors_import_and_only_for_their_own_areas() {
+        for (role, expected) in [
+            (Role::Admin, Permission::Allowed),
+            (Role::Editor, Permission::Allowed),
+            (Role::Owner, Permission::Denied),
+            (Role::Viewer, Permission::Denied),
+            (Role::Adviser, Permission::Denied),
+        ] {
+            let actor = user(role, 1, None);
+            assert_eq!(actor.may_import(), expected, "{role:?}");
+            assert_eq!(actor.may_import_into("Area 1"), expected, "{role:?}");
+            assert_eq!(actor.may_import_into("Area 2"), Permission::Denied);
+        }
+        assert_eq!(
+            user(Role::Editor, 1, None).may_import_into(" Area 1 "),
+            Permission::Allowed
+        );
+        assert_eq!(Actor::Public.may_import(), Permission::SignInNeeded);
+        assert_eq!(
+            Actor::Public.may_import_into("Area 1"),
+            Permission::SignInNeeded
+        );
+        assert_eq!(
+            Actor::System.may_import_into("Anywhere"),
+            Permission::Allowed
+        );
+        assert_eq!(user(Role::Admin, 1, None).import_areas(), ["Area 1"]);
+        assert!(user(Role::Viewer, 1, None).import_areas().is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod audit;
 mod backup;
 mod cycle;
 mod evidence;
+mod pending_import;
 mod plan;
 mod progress;
 mod structure;
@@ -26,6 +27,7 @@ use sqlx::sqlite::{
 use crate::domain::Error;
 
 pub use backup::restore;
+pub use pending_import::PendingImportRecord;
 
 /// The database behind the app.
 #[derive(Clone)]

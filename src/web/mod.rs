@@ -83,9 +83,12 @@ pub fn stored_file_response(file_name: &str, bytes: Vec<u8>) -> axum::response::
         .into_response()
 }
 
-/// Largest request body accepted anywhere: an evidence file (10 MB) and its form. Every
-/// other form is held to axum's default of 2 MB by its extractor.
-const MAX_BODY_BYTES: usize = 12 * 1024 * 1024;
+/// Largest request body accepted anywhere.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Largest page the sample-data banner reads back to put the banner in: far beyond any
+/// page the app renders.
+const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Where `base.html` lets the sample-data banner in.
 const SAMPLE_BANNER_MARK: &str = "<!-- sample-data-banner -->";
@@ -115,7 +118,7 @@ async fn sample_banner(
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
         return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let html = String::from_utf8_lossy(&bytes);
@@ -150,10 +153,14 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         // cache keeps them. Static assets set their own, longer, policy.
         (header::CACHE_CONTROL, "no-store"),
     ];
+    // The 2 MB body limit is layered on every route but the upload routes, which are merged
+    // after it with their own, larger limit; every layer below it covers them all.
     let mut router = pages::router()
         .merge(assets::router())
         .nest("/api/v1", api::router())
         .fallback(error::not_found)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(pages::upload_router())
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             sample_banner,
@@ -164,7 +171,6 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         // no token in the forms. Non-browser clients send neither header and pass, which
         // is why the API takes bearer tokens and never the session cookie.
         .layer(CsrfLayer::new().with_rejection_response(error::cross_site_page))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

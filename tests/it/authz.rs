@@ -10,7 +10,8 @@ use serde_json::json;
 use wsoa::app::ProgressReport;
 use wsoa::domain::{Actor, ItemFields, NewEvidence, Role};
 
-use crate::helpers::{Auth, TestDb, plan_with_evidence, small_plan};
+use crate::helpers::{Auth, TestDb, plan_with_evidence, repo_path, small_plan};
+use crate::import_formats::tracker_workbook;
 
 /// Who asks, in the order of the expectation columns.
 const WHO: [&str; 7] = [
@@ -34,6 +35,10 @@ struct World {
     kpi_mine: i64,
     /// A KPI with no owner.
     kpi_theirs: i64,
+    /// Imports awaiting confirmation, previewed by the editor of the other area: one of a
+    /// plan for its own area, one of a plan for this one.
+    other_import: String,
+    other_import_refused: String,
     askers: Askers,
 }
 
@@ -56,6 +61,7 @@ async fn world() -> World {
     let (kpi_mine, kpi_theirs) = (plan.kpis[0].id.unwrap().0, plan.kpis[1].id.unwrap().0);
     let mut pages = vec![Auth::Anonymous];
     let mut api = vec![Auth::Anonymous];
+    let mut other = None;
     for (who, role, area, person) in [
         ("admin", Role::Admin, "Northshire", None),
         ("editor", Role::Editor, "Northshire", None),
@@ -68,7 +74,21 @@ async fn world() -> World {
         let user = db.user(&email, role, area, person).await;
         pages.push(db.session(&email).await);
         api.push(db.token(&user).await);
+        other = Some(Actor::User(user));
     }
+    let other = other.unwrap();
+    let other_import = db
+        .app
+        .preview_import(&other, southshire_tracker(), "tracker.csv")
+        .await
+        .unwrap()
+        .id;
+    let other_import_refused = db
+        .app
+        .preview_import(&other, tracker_workbook(), "tracker.xlsx")
+        .await
+        .unwrap()
+        .id;
     World {
         db,
         slug: stored.slug,
@@ -76,8 +96,17 @@ async fn world() -> World {
         theirs,
         kpi_mine,
         kpi_theirs,
+        other_import,
+        other_import_refused,
         askers: Askers { pages, api },
     }
+}
+
+/// The CSV tracker of `tests/fixtures/import`, for Southshire.
+fn southshire_tracker() -> Vec<u8> {
+    let csv = std::fs::read(repo_path("tests/fixtures/import/tracker.csv")).unwrap();
+    let at = csv.windows(10).position(|w| w == b"Northshire").unwrap();
+    [&csv[..at], b"Southshire", &csv[at + 10..]].concat()
 }
 
 /// One route: the method, the path template as documented, the concrete path, a body,
@@ -92,6 +121,8 @@ struct Row {
     body: Option<String>,
     /// Whether the body is a CSV file, uploaded as a multipart form.
     csv: bool,
+    /// A file uploaded as a multipart form, in the `document` field.
+    file: Option<(&'static str, Vec<u8>)>,
     expect: [u16; 7],
 }
 
@@ -102,6 +133,7 @@ fn row(method: &'static str, template: &'static str, path: String, expect: [u16;
         path,
         body: None,
         csv: false,
+        file: None,
         expect,
     }
 }
@@ -117,7 +149,15 @@ fn with_csv(mut row: Row, csv: impl Into<String>) -> Row {
     row
 }
 
+fn with_file(mut row: Row, name: &'static str, bytes: Vec<u8>) -> Row {
+    row.file = Some((name, bytes));
+    row
+}
+
 async fn ask(db: &TestDb, row: &Row, auth: &Auth, api: bool, n: usize) -> StatusCode {
+    if let Some((name, bytes)) = &row.file {
+        return db.upload(&row.path, name, bytes, auth).await.status;
+    }
     let body = row.body.as_ref().map(|b| {
         b.replace("{n}", &n.to_string())
             .replace("{measure}", MEASURES[n])
@@ -180,6 +220,7 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
     let w = world().await;
     let (plan, mine, theirs) = (&w.slug, w.mine, w.theirs);
     let (kpi_mine, kpi_theirs) = (w.kpi_mine, w.kpi_theirs);
+    let (import, refused) = (&w.other_import, &w.other_import_refused);
     //                                 public admin editor owner viewer adviser other
     let read = [404, 200, 200, 200, 200, 200, 404];
     let write = [404, 303, 303, 403, 403, 403, 404];
@@ -484,6 +525,56 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                 [404, 303, 403, 403, 403, 403, 404],
             ),
             "email=new%40example.org&name=New&role=viewer&person_key=&password=",
+        ),
+        row(
+            "GET",
+            "/plans/import",
+            "/plans/import".into(),
+            [303, 200, 200, 403, 403, 403, 200],
+        ),
+        // A plan for Northshire: its admins and editors store it after the preview; the
+        // other area's editor previews it, and is told there why it cannot be stored.
+        with_file(
+            row(
+                "POST",
+                "/plans/import",
+                "/plans/import".into(),
+                [401, 303, 303, 403, 403, 403, 303],
+            ),
+            "tracker.xlsx",
+            tracker_workbook(),
+        ),
+        // Previews are the previewer's alone (here the other area's editor, who asks last,
+        // so the confirmation does not hide the import from the others).
+        row(
+            "GET",
+            "/plans/import/{id}",
+            format!("/plans/import/{refused}"),
+            [303, 404, 404, 404, 404, 404, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/import/{id}/confirm",
+                format!("/plans/import/{refused}/confirm"),
+                [401, 404, 404, 404, 404, 404, 403],
+            ),
+            "",
+        ),
+        row(
+            "GET",
+            "/plans/import/{id}",
+            format!("/plans/import/{import}"),
+            [303, 404, 404, 404, 404, 404, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/import/{id}/confirm",
+                format!("/plans/import/{import}/confirm"),
+                [401, 404, 404, 404, 404, 404, 303],
+            ),
+            "",
         ),
         with_body(
             row(

@@ -225,6 +225,53 @@ impl TestDb {
         .await
     }
 
+    /// A multipart form POST of one file in the `document` field as `auth`, as a
+    /// same-origin browser sends it.
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: &[u8], auth: &Auth) -> Reply {
+        self.upload_padded(path, file_name, bytes, 0, auth).await
+    }
+
+    /// [`TestDb::upload`] with a `padding` field of `padding` bytes before the file, which
+    /// the import ignores: a large request around a small document.
+    pub async fn upload_padded(
+        &self,
+        path: &str,
+        file_name: &str,
+        bytes: &[u8],
+        padding: usize,
+        auth: &Auth,
+    ) -> Reply {
+        let boundary = "wsoa-test-boundary-7d1f";
+        let mut body = Vec::new();
+        if padding > 0 {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"padding\"\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.resize(body.len() + padding, b'x');
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"document\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.send(
+            with_auth(Request::post(path), auth)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// A JSON POST as `auth`.
     pub async fn post_json(&self, path: &str, body: &serde_json::Value, auth: &Auth) -> Reply {
         self.send(

@@ -8,14 +8,14 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::clean::{clean, items, starts_lowercase};
-use super::columns::{Role, is_initials, without_brackets};
+use super::columns::{Role, is_initials, parse_due, without_brackets};
 use super::front::Front;
 use super::sections::{Key, Sections, level_code, people_named};
 use super::table::{AreaDraft, Layout, Record};
 use crate::documents::ImportReport;
 use crate::domain::{
     Action, Area, Milestone, Objective, PartialDate, Person, PlanTree, ProgressUpdate,
-    RatingScheme, Resource, parse_uk_due,
+    RatingScheme, Resource,
 };
 
 static OBJECTIVE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -61,10 +61,22 @@ pub(super) fn plan(
         unknown_owners: BTreeMap::new(),
         report,
     };
+    let listed = sections.areas;
     let areas: Vec<Area> = layout
         .areas
         .into_iter()
-        .map(|draft| context.area(draft))
+        .map(|mut draft| {
+            // A list of priorities gives the words an area's table may not repeat.
+            if let Some(entry) = listed.iter().find(|a| a.number == draft.number) {
+                if draft.title.is_none() {
+                    draft.title = Some(entry.title.clone());
+                }
+                if draft.heading.is_none() {
+                    draft.heading = Some(entry.label.clone());
+                }
+            }
+            context.area(draft)
+        })
         .collect();
     let Context {
         unknown_owners,
@@ -161,7 +173,7 @@ impl Context<'_> {
             if let Some(number) = heading {
                 // A heading row over the actions numbered under it: an objective. Its
                 // other cells have nowhere to go.
-                let location = format!("line {}", record.line);
+                let location = record.location.clone();
                 for note in &record.notes {
                     self.report.unmapped(location.clone(), note.clone());
                 }
@@ -179,7 +191,7 @@ impl Context<'_> {
             }
             let mut action = self.action(record);
             if let Some(reference) = action.reference.take() {
-                let unique = self.unique_ref(&reference, &mut refs, draft.number, record.line);
+                let unique = self.unique_ref(&reference, &mut refs, draft.number, &record.location);
                 action.reference = Some(unique);
             }
             if has_headings {
@@ -220,7 +232,7 @@ impl Context<'_> {
         reference: &str,
         refs: &mut HashSet<String>,
         area: u32,
-        line: usize,
+        location: &str,
     ) -> String {
         if refs.insert(reference.to_owned()) {
             return reference.to_owned();
@@ -234,7 +246,7 @@ impl Context<'_> {
             n += 1;
         };
         self.report.warn(
-            format!("line {line}"),
+            location,
             format!(
                 "ref {reference} is used twice in area {area}; this one is stored as {renamed:?}"
             ),
@@ -243,18 +255,18 @@ impl Context<'_> {
     }
 
     fn action(&mut self, record: &Record) -> Action {
-        let location = format!("line {}", record.line);
+        let location = record.location.clone();
         let mut action = Action {
             reference: record.reference.clone(),
             text: clean(record.field(Role::Action)),
-            owners: self.owners(&clean(record.field(Role::Owner)), &location),
+            owners: self.owners(&clean(record.field(Role::Owner)), record.place(Role::Owner)),
             success_measures: items(record.field(Role::Measures)),
             notes: record.notes.clone(),
             ..Action::default()
         };
         let due_text = clean(record.field(Role::Due));
         if !due_text.is_empty() {
-            match parse_uk_due(&due_text) {
+            match parse_due(&due_text) {
                 Some(due) => {
                     action.due = Some(due.by);
                     action.due_from = due
@@ -268,7 +280,7 @@ impl Context<'_> {
                     }
                 }
                 None => self.report.warn(
-                    location.clone(),
+                    record.place(Role::Due),
                     format!("the deadline {due_text:?} names no date; kept as written"),
                 ),
             }
@@ -331,14 +343,14 @@ impl Context<'_> {
             }
             let due_text = clean(&draft.due);
             let status = clean(&draft.status);
-            let due = parse_uk_due(&due_text).map(|d| d.by);
+            let due = parse_due(&due_text).map(|d| d.by);
             if due.is_none() && !due_text.is_empty() {
                 self.report.warn(
-                    format!("line {}", draft.line),
+                    draft.location.clone(),
                     format!("the milestone deadline {due_text:?} names no date; kept as written"),
                 );
             }
-            let done = parse_uk_due(&status).map(|d| d.by);
+            let done = parse_due(&status).map(|d| d.by);
             if done.is_none() && !status.is_empty() {
                 action
                     .notes
@@ -370,7 +382,7 @@ impl Context<'_> {
                 }
                 action.notes.push(format!("{label}: {text}"));
             }
-            (_, None) if parse_uk_due(text).is_some() => {
+            (_, None) if parse_due(text).is_some() => {
                 action.notes.push(format!("{label}: {text}"));
                 return;
             }
@@ -582,6 +594,72 @@ fn level_for(scheme: &RatingScheme, text: &str) -> Option<String> {
                 })
                 .map(|l| l.code.clone())
         })
+        .or_else(|| status_level(scheme, text))
+}
+
+/// A status word trackers use instead of a colour ("Complete", "On track", "Delayed",
+/// "At risk", "Not started") as the scheme's level for it: the level marked complete,
+/// then G, A or R, and P for "not started" where the key has it.
+fn status_level(scheme: &RatingScheme, text: &str) -> Option<String> {
+    let words = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let is = |phrases: &[&str]| {
+        phrases
+            .iter()
+            .any(|p| words == *p || words.starts_with(&format!("{p} ")))
+    };
+    let codes: &[&str] = if is(&[
+        "complete",
+        "completed",
+        "done",
+        "achieved",
+        "closed",
+        "finished",
+    ]) {
+        if let Some(level) = scheme.levels.iter().find(|l| l.complete) {
+            return Some(level.code.clone());
+        }
+        &["B", "G"]
+    } else if is(&["not started", "yet to start", "not yet started", "to start"]) {
+        &["P", "R"]
+    } else if is(&[
+        "at risk",
+        "off track",
+        "not on track",
+        "stalled",
+        "blocked",
+        "overdue",
+    ]) {
+        &["R"]
+    } else if is(&[
+        "delayed",
+        "behind",
+        "behind schedule",
+        "slipped",
+        "slipping",
+        "some delays",
+        "minor delays",
+    ]) {
+        &["A"]
+    } else if is(&[
+        "on track",
+        "on schedule",
+        "in progress",
+        "progressing",
+        "good progress",
+        "ongoing",
+    ]) {
+        &["G"]
+    } else {
+        return None;
+    };
+    codes
+        .iter()
+        .find_map(|code| scheme.level(code).map(|l| l.code.clone()))
 }
 
 /// The rating scheme: the preset the document's key matches, by codes or by meaning
@@ -798,6 +876,24 @@ mod tests {
         assert_eq!(found.levels.len(), 2);
         assert_eq!(found.levels[0].code, "1");
         found.validate().unwrap();
+    }
+
+    #[test]
+    fn status_words_map_to_the_levels_of_the_plans_key() {
+        let brag = RatingScheme::brag();
+        let level = |t: &str| level_for(&brag, t);
+        assert_eq!(level("Complete").as_deref(), Some("B"));
+        assert_eq!(level("On track").as_deref(), Some("G"));
+        assert_eq!(level("Delayed").as_deref(), Some("A"));
+        assert_eq!(level("At risk").as_deref(), Some("R"));
+        assert_eq!(level("Not started").as_deref(), Some("R"));
+        assert_eq!(level("Purple prose"), None);
+        let brag_p = RatingScheme::brag_p();
+        assert_eq!(level_for(&brag_p, "Not started").as_deref(), Some("P"));
+        assert_eq!(
+            level_for(&RatingScheme::rag(), "Completed").as_deref(),
+            Some("G")
+        );
     }
 
     #[test]

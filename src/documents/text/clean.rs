@@ -79,13 +79,35 @@ const ABBREVIATIONS: [&str; 16] = [
 ];
 
 /// The text of a cell: tags removed, entities decoded, whitespace collapsed.
-pub(super) fn clean(raw: &str) -> String {
+pub(crate) fn clean(raw: &str) -> String {
     let without_tags = if raw.contains('<') {
         TAG.replace_all(raw, " ")
     } else {
         raw.into()
     };
     collapse(&decode_entities(&without_tags))
+}
+
+/// Text made safe to sit in a cell beside HTML fragments: `&`, `<` and `>` as entities,
+/// which [`clean`] turns back into the characters.
+pub(crate) fn escape(text: &str) -> String {
+    if !text.contains(['&', '<', '>']) {
+        return text.to_owned();
+    }
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Pieces of text as `<p>` paragraphs of a cell, each escaped.
+pub(crate) fn paragraphs_html<'a>(pieces: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        out.push_str("<p>");
+        out.push_str(&escape(piece));
+        out.push_str("</p>");
+    }
+    out
 }
 
 /// Runs of whitespace as one space, trimmed.

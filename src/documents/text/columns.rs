@@ -12,11 +12,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::domain::{Resource, parse_uk_due};
+use crate::domain::{Due, PartialDate, Resource, parse_uk_due};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) enum Role {
+    /// The area of weakness (priority, workstream) a row belongs to: "1", "Priority 2",
+    /// or the area's words.
+    Area,
     /// The objective or outcome the actions serve.
     Objective,
     /// The action's number: "1.1", "1.2a", "2.4.3".
@@ -113,7 +116,11 @@ static RECURRING: LazyLock<Regex> = LazyLock::new(|| {
 /// Header wording for each role, tried in this order: the first that matches wins, so
 /// "Action Owner" is an owner and "Key milestones (Action tracker)" a milestone column.
 static ROLE_WORDS: LazyLock<Vec<(Role, Regex)>> = LazyLock::new(|| {
-    let table: [(Role, &str); 10] = [
+    let table: [(Role, &str); 11] = [
+        (
+            Role::Area,
+            r"^(?:wsoa )?(?:areas?|areas? of (?:weakness|concern|focus|improvement|priority(?: action)?|significant weakness)|areas? for (?:improvement|development|action)|priority areas?|significant (?:areas? of )?weakness(?:es)?|work ?streams?|strands?|themes?|key priorit(?:y|ies))(?: no| number| ref)?$",
+        ),
         (Role::Milestone, r"(?-u:\b)milestones?(?-u:\b)"),
         (
             Role::Rating(0),
@@ -281,6 +288,33 @@ fn rating_dimensions(columns: &mut [Column], ratings: &mut Vec<String>) {
     }
 }
 
+/// A deadline as plans write it ([`parse_uk_due`]), or an Excel serial date ("43921",
+/// 31 March 2020) that a CSV export or a text column of a workbook kept as a number.
+pub(super) fn parse_due(text: &str) -> Option<Due> {
+    parse_uk_due(text).or_else(|| {
+        excel_serial(text).map(|day| Due {
+            by: PartialDate::Day(day),
+            from: None,
+        })
+    })
+}
+
+/// A whole cell that is an Excel serial day number between 1970 and 2069.
+fn excel_serial(text: &str) -> Option<time::Date> {
+    let digits = text.trim();
+    let digits = digits.strip_suffix(".0").unwrap_or(digits);
+    if digits.len() != 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let serial: i64 = digits.parse().ok()?;
+    if !(25_569..=62_090).contains(&serial) {
+        return None;
+    }
+    // Day 0 is 30 December 1899 for every serial past Excel's fictitious 29 February 1900.
+    let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+    epoch.checked_add(time::Duration::days(serial))
+}
+
 /// A strict action ref: "1.1", "1.2a", "2.4.3", "1a".
 pub(super) fn is_ref(text: &str) -> bool {
     REF.is_match(text)
@@ -360,7 +394,7 @@ impl Features {
         Self {
             chars,
             // Only short cells matter as dates; long ones would cost the most to search.
-            date: chars <= 120 && parse_uk_due(text).is_some(),
+            date: chars <= 120 && parse_due(text).is_some(),
             reference: is_ref(text),
             loose_reference: chars <= 8 && is_loose_ref(text),
             code: is_rating_code(text),
@@ -427,6 +461,15 @@ fn fit(role: Role, cell: &Features) -> i32 {
             }
         }
         Role::Blank => -5,
+        Role::Area => {
+            if looks_like_data {
+                -20
+            } else if cell.date && chars <= 30 {
+                -10
+            } else {
+                0
+            }
+        }
         Role::Action | Role::Measures | Role::Progress | Role::Milestone | Role::Other => {
             if looks_like_data || (cell.code && chars <= 2) {
                 -20
@@ -741,6 +784,20 @@ mod tests {
     }
 
     #[test]
+    fn an_area_column_is_told_from_a_focus_area_or_priority_column() {
+        use Role::*;
+        assert_eq!(
+            roles(&["Area of weakness", "Ref", "Action", "Lead", "Deadline"]),
+            [Area, Ref, Action, Owner, Due]
+        );
+        assert_eq!(
+            roles(&["Workstream", "Objective", "Action", "RAG"]),
+            [Area, Objective, Ref, Action, Rating(0)]
+        );
+        assert_eq!(roles(&["Focus area", "Action"]), [Objective, Ref, Action]);
+    }
+
+    #[test]
     fn completed_impact_and_sustained_together_are_rating_dimensions() {
         let header = recognise(&[
             "",
@@ -816,6 +873,16 @@ mod tests {
             roles_of(&short),
             [Objective, Ref, Action, Owner, Progress, Due, Rating(0)].map(Some)
         );
+    }
+
+    #[test]
+    fn excel_serial_dates_are_read_only_as_whole_cells() {
+        let by = |t: &str| parse_due(t).map(|d| d.by.to_string());
+        assert_eq!(by("43921").as_deref(), Some("2020-03-31"));
+        assert_eq!(by("43921.0").as_deref(), Some("2020-03-31"));
+        assert_eq!(by("April 2019").as_deref(), Some("2019-04"));
+        assert_eq!(by("12345"), None);
+        assert_eq!(by("Budget 43921"), None);
     }
 
     #[test]

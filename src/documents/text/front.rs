@@ -44,7 +44,7 @@ static CONTENTS: LazyLock<Regex> =
 
 /// Reads the title block (the opening lines up to "Contents", a table or a paragraph),
 /// marking the lines it uses.
-pub(super) fn read(lines: &[Line<'_>], used: &mut [bool]) -> Front {
+pub(super) fn read(lines: &[Line], used: &mut [bool]) -> Front {
     let mut front = Front::default();
     let mut title: Vec<String> = Vec::new();
     let mut seen = 0;
@@ -58,7 +58,13 @@ pub(super) fn read(lines: &[Line<'_>], used: &mut [bool]) -> Front {
             || text.chars().count() > 160
             || CONTENTS.is_match(&text)
             || super::table::area_heading(&text).is_some();
-        if stop || used.get(i).copied().unwrap_or(true) {
+        let taken = used.get(i).copied().unwrap_or(true);
+        if taken && seen == 0 {
+            // A list read before (a priorities sheet ahead of the tracker): the title
+            // block may still follow.
+            continue;
+        }
+        if stop || taken {
             break;
         }
         seen += 1;

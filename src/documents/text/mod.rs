@@ -13,11 +13,22 @@
 mod build;
 mod clean;
 mod columns;
+mod flow;
 mod front;
 mod lines;
 mod sections;
 mod table;
 mod voice;
+
+pub(crate) use clean::{clean as clean_cell, escape, paragraphs_html};
+pub(crate) use lines::{Line, Origin, split};
+
+/// Whether a short text names a part of a plan by itself: an area ("Priority 2"), the
+/// owner list, the rating key or the glossary. Readers keep such sheet names as headings.
+pub(crate) fn names_a_part(text: &str) -> bool {
+    let text = text.trim();
+    table::area_heading(text).is_some() || sections::is_heading(text)
+}
 
 use super::{ImportReport, Imported};
 use crate::domain::{Error, Result};
@@ -27,11 +38,38 @@ use crate::domain::{Error, Result};
 /// Fails when the text holds no plan table: no header row naming plan columns and no
 /// run of rows numbered like "1.1".
 pub fn import_text(text: &str) -> Result<Imported> {
-    let lines = lines::split(text);
+    import_lines(&lines::split(text), ImportReport::default())
+}
+
+/// Reads a plan from text whose tables were flattened into running words (a PDF's
+/// text): as [`import_text`], and when that finds no table, with each block of words
+/// rebuilt into the cells of a row. The report says when rows were rebuilt.
+pub(crate) fn import_flowed_text(text: &str, report: ImportReport) -> Result<Imported> {
+    let lines = split(text);
+    match import_lines(&lines, report.clone()) {
+        Err(Error::Invalid { message, .. }) if message.starts_with("no plan table found") => {
+            let Some(rebuilt) = flow::rebuild(&lines) else {
+                return Err(Error::invalid("file", message));
+            };
+            let mut report = report;
+            report.warn(
+                "file",
+                "no table survived in the text, so each block of words under the column \
+                 headings was split into objective, ref, action, owners, deadline and rating \
+                 by its content: check every action",
+            );
+            import_lines(&rebuilt, report)
+        }
+        other => other,
+    }
+}
+
+/// Reads a plan from lines of cells, whichever format they came from. `report` may
+/// already hold what the format's reader noticed.
+pub(crate) fn import_lines(lines: &[Line], mut report: ImportReport) -> Result<Imported> {
     let mut used = vec![false; lines.len()];
-    let mut report = ImportReport::default();
-    let sections = sections::find(&lines, &mut used, &mut report);
-    let front = front::read(&lines, &mut used);
+    let sections = sections::find(lines, &mut used, &mut report);
+    let front = front::read(lines, &mut used);
     let known = columns::Known {
         initials: sections
             .people
@@ -39,18 +77,21 @@ pub fn import_text(text: &str) -> Result<Imported> {
             .filter_map(|p| p.initials.clone())
             .collect(),
     };
-    let layout = table::read(&lines, &mut used, &known, &mut report);
+    let mut layout = table::read(lines, &mut used, &known, &mut report);
+    let listed: Vec<u32> = sections.areas.iter().map(|a| a.number).collect();
+    table::split_by_refs(&mut layout, &listed);
     if layout.areas.is_empty() {
         return Err(Error::invalid(
             "file",
             "no plan table found: looked for a header row naming at least two plan columns \
              (such as Objective or Outcome, Action or \"How will we achieve this?\", Owner or \
-             Lead, Deadline or Time-scale, RAG or Status, Key milestones), with cells separated \
-             by tabs or | pipes |, and for rows of cells numbered like 1.1 or 2.3a",
+             Lead, Deadline or Time-scale, RAG or Status, Key milestones), in a table or in \
+             rows of text with cells separated by tabs or | pipes |, and for rows of cells \
+             numbered like 1.1 or 2.3a",
         ));
     }
     let mut plan = build::plan(front, sections, layout, &mut report);
-    plan.voice = voice::read(text, &mut used, &plan);
+    plan.voice = voice::read(lines, &mut used, &plan);
     for (line, used) in lines.iter().zip(&used) {
         if !used && !line.is_blank() {
             report.unmapped(line.location(), line.text());
@@ -59,7 +100,7 @@ pub fn import_text(text: &str) -> Result<Imported> {
     plan.validate().map_err(|e| {
         Error::invalid(
             "file",
-            format!("the plan read from the text is not valid: {e}"),
+            format!("the plan read from the document is not valid: {e}"),
         )
     })?;
     Ok(Imported { plan, report })

@@ -21,6 +21,19 @@ pub(super) struct Sections {
     pub key: Option<Key>,
     /// Glossary entries in document order.
     pub glossary: Vec<GlossaryEntry>,
+    /// Areas a list of priorities names, apart from the action tables.
+    pub areas: Vec<ListedArea>,
+}
+
+/// An area as a list of priorities gives it: "Priority 1 | Leaders do not…".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ListedArea {
+    /// The area's number.
+    pub number: u32,
+    /// "Priority 1", as the list labels it.
+    pub label: String,
+    /// The weakness or priority in full.
+    pub title: String,
 }
 
 /// A rating key as written: its heading and levels, codes where the text kept them.
@@ -52,7 +65,7 @@ static OWNER_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static KEY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)^{NUMBERING}(?:the\s+)?(?:(?:b?rag|brag\s*\(p\)|rating|ratings|status|progress)(?:\s+(?:rating|ratings|status))?\s+key|key\s+to\s+(?:the\s+)?(?:b?rag|ratings?|status)(?:\s+ratings?)?|ratings?\s+(?:are|is)\s+as\s+follows|(?:progress\s*)?\(?b?rag(?:\s*\(p\))?\)?(?:\s+(?:rating|ratings|key))?)\s*:?$"
+        r"(?i)^{NUMBERING}(?:the\s+)?(?:(?:b?rag|brag\s*\(p\)|rating|ratings|status|progress)(?:\s+(?:rating|ratings|status))?\s+key|key\s+to\s+(?:the\s+)?(?:b?rag|ratings?|status)(?:\s+ratings?)?|ratings?\s+(?:are|is)\s+as\s+follows|(?:progress\s*)?\(?b?rag(?:\s*\(p\))?\)?(?:\s+(?:rating|ratings|key))?|key|legend|rating\s+legend)\s*:?$"
     ))
     .expect("valid regex")
 });
@@ -60,6 +73,18 @@ static GLOSSARY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)^{NUMBERING}(?:glossary(?:\s+of\s+(?:terms|abbreviations|acronyms))?|(?:list\s+of\s+)?(?:abbreviations|acronyms)(?:\s+(?:and|&)\s+(?:acronyms|abbreviations|terms))?|glossary\s+(?:and|&)\s+abbreviations|terms\s+used)\s*:?$"
     ))
+    .expect("valid regex")
+});
+static AREA_NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:no\.?|number|#|ref(?:erence)?|priority(?:\s+(?:no\.?|number))?|area(?:\s+(?:no\.?|number))?|work\s*stream|strand|theme)$",
+    )
+    .expect("valid regex")
+});
+static AREA_TEXT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)weakness|concern|priorit|finding|description|statement|title|what\s.*(?:said|found)|area",
+    )
     .expect("valid regex")
 });
 static CODED_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -85,7 +110,7 @@ static GLOSSARY_LINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Finds the owner lists, the first rating key, the glossary and the resource codes,
 /// marking their lines as used.
-pub(super) fn find(lines: &[Line<'_>], used: &mut [bool], report: &mut ImportReport) -> Sections {
+pub(super) fn find(lines: &[Line], used: &mut [bool], report: &mut ImportReport) -> Sections {
     let mut sections = Sections::default();
     let mut i = 0;
     while i < lines.len() {
@@ -100,6 +125,10 @@ pub(super) fn find(lines: &[Line<'_>], used: &mut [bool], report: &mut ImportRep
             None
         };
         let heading = single.as_deref().filter(|t| t.chars().count() <= 70);
+        if let Some(end) = area_list(lines, i, used, &mut sections.areas) {
+            i = end;
+            continue;
+        }
         if let Some(columns) = owner_header(line) {
             if let Some(end) = owner_rows(lines, i + 1, &columns, used, &mut sections, report) {
                 mark(used, i);
@@ -155,14 +184,111 @@ pub(super) fn find(lines: &[Line<'_>], used: &mut [bool], report: &mut ImportRep
     sections
 }
 
+/// Whether a line is the heading of an owner list, a rating key or a glossary.
+pub(super) fn is_heading(text: &str) -> bool {
+    OWNER_HEADING.is_match(text) || KEY_HEADING.is_match(text) || GLOSSARY_HEADING.is_match(text)
+}
+
 fn mark(used: &mut [bool], i: usize) {
     if let Some(flag) = used.get_mut(i) {
         *flag = true;
     }
 }
 
-fn next_filled(lines: &[Line<'_>], from: usize) -> Option<usize> {
+fn next_filled(lines: &[Line], from: usize) -> Option<usize> {
     (from..lines.len()).find(|&j| !lines[j].is_blank())
+}
+
+/// A list of the plan's areas: under a header such as "Priority | Area of weakness",
+/// rows of a number and the area's words; without one, at least two rows of a label
+/// such as "Priority 1" and the words. Returns the line after the list.
+fn area_list(
+    lines: &[Line],
+    start: usize,
+    used: &mut [bool],
+    out: &mut Vec<ListedArea>,
+) -> Option<usize> {
+    let filled = |line: &Line| -> Vec<usize> {
+        (0..line.texts.len())
+            .filter(|&k| !line.texts[k].is_empty())
+            .collect()
+    };
+    let first = &lines[start];
+    let header_cells = filled(first);
+    let mut columns = None;
+    if (2..=3).contains(&header_cells.len())
+        && header_cells
+            .iter()
+            .all(|&k| first.texts[k].chars().count() <= 40)
+    {
+        let number = header_cells
+            .iter()
+            .copied()
+            .find(|&k| AREA_NUMBER_LABEL.is_match(&first.texts[k]));
+        let words = header_cells
+            .iter()
+            .copied()
+            .find(|&k| Some(k) != number && AREA_TEXT_LABEL.is_match(&first.texts[k]));
+        if let (Some(number), Some(words)) = (number, words) {
+            columns = Some((number, words));
+        }
+    }
+    let mut found: Vec<(usize, ListedArea)> = Vec::new();
+    let mut j = if columns.is_some() { start + 1 } else { start };
+    while j < lines.len() && found.len() < 30 {
+        if used.get(j).copied().unwrap_or(true) {
+            break;
+        }
+        let line = &lines[j];
+        if line.is_blank() {
+            if found.is_empty() && columns.is_some() {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let cells = filled(line);
+        let (label, words, bare) = match columns {
+            Some((number, words)) if cells.len() <= 3 => {
+                (line.texts.get(number), line.texts.get(words), true)
+            }
+            None if cells.len() == 2 => (line.texts.get(cells[0]), line.texts.get(cells[1]), false),
+            _ => break,
+        };
+        let (Some(label), Some(words)) = (label, words) else {
+            break;
+        };
+        let number = super::table::area_heading(label)
+            .map(|h| h.number)
+            .or_else(|| bare.then(|| super::table::bare_number(label)).flatten());
+        let Some(number) = number else { break };
+        if words.chars().count() < 15 || found.iter().any(|(_, a)| a.number == number) {
+            break;
+        }
+        found.push((
+            j,
+            ListedArea {
+                number,
+                label: label.clone(),
+                title: words.clone(),
+            },
+        ));
+        j += 1;
+    }
+    let enough = if columns.is_some() { 1 } else { 2 };
+    if found.len() < enough {
+        return None;
+    }
+    if columns.is_some() {
+        mark(used, start);
+    }
+    for (k, area) in found {
+        mark(used, k);
+        if !out.iter().any(|a| a.number == area.number) {
+            out.push(area);
+        }
+    }
+    Some(j)
 }
 
 /// Where an owner list keeps each field.
@@ -186,7 +312,7 @@ impl Default for OwnerColumns {
 }
 
 /// "Initial | Name | Position/Organisation" and the like.
-fn owner_header(line: &Line<'_>) -> Option<OwnerColumns> {
+fn owner_header(line: &Line) -> Option<OwnerColumns> {
     if line.cells.len() < 2 {
         return None;
     }
@@ -226,7 +352,7 @@ fn owner_header(line: &Line<'_>) -> Option<OwnerColumns> {
 
 /// Reads owner rows from `start`; `None` when there was not one.
 fn owner_rows(
-    lines: &[Line<'_>],
+    lines: &[Line],
     start: usize,
     columns: &OwnerColumns,
     used: &mut [bool],
@@ -273,7 +399,7 @@ fn owner_rows(
     (found > 0).then_some(j)
 }
 
-fn owner_row(line: &Line<'_>, columns: &OwnerColumns) -> Option<Person> {
+fn owner_row(line: &Line, columns: &OwnerColumns) -> Option<Person> {
     let cell = |i: Option<usize>| -> String {
         i.and_then(|i| line.texts.get(i))
             .cloned()
@@ -465,7 +591,7 @@ enum LevelLine {
     Text(String),
 }
 
-fn level_line(line: &Line<'_>) -> Option<LevelLine> {
+fn level_line(line: &Line) -> Option<LevelLine> {
     let filled: Vec<&String> = line.texts.iter().filter(|t| !t.is_empty()).collect();
     if line.cells.len() >= 2 {
         // A key table: the swatch column is often empty once colours are lost.
@@ -540,7 +666,7 @@ pub(super) fn level_code(word: &str) -> Option<String> {
     Some(code.to_owned())
 }
 
-fn starts_coloured_key(line: &Line<'_>) -> bool {
+fn starts_coloured_key(line: &Line) -> bool {
     line.filled() == 1
         && CODED_LEVEL
             .captures(&line.text())
@@ -549,7 +675,7 @@ fn starts_coloured_key(line: &Line<'_>) -> bool {
 
 /// Reads key levels from `start`: returns them and the line after the key.
 fn key_levels(
-    lines: &[Line<'_>],
+    lines: &[Line],
     start: usize,
     used: &mut [bool],
     titled: bool,
@@ -624,7 +750,7 @@ fn key_levels(
 
 /// Reads glossary entries from `start`; `None` when there was not one.
 fn glossary(
-    lines: &[Line<'_>],
+    lines: &[Line],
     start: usize,
     used: &mut [bool],
     out: &mut Vec<GlossaryEntry>,
@@ -680,7 +806,7 @@ fn glossary(
 }
 
 /// "Abbreviation | Definition" and the like, above a glossary table.
-fn is_glossary_header(line: &Line<'_>) -> bool {
+fn is_glossary_header(line: &Line) -> bool {
     line.cells.len() >= 2
         && line.texts.first().is_some_and(|t| {
             matches!(
@@ -823,6 +949,35 @@ mod tests {
             .collect();
         assert_eq!(meanings.len(), 3);
         assert_eq!(meanings[1], "On track – progressing as planned");
+    }
+
+    #[test]
+    fn a_list_of_priorities_names_the_areas() {
+        let (found, used) = sections(
+            "Priority\tArea of weakness\n1\tLeaders do not understand local needs.\n2\tThe strategy is ineffective.\n\nArea 1\t13\n",
+        );
+        let areas: Vec<(u32, &str)> = found
+            .areas
+            .iter()
+            .map(|a| (a.number, a.title.as_str()))
+            .collect();
+        assert_eq!(
+            areas,
+            [
+                (1, "Leaders do not understand local needs."),
+                (2, "The strategy is ineffective.")
+            ]
+        );
+        assert_eq!(used, [true, true, true, false, false]);
+        let (found, _) = sections(
+            "Priority 1\tLeaders do not understand local needs.\nPriority 2\tThe strategy is ineffective.\n",
+        );
+        assert_eq!(found.areas.len(), 2);
+        let (found, _) = sections("Area of priority action 1\t13\nArea of priority action 2\t18\n");
+        assert!(
+            found.areas.is_empty(),
+            "a contents page lists no area's words"
+        );
     }
 
     #[test]

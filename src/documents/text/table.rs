@@ -35,13 +35,15 @@ pub(super) struct AreaDraft {
     pub records: Vec<Record>,
     /// Lines the heading and prose used: released if the area ends up with no rows.
     lines: Vec<usize>,
+    /// Made up because rows came before any area heading.
+    pub implicit: bool,
 }
 
 /// One action's rows, cell text kept raw (with its HTML) until the plan is built.
 #[derive(Debug, Default)]
 pub(super) struct Record {
-    /// Where the action starts.
-    pub line: usize,
+    /// Where the action starts: "line 214", "table 3, row 12".
+    pub location: String,
     /// "1.1" as written.
     pub reference: Option<String>,
     /// Each role's text, continuation rows joined with a space.
@@ -56,6 +58,8 @@ pub(super) struct Record {
     pub milestone_table: bool,
     /// The headings of the columns the record's cells came from.
     pub labels: BTreeMap<Role, String>,
+    /// Where each role's first cell is: "table 2, row 5, cell 4", "Tracker!D7".
+    pub places: BTreeMap<Role, String>,
     /// Which table of the document the record came from.
     table: usize,
     /// Every line the record used.
@@ -66,6 +70,11 @@ impl Record {
     /// The raw text of a role, or "".
     pub fn field(&self, role: Role) -> &str {
         self.fields.get(&role).map_or("", String::as_str)
+    }
+
+    /// Where a role's cell is, else where the record starts.
+    pub fn place(&self, role: Role) -> &str {
+        self.places.get(&role).unwrap_or(&self.location)
     }
 
     /// The heading of the column a role came from, for notes.
@@ -86,7 +95,7 @@ impl Record {
 #[derive(Debug, Default, Clone)]
 pub(super) struct MilestoneDraft {
     /// Where it is.
-    pub line: usize,
+    pub location: String,
     /// What will have happened (raw).
     pub text: String,
     /// The deadline cell (raw).
@@ -155,6 +164,15 @@ pub(super) fn area_heading(text: &str) -> Option<AreaHeading> {
     })
 }
 
+/// "1", "2.", "3)": an area's number alone.
+pub(super) fn bare_number(text: &str) -> Option<u32> {
+    let digits = text.trim().trim_end_matches(['.', ')', ':']);
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
 fn number_word(word: &str) -> Option<u32> {
     if let Ok(n) = word.parse::<u32>() {
         return (n > 0).then_some(n);
@@ -170,7 +188,7 @@ fn number_word(word: &str) -> Option<u32> {
 
 /// Reads the areas and their tables, marking the lines used.
 pub(super) fn read(
-    lines: &[Line<'_>],
+    lines: &[Line],
     used: &mut [bool],
     known: &Known,
     report: &mut ImportReport,
@@ -220,7 +238,7 @@ pub(super) fn read(
                 }
                 if dropped > 0 {
                     report.warn(
-                        format!("line {}", line + 1),
+                        lines.get(line).map(Line::location).unwrap_or_default(),
                         "this table numbers none of its rows, unlike the plan's action tables, \
                          so its rows are listed as unmapped rather than read as actions",
                     );
@@ -261,13 +279,13 @@ struct Table {
 }
 
 impl Table {
-    fn accepts(&self, line: &Line<'_>) -> bool {
+    fn accepts(&self, line: &Line) -> bool {
         line.cells.len() >= 2 && line.cells.len() + 2 >= self.header.width
     }
 }
 
-struct Reader<'a, 'l> {
-    lines: &'a [Line<'l>],
+struct Reader<'a> {
+    lines: &'a [Line],
     used: &'a mut [bool],
     known: &'a Known,
     report: &'a mut ImportReport,
@@ -279,7 +297,7 @@ struct Reader<'a, 'l> {
     tables: Vec<(Option<usize>, bool)>,
 }
 
-impl Reader<'_, '_> {
+impl Reader<'_> {
     fn mark(&mut self, i: usize) {
         if let Some(flag) = self.used.get_mut(i) {
             *flag = true;
@@ -292,7 +310,9 @@ impl Reader<'_, '_> {
             if self.used.get(i).copied().unwrap_or(true) {
                 self.table = None;
             } else if line.is_blank() {
-                if let Some(table) = self.table.as_mut() {
+                if let Some(table) = self.table.as_mut()
+                    && line.paginated()
+                {
                     table.page_break = true;
                 }
             } else if line.rule {
@@ -392,11 +412,45 @@ impl Reader<'_, '_> {
         let number = self.areas.iter().map(|a| a.number).max().unwrap_or(0) + 1;
         self.areas.push(AreaDraft {
             number,
+            implicit: true,
             ..AreaDraft::default()
         });
         let index = self.areas.len() - 1;
         self.current = Some(index);
         index
+    }
+
+    /// A row's area column: "1", "Priority 2" or the area's own words. The row and the
+    /// rows after it go to that area, which starts here when it is new.
+    fn area_cell(&mut self, text: &str) {
+        let (number, heading, title) = match area_heading(text) {
+            Some(found) => (Some(found.number), Some(found.heading), None),
+            None => match bare_number(text) {
+                Some(n) => (Some(n), None, None),
+                None => (None, None, Some(text.to_owned())),
+            },
+        };
+        let existing = self.areas.iter().position(|a| match number {
+            Some(n) => a.number == n,
+            None => a.title.as_deref() == Some(text) || a.heading.as_deref() == Some(text),
+        });
+        let index = existing.unwrap_or_else(|| {
+            let number = number
+                .unwrap_or_else(|| self.areas.iter().map(|a| a.number).max().unwrap_or(0) + 1);
+            self.areas.push(AreaDraft {
+                number,
+                heading,
+                title,
+                ..AreaDraft::default()
+            });
+            self.areas.len() - 1
+        });
+        if self.current != Some(index) {
+            self.current = Some(index);
+            if let Some(table) = self.table.as_mut() {
+                table.record = false;
+            }
+        }
     }
 
     /// A line outside tables: the sponsor, partners or finding of an area whose table
@@ -459,6 +513,17 @@ impl Reader<'_, '_> {
         };
         let header = &table.header;
         let cells = place(line, &placed, header);
+        let area_text = cells
+            .iter()
+            .find(|c| c.role == Some(Role::Area))
+            .map(|c| c.text.clone());
+        if let Some(area_text) = area_text {
+            self.area_cell(&area_text);
+        }
+        let Some(table) = self.table.as_ref() else {
+            return;
+        };
+        let header = &table.header;
         let text_of = |role: Role| {
             cells
                 .iter()
@@ -477,7 +542,7 @@ impl Reader<'_, '_> {
         let starts = reference.is_some() || !table.record || unnumbered;
         let table_id = table.id;
         let fresh = Record {
-            line: line.number,
+            location: line.location(),
             reference: reference.clone(),
             rating_labels: header.ratings.clone(),
             milestone_table: header.has_milestones(),
@@ -488,7 +553,7 @@ impl Reader<'_, '_> {
             cells: &cells,
             ref_used: reference.is_some() && action_override.is_none(),
             action_override: action_override.as_deref(),
-            line: line.number,
+            location: line.location(),
             continuation: continuation && !starts,
         };
         let blank_label = text_of(Role::Blank).map(str::to_owned);
@@ -589,15 +654,15 @@ struct Placed<'r> {
     role: Option<Role>,
     /// The column's heading.
     label: String,
-    /// The cell's position in the row.
-    index: usize,
     /// As written.
     raw: &'r str,
     /// Cleaned.
     text: String,
+    /// "line 214, cell 3", "Tracker!C12".
+    location: String,
 }
 
-fn place<'r>(line: &Line<'r>, placed: &[Option<usize>], header: &Header) -> Vec<Placed<'r>> {
+fn place<'r>(line: &'r Line, placed: &[Option<usize>], header: &Header) -> Vec<Placed<'r>> {
     line.cells
         .iter()
         .zip(&line.texts)
@@ -612,9 +677,9 @@ fn place<'r>(line: &Line<'r>, placed: &[Option<usize>], header: &Header) -> Vec<
             Placed {
                 role: column.map(|c| c.role),
                 label: column.map(|c| c.label.clone()).unwrap_or_default(),
-                index,
-                raw,
+                raw: raw.as_str(),
                 text: text.clone(),
+                location: line.origin.cell(index),
             }
         })
         .collect()
@@ -640,19 +705,80 @@ fn row_reference(
     }
 }
 
+/// When the tables gave no area structure (every row in one area made up for them) but
+/// the document lists its areas (a priorities sheet), the rows go to the area their
+/// ref's first number names: "2.3" to area 2. Rows without a ref follow the row above.
+pub(super) fn split_by_refs(layout: &mut Layout, listed: &[u32]) {
+    let [only] = layout.areas.as_slice() else {
+        return;
+    };
+    if !only.implicit || listed.len() < 2 {
+        return;
+    }
+    let area_of = |record: &Record| -> Option<u32> {
+        let reference = record.reference.as_deref()?;
+        let first = reference.split('.').next()?;
+        let number: u32 = first
+            .trim_end_matches(|c: char| c.is_ascii_lowercase())
+            .parse()
+            .ok()?;
+        listed.contains(&number).then_some(number)
+    };
+    let numbered = only
+        .records
+        .iter()
+        .filter(|r| r.reference.is_some())
+        .count();
+    let placed = only.records.iter().filter_map(area_of).count();
+    if numbered == 0 || placed * 10 < numbered * 9 {
+        return;
+    }
+    let Some(draft) = layout.areas.pop() else {
+        return;
+    };
+    let mut areas: Vec<AreaDraft> = Vec::new();
+    let mut current: Option<usize> = None;
+    for record in draft.records {
+        if let Some(number) = area_of(&record) {
+            let at = areas
+                .iter()
+                .position(|a| a.number == number)
+                .unwrap_or_else(|| {
+                    areas.push(AreaDraft {
+                        number,
+                        ..AreaDraft::default()
+                    });
+                    areas.len() - 1
+                });
+            current = Some(at);
+        }
+        let at = current.unwrap_or_else(|| {
+            areas.push(AreaDraft {
+                number: draft.number,
+                implicit: true,
+                ..AreaDraft::default()
+            });
+            areas.len() - 1
+        });
+        current = Some(at);
+        areas[at].records.push(record);
+    }
+    layout.areas = areas;
+}
+
 /// One row's cells, put into a record.
 struct Fill<'c, 'r> {
     cells: &'c [Placed<'r>],
     ref_used: bool,
     action_override: Option<&'c str>,
-    line: usize,
+    location: String,
     continuation: bool,
 }
 
 impl Fill<'_, '_> {
     fn into(self, record: &mut Record, blank_used: bool) {
         let mut milestone = MilestoneDraft {
-            line: self.line,
+            location: self.location.clone(),
             ..MilestoneDraft::default()
         };
         for cell in self.cells {
@@ -661,6 +787,10 @@ impl Fill<'_, '_> {
                     .labels
                     .entry(role)
                     .or_insert_with(|| cell.label.clone());
+                record
+                    .places
+                    .entry(role)
+                    .or_insert_with(|| cell.location.clone());
             }
             if blank_used && cell.role == Some(Role::Blank) {
                 continue;
@@ -672,12 +802,12 @@ impl Fill<'_, '_> {
                 cell.label.as_str()
             };
             match cell.role {
-                None => record.notes.push(format!(
-                    "Cell {} of line {}: {text}",
-                    cell.index + 1,
-                    self.line
-                )),
+                None => record
+                    .notes
+                    .push(format!("{}: {text}", capitalised(&cell.location))),
                 Some(Role::Ref) if self.ref_used => {}
+                // The area column placed the row; [`Reader::area_cell`] used it.
+                Some(Role::Area) => {}
                 Some(Role::Ref | Role::Blank | Role::Other) => {
                     record.notes.push(format!("{label}: {text}"));
                 }
@@ -696,7 +826,7 @@ impl Fill<'_, '_> {
                     } else if !before.eq_ignore_ascii_case(text) {
                         record
                             .notes
-                            .push(format!("{label} on line {}: {text}", self.line));
+                            .push(format!("{label} at {}: {text}", self.location));
                     }
                 }
                 Some(role) => record.append(role, raw),
@@ -732,8 +862,8 @@ fn milestone_row(record: &mut Record, row: MilestoneDraft, continuation: bool) {
                 push_text(&mut last.status, &row.status);
             }
             Some(_) => record.notes.push(format!(
-                "Line {}: a deadline or rating with no milestone: {} {}",
-                row.line,
+                "{}: a deadline or rating with no milestone: {} {}",
+                capitalised(&row.location),
                 clean(&row.due),
                 clean(&row.status)
             )),
@@ -759,7 +889,7 @@ fn milestone_row(record: &mut Record, row: MilestoneDraft, continuation: bool) {
         let statuses = paragraphs(&row.status);
         for (k, (text, due)) in texts.into_iter().zip(dues).enumerate() {
             record.milestones.push(MilestoneDraft {
-                line: row.line,
+                location: row.location.clone(),
                 text,
                 due,
                 status: statuses.get(k).cloned().unwrap_or_default(),
@@ -768,6 +898,14 @@ fn milestone_row(record: &mut Record, row: MilestoneDraft, continuation: bool) {
         return;
     }
     record.milestones.push(row);
+}
+
+/// "line 4" → "Line 4", to start a note.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// Splits a list at commas outside brackets, dropping pieces with no letters (such as

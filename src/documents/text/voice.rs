@@ -5,12 +5,14 @@
 //! The working-well / requires-improvement legend after each section is read past but
 //! not applied: documents mark each quote by colour, and the text export loses it, so
 //! quotes come in as "not stated" rather than guessed. Kept apart from the other passes
-//! (one function over the raw text) so the table reader can change without touching it.
+//! (one function over the lines, whichever format they came from) so the table reader can
+//! change without touching it.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::Line;
 use crate::domain::{PlanTree, Quote, Speaker, VoiceSource};
 
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -52,17 +54,17 @@ fn unquote(text: &str) -> String {
     }
 }
 
-/// Reads the voice sections, marking their lines used; `used` is indexed like the
-/// text's lines.
-pub(super) fn read(text: &str, used: &mut [bool], plan: &PlanTree) -> Vec<Quote> {
+/// Reads the voice sections, marking their lines used; `used` is indexed like `lines`.
+pub(super) fn read(lines: &[Line], used: &mut [bool], plan: &PlanTree) -> Vec<Quote> {
     let mut quotes = Vec::new();
     let mut area: Option<u32> = None;
     let mut section: Option<(Speaker, VoiceSource)> = None;
     let mut legend_seen = false;
-    for (i, raw) in text.lines().enumerate() {
-        let cells: Vec<&str> = raw
-            .split('\t')
-            .map(str::trim)
+    for (i, line) in lines.iter().enumerate() {
+        let cells: Vec<&str> = line
+            .texts
+            .iter()
+            .map(|c| c.trim())
             .filter(|c| !c.is_empty())
             .collect();
         let already = used.get(i).copied().unwrap_or(true);
@@ -154,6 +156,7 @@ pub(super) fn read(text: &str, used: &mut [bool], plan: &PlanTree) -> Vec<Quote>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::documents::text::split;
     use crate::domain::{Area, Sentiment};
 
     fn plan() -> PlanTree {
@@ -179,7 +182,7 @@ mod tests {
                     What is working well\n\nRequires Improvement\n\nAfter the section.\n";
         let mut used = vec![false; text.lines().count()];
 
-        let quotes = read(text, &mut used, &plan());
+        let quotes = read(&split(text), &mut used, &plan());
 
         assert_eq!(quotes.len(), 4);
         assert_eq!(quotes[0].text, "I'm OK because I say when I need help.");
@@ -204,7 +207,7 @@ mod tests {
             "What our Parents/Carers have said\t12\nArea of priority action 1\t13\nSome prose.\n";
         let mut used = vec![false; 3];
 
-        assert!(read(text, &mut used, &plan()).is_empty());
+        assert!(read(&split(text), &mut used, &plan()).is_empty());
         assert!(used.iter().all(|u| !u));
     }
 }

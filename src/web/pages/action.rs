@@ -13,6 +13,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use time::Date;
 use time::macros::format_description;
+use tower_http::limit::RequestBodyLimitLayer;
 
 use super::plan::due_view;
 use super::{FormErrors, Layout, Page, see_other, unprocessable};
@@ -27,13 +28,18 @@ use crate::web::session::Viewer;
 /// The update form's body: the file, the fields, and room for multipart framing.
 const UPDATE_BODY_LIMIT: usize = MAX_EVIDENCE_BYTES + 1024 * 1024;
 
+/// The add-update form, with its own body limit for the evidence file: the rest of the
+/// app takes far less.
+pub fn upload_router() -> Router<App> {
+    Router::new()
+        .route("/plans/{plan}/actions/{action}/updates", post(add_update))
+        .layer(DefaultBodyLimit::max(UPDATE_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPDATE_BODY_LIMIT))
+}
+
 pub fn router() -> Router<App> {
     Router::new()
         .route("/plans/{plan}/actions/{action}", get(show))
-        .route(
-            "/plans/{plan}/actions/{action}/updates",
-            post(add_update).layer(DefaultBodyLimit::max(UPDATE_BODY_LIMIT)),
-        )
         .route(
             "/plans/{plan}/actions/{action}/milestones/{milestone}/done",
             post(milestone_done),

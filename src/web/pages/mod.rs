@@ -10,6 +10,7 @@ mod dashboard;
 mod form;
 mod glossary;
 mod governance;
+mod import;
 mod kpi;
 mod people;
 mod plan;
@@ -118,4 +119,9 @@ pub fn router() -> Router<App> {
         .merge(governance::router())
         .merge(timeline::router())
         .merge(glossary::router())
+}
+
+/// The upload routes, which take documents far larger than any other request.
+pub fn upload_router() -> Router<App> {
+    import::router().merge(action::upload_router())
 }

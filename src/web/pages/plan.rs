@@ -34,11 +34,13 @@ pub fn router() -> Router<App> {
 struct IndexPage {
     layout: Layout,
     plans: Vec<PlanSummary>,
+    can_import: bool,
 }
 
 async fn index(State(app): State<App>, viewer: Viewer) -> Result<Page<IndexPage>, Error> {
     Ok(Page(IndexPage {
         plans: app.plans(&viewer.actor).await?,
+        can_import: app.may_import(&viewer.actor).is_ok(),
         layout: Layout::of(&viewer),
     }))
 }

@@ -1,0 +1,268 @@
+//! Importing a plan from the browser: upload a document, see what was read (the tree, the
+//! counts, the warnings and every passage not mapped), then confirm to store it. For
+//! signed-in admins and editors; the app decides who may store which plan.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+
+use super::plan::due_view;
+use super::{Layout, Page};
+use crate::app::{App, ImportPreview};
+use crate::documents::{Counts, Finding, MAX_DOCUMENT_BYTES};
+use crate::domain::{Error, OwnerName, RatingTag};
+use crate::web::extract::Path;
+use crate::web::session::{SignedIn, Viewer};
+
+/// Room for the multipart framing around the largest document accepted.
+const MAX_UPLOAD_BYTES: usize = MAX_DOCUMENT_BYTES + 64 * 1024;
+
+/// The import routes, with their own body limit: the rest of the app takes far less.
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/plans/import", get(new_form).post(upload))
+        .route("/plans/import/{id}", get(preview))
+        .route("/plans/import/{id}/confirm", post(confirm))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
+}
+
+#[derive(Template)]
+#[template(path = "plan/import.html")]
+struct UploadPage {
+    layout: Layout,
+    /// The local areas the person may import plans for.
+    areas: Vec<String>,
+    problem: Option<String>,
+}
+
+impl UploadPage {
+    fn new(viewer: &Viewer, problem: Option<String>) -> Self {
+        Self {
+            layout: Layout::of(viewer),
+            areas: viewer
+                .actor
+                .import_areas()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            problem,
+        }
+    }
+}
+
+/// The upload form: the public is sent to sign in, people who edit no area are refused.
+async fn new_form(
+    State(app): State<App>,
+    SignedIn(viewer): SignedIn,
+) -> Result<Page<UploadPage>, Error> {
+    app.may_import(&viewer.actor)?;
+    Ok(Page(UploadPage::new(&viewer, None)))
+}
+
+fn problem(viewer: &Viewer, status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Page(UploadPage::new(viewer, Some(message.into())))).into_response()
+}
+
+/// Reads the upload, keeps what was read and shows it (Post/Redirect/Get). A file that
+/// cannot be read shows the form again with the reason. Who may import is checked before
+/// the file is read.
+async fn upload(
+    State(app): State<App>,
+    viewer: Viewer,
+    mut form: Multipart,
+) -> Result<Response, Error> {
+    app.may_import(&viewer.actor)?;
+    let mut document = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => {
+                return Ok(problem(
+                    &viewer,
+                    err.status(),
+                    upload_failed(&err.body_text()),
+                ));
+            }
+        };
+        if field.name() != Some("document") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        match field.bytes().await {
+            Ok(bytes) => document = Some((name, bytes)),
+            Err(err) => {
+                return Ok(problem(
+                    &viewer,
+                    err.status(),
+                    upload_failed(&err.body_text()),
+                ));
+            }
+        }
+    }
+    let Some((name, bytes)) = document.filter(|(name, _)| !name.is_empty()) else {
+        return Ok(problem(
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Select a file to import",
+        ));
+    };
+    match app
+        .preview_import(&viewer.actor, bytes.to_vec(), &name)
+        .await
+    {
+        Ok(preview) => Ok(Redirect::to(&format!("/plans/import/{}", preview.id)).into_response()),
+        Err(Error::Invalid { message, .. }) => Ok(problem(
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{name} could not be imported: it {message}"),
+        )),
+        Err(other) => Err(other),
+    }
+}
+
+fn upload_failed(reason: &str) -> String {
+    if reason.contains("length limit") || reason.contains("too large") {
+        format!(
+            "The file is larger than {} MB",
+            MAX_DOCUMENT_BYTES / (1024 * 1024)
+        )
+    } else {
+        format!("The file could not be uploaded: {reason}")
+    }
+}
+
+struct MilestoneRow {
+    text: String,
+    due: String,
+}
+
+struct ActionRow {
+    label: String,
+    text: String,
+    owners: Vec<OwnerName>,
+    due: String,
+    ratings: Vec<RatingTag>,
+    milestones: Vec<MilestoneRow>,
+    measures: usize,
+    notes: usize,
+}
+
+struct ObjectiveRow {
+    number: String,
+    text: String,
+    actions: Vec<ActionRow>,
+}
+
+struct AreaRow {
+    number: u32,
+    title: String,
+    heading: Option<String>,
+    objectives: Vec<ObjectiveRow>,
+}
+
+#[derive(Template)]
+#[template(path = "plan/import_preview.html")]
+struct PreviewPage {
+    layout: Layout,
+    id: String,
+    /// Why the plan cannot be stored by this person, shown instead of the button.
+    refusal: Option<String>,
+    file_name: String,
+    format: String,
+    local_area: String,
+    title: String,
+    scheme_name: String,
+    counts: Counts,
+    warnings: Vec<Finding>,
+    unmapped: Vec<Finding>,
+    areas: Vec<AreaRow>,
+}
+
+impl PreviewPage {
+    fn new(layout: Layout, preview: ImportPreview) -> Self {
+        let plan = &preview.plan;
+        let areas = plan
+            .areas
+            .iter()
+            .map(|area| AreaRow {
+                number: area.number,
+                title: area.title.clone(),
+                heading: area.heading.clone().filter(|h| *h != area.title),
+                objectives: area
+                    .objectives
+                    .iter()
+                    .map(|objective| ObjectiveRow {
+                        number: objective.number.clone(),
+                        text: objective.text.clone(),
+                        actions: objective
+                            .actions
+                            .iter()
+                            .map(|action| ActionRow {
+                                label: action.label().to_owned(),
+                                text: action.text.clone(),
+                                owners: plan.owner_names(&action.owners),
+                                due: due_view(
+                                    action.due,
+                                    action.due_from,
+                                    action.due_text.as_deref(),
+                                )
+                                .0,
+                                ratings: plan.rating_tags(&action.ratings),
+                                milestones: action
+                                    .milestones
+                                    .iter()
+                                    .map(|m| MilestoneRow {
+                                        text: m.text.clone(),
+                                        due: due_view(m.due, None, m.due_text.as_deref()).0,
+                                    })
+                                    .collect(),
+                                measures: action.success_measures.len(),
+                                notes: action.notes.len(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self {
+            layout,
+            id: preview.id,
+            refusal: preview.refusal,
+            file_name: preview.file_name,
+            format: preview.report.format,
+            local_area: plan.local_area.clone(),
+            title: plan.title.clone(),
+            scheme_name: plan.rating_scheme.name.clone(),
+            counts: preview.report.counts,
+            warnings: preview.report.warnings,
+            unmapped: preview.report.unmapped,
+            areas,
+        }
+    }
+}
+
+/// The preview: only the person who uploaded the file finds it.
+async fn preview(
+    State(app): State<App>,
+    SignedIn(viewer): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Page<PreviewPage>, Error> {
+    let preview = app.pending_import(&viewer.actor, &id).await?;
+    Ok(Page(PreviewPage::new(Layout::of(&viewer), preview)))
+}
+
+/// Stores the previewed plan, then shows it.
+async fn confirm(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Redirect, Error> {
+    let stored = app.confirm_import(&viewer.actor, &id).await?;
+    Ok(Redirect::to(&format!("/plans/{}", stored.slug)))
+}
