@@ -24,7 +24,7 @@ pub struct LocalArea {
     pub id: LocalAreaId,
     /// URL name: "north-east-lincolnshire".
     pub slug: String,
-    /// "North East Lincolnshire".
+    /// "Northshire".
     pub name: String,
 }
 

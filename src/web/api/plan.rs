@@ -40,7 +40,7 @@ struct LocalAreaView {
     id: i64,
     /// URL name.
     slug: String,
-    /// "North East Lincolnshire".
+    /// "Northshire".
     name: String,
     /// The caller's role there, if any: admin, editor, owner, viewer or adviser.
     role: Option<String>,
