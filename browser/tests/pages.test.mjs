@@ -29,7 +29,7 @@ test('the plan page shows every area and action, with ratings in words', async (
   const tags = await page.locator('.govuk-tag').allTextContents()
   assert.ok(tags.some((t) => /^[A-Z] – \w+/.test(t.trim())), `ratings shown as words: ${tags.slice(0, 5)}`)
   // The rating key opens without JavaScript errors (GOV.UK Frontend initialised).
-  await page.getByText(/Rating key/).click()
+  await page.getByText(/Rating key:/).click()
   assert.ok(await page.locator('.govuk-details[open]').count() === 1)
   await assertAccessible(page)
   assert.deepEqual(page.problems, [])
@@ -39,7 +39,10 @@ test('an action page shows its owner by name and its history', async () => {
   const page = await openPage(browser)
   await page.goto(`${baseUrl}/`)
   await page.getByRole('link', { name: /Written Statement of Action/ }).first().click()
-  await page.locator('a[href*="/actions/"]').first().click()
+  // Follow the link from the keyboard: a mouse click lands on the zero-width box the
+  // visually hidden "Action " leaves at the link's start, and misses.
+  await page.locator('a[href*="/actions/"]').first().press('Enter')
+  await page.waitForURL(/\/actions\/\d+$/)
   await page.waitForSelector('h1')
   assert.match(await page.locator('h1').textContent(), /^Action /)
   assert.ok(await page.getByText('Progress updates').isVisible())

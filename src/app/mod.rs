@@ -12,7 +12,10 @@ mod governance;
 mod import;
 mod kpi;
 mod plan;
+mod progress;
 mod reports;
+mod running;
+mod structure;
 mod voice;
 
 use time::OffsetDateTime;
@@ -30,7 +33,9 @@ pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
 pub use import::{ImportPreview, PENDING_IMPORT_LIFETIME};
 pub use kpi::KpiInPlan;
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
+pub use progress::{ActionPage, ProgressReport};
 pub use reports::{ReportFile, ReportRequest};
+pub use running::{CycleView, CyclesView, PlanView, RunningPlan};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]

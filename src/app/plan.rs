@@ -7,7 +7,7 @@ use time::Date;
 use super::App;
 use crate::domain::{
     Action, ActionId, Actor, Area, Error, LocalArea, LocalAreaId, NewAuditEvent, Objective,
-    PlanSummary, PlanTree, ProgressUpdate, Result,
+    PlanSummary, PlanTree, Result,
 };
 
 /// Longest progress narrative accepted: pages of text, well past any real update. The
@@ -305,7 +305,9 @@ impl App {
     /// Appends a progress update to an action; its ratings become the action's current
     /// ratings. Ratings are checked against the plan's own key. Admins and editors may
     /// record on any action of their area, owners on their own; a person is always the
-    /// author of what they record.
+    /// author of what they record. The API's way in: the action page's form, with
+    /// evidence and milestones, is [`App::record_progress`], and both share the same
+    /// checks, store write and audit entry.
     pub async fn record_update(
         &self,
         actor: &Actor,
@@ -314,62 +316,34 @@ impl App {
         update: NewUpdate,
     ) -> Result<()> {
         let found = self.action(actor, plan_key, action).await?;
-        actor
-            .may_record_progress(
-                found.summary.local_area_id,
-                found.summary.published,
-                &found.plan,
-                found.action(),
-            )
-            .check(|| format!("action {action:?}"))?;
-        let narrative = update.narrative.trim();
-        if narrative.is_empty() {
-            return Err(Error::invalid(
-                "narrative",
-                "say what has happened since the last update",
-            ));
-        }
-        if narrative.chars().count() > MAX_NARRATIVE_CHARS {
-            return Err(Error::invalid(
-                "narrative",
-                format!("an update must be {MAX_NARRATIVE_CHARS} characters or fewer"),
-            ));
-        }
-        if update.date > self.clock.today() {
-            return Err(Error::invalid(
-                "date",
-                "an update cannot be dated in the future",
-            ));
-        }
-        found.plan.rating_scheme.check_ratings(&update.ratings)?;
-        let id = found
-            .action()
-            .id
-            .ok_or_else(|| Error::Internal(anyhow::anyhow!("a stored action has no id")))?;
-        let author = match actor {
-            Actor::User(user) => Some(
-                user.grants
-                    .iter()
-                    .find(|g| g.local_area.id == found.summary.local_area_id)
-                    .and_then(|g| g.person_key.clone())
-                    .unwrap_or_else(|| user.name.clone()),
-            ),
-            Actor::System | Actor::Public => update.author.filter(|a| !a.trim().is_empty()),
-        };
-        let update = ProgressUpdate {
-            date: update.date,
-            author,
-            narrative: narrative.to_owned(),
-            ratings: update.ratings,
-        };
-        let audit = NewAuditEvent {
-            local_area_id: Some(found.summary.local_area_id),
-            plan_id: Some(found.summary.id),
-            ..NewAuditEvent::by(actor, "progress_update", "progress.recorded")
-        };
-        self.store
-            .insert_update(id, &update, &audit, self.clock.now())
+        let progress = self.checked_update(
+            actor,
+            &found,
+            update.date,
+            update.author,
+            &update.narrative,
+            update.ratings,
+        )?;
+        self.store_progress(actor, &found, &progress, &[], &[])
             .await
+            .map(|_| ())
+    }
+}
+
+/// How history names whoever made a change in an area: an owner by the key the plan
+/// knows them by (so the owner list gives their name), anyone else signed in by their
+/// name. Only the command line may name someone else, as `given`.
+pub(super) fn author_in(actor: &Actor, area: LocalAreaId, given: Option<String>) -> Option<String> {
+    match actor {
+        Actor::User(user) => Some(
+            actor
+                .grant(area)
+                .and_then(|g| g.person_key.clone())
+                .unwrap_or_else(|| user.name.clone()),
+        ),
+        Actor::System | Actor::Public => {
+            given.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty())
+        }
     }
 }
 

@@ -3,17 +3,26 @@
 mod account;
 mod audit;
 mod comparison;
+mod cycle;
+mod dashboard;
 mod date;
 mod error;
+mod flags;
 mod glossary;
 mod governance;
+mod history;
 mod kpi;
 mod link;
+mod outline;
+mod people;
 mod plan;
 mod rating;
 mod report;
 mod reports;
 mod sample;
+mod scheme_edit;
+mod search;
+mod shift;
 mod timeline;
 mod voice;
 
@@ -23,12 +32,25 @@ pub use account::{
 };
 pub use audit::{AuditEvent, NewAuditEvent};
 pub use comparison::{LevelCount, PlanProgress};
+pub use cycle::{
+    ActionSnapshot, ChangedAction, ClosedCycle, CycleChanges, CycleId, DateMove, Movement,
+    RatingMove, ReportingCycle,
+};
+pub use dashboard::{
+    AreaCounts, BarSegment, ChartMonth, CompletionChart, Dashboard, RatingBar, Tick,
+};
 pub use date::{Due, PartialDate, parse_uk_due, uk_month_name};
 pub use error::{Error, Result};
+pub use flags::{ActionFlag, ActionState, DEFAULT_CYCLE_WEEKS, DUE_SOON_DAYS, FlagRules};
 pub use glossary::{FoundTerm, KNOWN_TERMS, Segment, abbreviate, check_term, known_definition};
 pub use governance::{
     AgreedAction, Board, Diagram, DiagramArrow, DiagramBox, DiagramLabel, Meeting, MeetingId,
     MeetingKind, ProgressMeasure, check_boards, diagram,
+};
+pub use history::{
+    ActionRecord, DueChange, EvidenceFile, EvidenceId, EvidenceItem, HistoryEntry,
+    MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence, StoredMilestone, StoredUpdate,
+    UpdateId, evidence_content_type, safe_file_name,
 };
 pub use kpi::{
     Actual, Assessment, Benchmark, Comparator, DEFAULT_TOLERANCE_PERCENT, Direction, Expected, Kpi,
@@ -36,6 +58,11 @@ pub use kpi::{
     format_value,
 };
 pub use link::{ActionRef, LinkedAction, ObjectiveRef};
+pub use outline::{
+    AreaId, ItemFields, ItemForm, ItemKind, MoveDirection, ObjectiveId, OutlineAction, OutlineArea,
+    OutlineMilestone, OutlineObjective, OutlinePerson, PersonId, PlanOutline, next_free_ref,
+};
+pub use people::{OwnedAction, OwnerSummary};
 pub use plan::{
     Action, ActionId, Area, GlossaryEntry, Milestone, Objective, PLAN_FORMAT, Person, PlanId,
     PlanKind, PlanStatus, PlanSummary, PlanTree, ProgressUpdate, Resource,
@@ -53,6 +80,12 @@ pub use reports::{
     responses_done_between, uk_date,
 };
 pub use sample::sample_plan;
+pub use scheme_edit::{RatingsInUse, ratings_in_use};
+pub use search::{
+    ActionFilter, ActionHit, FilterOptions, FilterQuery, PageLink, Pagination, RatingFilter,
+    encode_query_value,
+};
+pub use shift::{months_between, shift_date};
 pub use timeline::{
     EntryState, Evaluation, EventKind, Schedule, Timeline, TimelineEntry, TimelineEvent,
     WorkingCalendar, WorkingDays, bank_holidays, easter_sunday,

@@ -6,9 +6,12 @@
 mod account;
 mod audit;
 mod backup;
+mod cycle;
 mod evidence;
 mod pending_import;
 mod plan;
+mod progress;
+mod structure;
 
 pub use account::{Credentials, NewGrant};
 

@@ -1,6 +1,6 @@
 //! Plans as whole trees: stored in one transaction, read back in a fixed number of queries.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use time::{Date, OffsetDateTime};
 
@@ -453,61 +453,6 @@ impl Store {
             }
             Ok::<_, Error>(changed > 0)
         })
-    }
-
-    /// Appends a progress update and makes its ratings the action's current ones, in one
-    /// transaction with its audit entry (the ratings before, the update and the ratings
-    /// after). Earlier updates are never touched.
-    pub async fn insert_update(
-        &self,
-        action: ActionId,
-        update: &ProgressUpdate,
-        audit: &NewAuditEvent,
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        let ratings = to_json(&update.ratings)?;
-        in_write_transaction!(self, |tx| {
-            let current: Option<String> =
-                sqlx::query_scalar("select ratings from action where action_id = $1")
-                    .bind(action.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some(current) = current else {
-                return Err(Error::not_found("action"));
-            };
-            let update_id: i64 = sqlx::query_scalar(
-                "insert into progress_update (action_id, update_date, author, narrative, ratings, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $6) returning progress_update_id",
-            )
-            .bind(action.0)
-            .bind(update.date)
-            .bind(&update.author)
-            .bind(&update.narrative)
-            .bind(&ratings)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            let before: BTreeMap<String, String> = from_json("ratings", &current)?;
-            let mut merged = before.clone();
-            merged.extend(update.ratings.clone());
-            if merged != before {
-                sqlx::query("update action set ratings = $1, updated_at = $2 where action_id = $3")
-                    .bind(to_json(&merged)?)
-                    .bind(now)
-                    .bind(action.0)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let event = NewAuditEvent {
-                entity_id: Some(update_id.to_string()),
-                action_id: Some(action),
-                before: Some(serde_json::json!({ "ratings": before })),
-                after: Some(serde_json::json!({ "ratings": merged, "update": update })),
-                ..audit.clone()
-            };
-            insert_audit!(tx, &event, now);
-        });
-        Ok(())
     }
 
     /// A whole plan with its stored ids, read in a fixed number of queries whatever its size.

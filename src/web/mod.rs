@@ -86,6 +86,48 @@ pub fn stored_file_response(file_name: &str, bytes: Vec<u8>) -> axum::response::
 /// Largest request body accepted anywhere.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
+/// Largest page the sample-data banner reads back to put the banner in: far beyond any
+/// page the app renders.
+const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Where `base.html` lets the sample-data banner in.
+const SAMPLE_BANNER_MARK: &str = "<!-- sample-data-banner -->";
+
+/// The banner every page shows while the demo's sample plan is stored.
+#[derive(askama::Template)]
+#[template(path = "_sample_banner.html")]
+struct SampleBanner;
+
+/// Puts the sample-data banner on every HTML page while sample data is stored. A layer
+/// rather than a field of each page, so that no page (including error pages and pages
+/// other modules add) can forget it.
+async fn sample_banner(
+    axum::extract::State(app): axum::extract::State<App>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use askama::Template as _;
+    use axum::response::IntoResponse as _;
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html || !app.holds_sample_data().await.unwrap_or(false) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
+        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let banner = SampleBanner.render().unwrap_or_default();
+    let body = html.replacen(SAMPLE_BANNER_MARK, &banner, 1);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(body))
+}
+
 /// No inline script or style anywhere, so the policy can be strict.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; \
@@ -119,6 +161,10 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         .fallback(error::not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(pages::upload_router())
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            sample_banner,
+        ))
         .with_state(app)
         .layer(Extension(config))
         // Refuses cross-site form posts (Sec-Fetch-Site, then Origin against Host), with

@@ -7,7 +7,8 @@
 
 use axum::http::StatusCode;
 use serde_json::json;
-use wsoa::domain::{Actor, Role};
+use wsoa::app::ProgressReport;
+use wsoa::domain::{Actor, ItemFields, NewEvidence, Role};
 
 use crate::helpers::{Auth, TestDb, plan_with_evidence, repo_path, small_plan};
 use crate::import_formats::tracker_workbook;
@@ -951,4 +952,358 @@ async fn the_api_ignores_the_session_cookie() {
         .await;
 
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "treated as the public");
+}
+
+/// The plan being run (issue 4's pages) with a closed cycle, an evidence file and a
+/// milestone on an action the owner does not own, so every route has something to show.
+async fn running_world() -> (World, i64, i64, i64) {
+    let w = world().await;
+    let (plan, mine, theirs) = (&w.slug, w.mine.to_string(), w.theirs);
+    let app = &w.db.app;
+    app.record_progress(
+        &Actor::System,
+        plan,
+        &mine,
+        ProgressReport {
+            narrative: "Minutes attached".into(),
+            evidence: vec![NewEvidence::file("minutes.pdf", b"%PDF-1.4".to_vec()).unwrap()],
+            ..ProgressReport::default()
+        },
+    )
+    .await
+    .unwrap();
+    let record = app
+        .action_page(&Actor::System, plan, &mine)
+        .await
+        .unwrap()
+        .record;
+    let evidence = record.evidence[0].id.0;
+    let open = record.milestones[1].id.0;
+    let their_milestone = app
+        .add_item(
+            &Actor::System,
+            plan,
+            Some(theirs),
+            ItemFields::Milestone {
+                text: "Theirs".into(),
+                due: None,
+                due_text: None,
+            },
+        )
+        .await
+        .unwrap();
+    app.close_cycle(&Actor::System, plan, None).await.unwrap();
+    (w, evidence, open, their_milestone)
+}
+
+/// Running the plan: reads for whoever may read it; progress, evidence and milestones
+/// for the action's owner and the area's admins and editors; due dates, structure, the
+/// rating key and cycles for admins and editors. Bodies are chosen so that whoever is
+/// let in gets the same answer (often the form's problem), which shows the permission
+/// was checked before the form was read.
+#[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the matrix is one table, read best in one piece"
+)]
+async fn every_page_that_runs_a_plan_answers_each_role_as_the_matrix_says() {
+    let (w, evidence, open, their_milestone) = running_world().await;
+    let (plan, mine, theirs) = (&w.slug, w.mine, w.theirs);
+    //                                 public admin editor owner viewer adviser other
+    let read = [404, 200, 200, 200, 200, 200, 404];
+    let edit_page = [404, 200, 200, 403, 403, 403, 404];
+    let edit_form = [404, 422, 422, 403, 403, 403, 404];
+    let rows = vec![
+        row(
+            "GET",
+            "/plans/{plan}/dashboard",
+            format!("/plans/{plan}/dashboard"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/people",
+            format!("/plans/{plan}/people"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}",
+            format!("/plans/{plan}?flag=overdue&q=strategy"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/cycles",
+            format!("/plans/{plan}/cycles"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/cycles/{number}",
+            format!("/plans/{plan}/cycles/1"),
+            read,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/evidence/{evidence}",
+            format!("/plans/{plan}/evidence/{evidence}"),
+            read,
+        ),
+        // A cycle was closed today, so whoever may close one is told it cannot close twice.
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/cycles/close",
+                format!("/plans/{plan}/cycles/close"),
+                [404, 409, 409, 403, 403, 403, 404],
+            ),
+            "",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/cycles/settings",
+                format!("/plans/{plan}/cycles/settings"),
+                edit_form,
+            ),
+            "weeks=0&start=",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/cycles/settings",
+                format!("/plans/{plan}/cycles/settings"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            "weeks=6&start=",
+        ),
+        // The update form with a milestone already done: refused as the form's problem.
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/updates",
+                format!("/plans/{plan}/actions/{mine}/updates"),
+                [404, 422, 422, 422, 403, 403, 404],
+            ),
+            format!(
+                "narrative=Done&milestones={}",
+                w.db.app
+                    .action_page(&Actor::System, plan, &mine.to_string())
+                    .await
+                    .unwrap()
+                    .record
+                    .milestones[0]
+                    .id
+                    .0
+            ),
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/milestones/{milestone}/done",
+                format!("/plans/{plan}/actions/{mine}/milestones/{open}/done"),
+                [404, 422, 422, 422, 403, 403, 404],
+            ),
+            "done_on=2030-01-01",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/milestones/{milestone}/done",
+                format!("/plans/{plan}/actions/{theirs}/milestones/{their_milestone}/done"),
+                [404, 422, 422, 403, 403, 403, 404],
+            ),
+            "done_on=2030-01-01",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/due",
+            format!("/plans/{plan}/actions/{mine}/due"),
+            edit_page,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/actions/{action}/due",
+                format!("/plans/{plan}/actions/{mine}/due"),
+                edit_form,
+            ),
+            "due=September+2020&reason=&approved_by=Board",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/structure",
+            format!("/plans/{plan}/structure"),
+            edit_page,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/structure/{kind}/new",
+            format!("/plans/{plan}/structure/people/new"),
+            edit_page,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/structure/{kind}/new",
+                format!("/plans/{plan}/structure/people/new"),
+                edit_form,
+            ),
+            "name=",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/structure/{kind}/{id}/edit",
+            format!("/plans/{plan}/structure/actions/{mine}/edit"),
+            edit_page,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/structure/{kind}/{id}/edit",
+                format!("/plans/{plan}/structure/actions/{mine}/edit"),
+                edit_form,
+            ),
+            "reference=1.1a&text=",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/structure/{kind}/{id}/move",
+                format!("/plans/{plan}/structure/actions/{theirs}/move"),
+                [404, 303, 303, 403, 403, 403, 404],
+            ),
+            "direction=up",
+        ),
+        // The action has history, so whoever may remove things is told why it stays.
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/structure/{kind}/{id}/remove",
+                format!("/plans/{plan}/structure/actions/{mine}/remove"),
+                [404, 409, 409, 403, 403, 403, 404],
+            ),
+            "",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/scheme",
+            format!("/plans/{plan}/scheme"),
+            edit_page,
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/scheme",
+                format!("/plans/{plan}/scheme"),
+                edit_form,
+            ),
+            "name=",
+        ),
+        // RAG would drop levels in use.
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/scheme/preset",
+                format!("/plans/{plan}/scheme/preset"),
+                edit_form,
+            ),
+            "preset=rag",
+        ),
+    ];
+
+    check(&w, &rows, false).await;
+    let (_, events) = w.db.app.plan_audit(&Actor::System, plan).await.unwrap();
+    let by_people: Vec<(&str, &str)> = events
+        .iter()
+        .filter(|e| e.actor.ends_with("@example.org"))
+        .map(|e| (e.event.as_str(), e.actor.as_str()))
+        .collect();
+    assert_eq!(
+        by_people,
+        [
+            ("plan.cycle_set", "admin@example.org"),
+            ("plan.cycle_set", "editor@example.org"),
+            ("structure.moved", "admin@example.org"),
+        ],
+        "only what was allowed changed anything, and each change is in the trail \
+         (the editor's move found the action already first)"
+    );
+}
+
+#[tokio::test]
+async fn a_published_plan_is_run_only_by_its_area() {
+    let (w, evidence, _, _) = running_world().await;
+    let plan = &w.slug;
+    w.db.app
+        .set_published(&Actor::System, plan, true)
+        .await
+        .unwrap();
+    //                                 public admin editor owner viewer adviser other
+    let everyone = [200, 200, 200, 200, 200, 200, 200];
+    let rows = vec![
+        row(
+            "GET",
+            "/plans/{plan}/dashboard",
+            format!("/plans/{plan}/dashboard"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/people",
+            format!("/plans/{plan}/people"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/cycles",
+            format!("/plans/{plan}/cycles"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/cycles/{number}",
+            format!("/plans/{plan}/cycles/1"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/evidence/{evidence}",
+            format!("/plans/{plan}/evidence/{evidence}"),
+            everyone,
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/structure",
+            format!("/plans/{plan}/structure"),
+            [401, 200, 200, 403, 403, 403, 403],
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/actions/{action}/due",
+            format!("/plans/{plan}/actions/{}/due", w.mine),
+            [401, 200, 200, 403, 403, 403, 403],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/cycles/close",
+                format!("/plans/{plan}/cycles/close"),
+                [401, 409, 409, 403, 403, 403, 403],
+            ),
+            "",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/scheme/preset",
+                format!("/plans/{plan}/scheme/preset"),
+                [401, 422, 422, 403, 403, 403, 403],
+            ),
+            "preset=rag",
+        ),
+    ];
+
+    check(&w, &rows, false).await;
 }

@@ -21,5 +21,7 @@ mod pages;
 mod plan_json;
 mod reliability;
 mod reports;
+mod running;
+mod running_pages;
 mod store;
 mod tenancy;

@@ -228,8 +228,12 @@ async fn the_demo_plan_is_served_whole_over_http() {
     }
     assert!(plan_page.contains("Steve Kay"), "owners shown by name");
     assert!(
-        plan_page.contains("April 2019"),
-        "due dates in the UK style"
+        plan_page.contains("December 2019"),
+        "due dates in the UK style, moved so the plan began six months before today"
+    );
+    assert!(
+        plan_page.contains("Sample data"),
+        "the demo says what it is"
     );
 }
 
@@ -255,43 +259,56 @@ async fn an_owner_records_progress_on_their_action_with_the_gov_uk_form() {
     let invalid = db
         .post_form(
             &format!("{path}/updates"),
-            "date-day=31&date-month=2&date-year=2020&narrative=Kept+as+typed&rating-completed=B",
+            "narrative=Kept+as+typed&rating-completed=Z&evidence_link=https%3A%2F%2Fexample.org%2Fminutes",
             &owner,
+        )
+        .await;
+    let by_the_viewer = db
+        .post_form(
+            &format!("{path}/updates"),
+            "narrative=Not+mine&rating-completed=B",
+            &viewer,
         )
         .await;
     let recorded = db
         .post_form(
             &format!("{path}/updates"),
-            "date-day=3&date-month=2&date-year=2020&narrative=Signed+off&rating-completed=B",
+            "narrative=Signed+off&rating-completed=B",
             &owner,
         )
         .await;
     let after = db.get(&path, &Auth::Anonymous).await;
     let after_owner = db.get(&path, &owner).await;
 
-    assert!(owners_page.body.contains("Record progress on this action"));
+    assert!(owners_page.body.contains("Add an update"));
     assert!(owners_page.body.contains("name=\"rating-completed\""));
-    assert!(!viewers_page.body.contains("Record progress on this action"));
+    assert!(!viewers_page.body.contains("Add an update"));
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        invalid
-            .body
-            .contains("<a href=\"#date\">Date of the update must be a real date")
+        invalid.body.contains("<a href=\"#ratings\">")
+            && invalid.body.contains("is not a level of"),
+        "{}",
+        invalid.body
     );
     assert!(
         invalid.body.contains("Kept as typed"),
         "the narrative is kept"
     );
     assert!(
-        invalid.body.contains("<option value=\"B\" selected>"),
-        "the rating is kept"
+        invalid
+            .body
+            .contains("value=\"https://example.org/minutes\""),
+        "the link is kept"
     );
     assert!(invalid.body.contains("<title>Error: "));
+    assert_eq!(by_the_viewer.status, StatusCode::FORBIDDEN);
     assert_eq!(recorded.status, StatusCode::SEE_OTHER);
     assert_eq!(after.status, StatusCode::NOT_FOUND, "still unpublished");
     assert!(after_owner.body.contains("Signed off"));
     assert!(
-        after_owner.body.contains("3 February 2020 – Alex Brown"),
+        after_owner
+            .body
+            .contains("3 February 2020: update by Alex Brown"),
         "the author is the owner"
     );
 }

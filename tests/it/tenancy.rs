@@ -75,6 +75,13 @@ async fn another_areas_plan_is_not_found_wherever_it_is_asked_for() {
         format!("/plans/{south}/audit.csv"),
         format!("/plans/{south}/actions/{action}/audit"),
         "/areas/southshire/users".to_owned(),
+        format!("/plans/{south}?q=secret"),
+        format!("/plans/{south}/dashboard"),
+        format!("/plans/{south}/people"),
+        format!("/plans/{south}/cycles"),
+        format!("/plans/{south}/structure"),
+        format!("/plans/{south}/scheme"),
+        format!("/plans/{south}/actions/{action}/due"),
     ] {
         let reply = t.db.get(&path, &t.north_editor).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");

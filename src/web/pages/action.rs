@@ -1,69 +1,116 @@
-//! An action's page: what, who, when, ratings, milestones and the history of updates.
+//! An action's page: what, who, when, ratings with the day each was set, milestones (with
+//! a form to mark one done), the add-update form, and the history timeline. Also the
+//! due-date change form and evidence downloads. The forms show only to those the app
+//! would let use them; the app checks again.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Form, FromRequest as _, Multipart, Request, State};
+use axum::http::header;
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use time::Date;
+use time::macros::format_description;
+use tower_http::limit::RequestBodyLimitLayer;
 
 use super::plan::due_view;
-use super::{FormErrors, Layout, Page};
-use crate::app::{ActionInPlan, App, NewUpdate};
-use crate::domain::{Error, OwnerName, PartialDate, PlanSummary, RatingTag};
+use super::{FormErrors, Layout, Page, see_other, unprocessable};
+use crate::app::{ActionPage, App, ProgressReport};
+use crate::domain::{
+    ActionFlag, Error, HistoryEntry, MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence,
+    OwnerName, PartialDate, PlanSummary, RatingTag,
+};
 use crate::web::extract::Path;
 use crate::web::session::Viewer;
+
+/// The update form's body: the file, the fields, and room for multipart framing.
+const UPDATE_BODY_LIMIT: usize = MAX_EVIDENCE_BYTES + 1024 * 1024;
+
+/// The add-update form, with its own body limit for the evidence file: the rest of the
+/// app takes far less.
+pub fn upload_router() -> Router<App> {
+    Router::new()
+        .route("/plans/{plan}/actions/{action}/updates", post(add_update))
+        .layer(DefaultBodyLimit::max(UPDATE_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPDATE_BODY_LIMIT))
+}
 
 pub fn router() -> Router<App> {
     Router::new()
         .route("/plans/{plan}/actions/{action}", get(show))
-        .route("/plans/{plan}/actions/{action}/updates", post(record))
-}
-
-/// One rating question on the progress form: a dimension and the levels it allows.
-struct RatingField {
-    key: String,
-    label: String,
-    options: Vec<(String, String)>,
-    chosen: String,
-}
-
-/// The progress form as typed, so a problem shows it again unchanged.
-#[derive(Default)]
-struct UpdateForm {
-    day: String,
-    month: String,
-    year: String,
-    narrative: String,
-    ratings: BTreeMap<String, String>,
+        .route(
+            "/plans/{plan}/actions/{action}/milestones/{milestone}/done",
+            post(milestone_done),
+        )
+        .route(
+            "/plans/{plan}/actions/{action}/due",
+            get(due_form).post(change_due),
+        )
+        .route("/plans/{plan}/evidence/{evidence}", get(evidence))
 }
 
 struct MilestoneView {
+    id: i64,
     text: String,
     due: String,
     done: Option<String>,
 }
 
-struct UpdateView {
-    date: String,
-    author: Option<String>,
+/// A current rating and the day it was last set.
+struct CurrentRating {
+    tag: RatingTag,
+    set_on: Option<String>,
+}
+
+/// A level offered in a dimension's radios.
+struct LevelChoice {
+    code: String,
+    label: String,
+    meaning: String,
+    checked: bool,
+}
+
+/// One dimension's radios.
+struct DimensionChoice {
+    key: String,
+    label: String,
+    levels: Vec<LevelChoice>,
+    unchanged: bool,
+}
+
+/// A milestone offered as done by this update.
+struct MilestoneChoice {
+    id: i64,
+    text: String,
+    checked: bool,
+}
+
+/// What the update form holds: empty at first, what was typed after a problem.
+#[derive(Default)]
+struct UpdateForm {
     narrative: String,
-    ratings: Vec<RatingTag>,
+    ratings: BTreeMap<String, String>,
+    link: String,
+    milestones: Vec<i64>,
+    file_name: Option<String>,
+    file: Vec<u8>,
 }
 
 #[derive(Template)]
 #[template(path = "action/show.html")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "what the asker may do, each showing or hiding one part of the page"
+)]
 struct ShowPage {
     layout: Layout,
     can_record: bool,
+    can_edit: bool,
     can_audit: bool,
-    action_id: i64,
-    rating_fields: Vec<RatingField>,
-    form: UpdateForm,
-    errors: FormErrors,
     summary: PlanSummary,
+    action_id: i64,
     area_number: u32,
     area_title: String,
     objective_number: String,
@@ -73,12 +120,130 @@ struct ShowPage {
     owners: Vec<OwnerName>,
     due: String,
     due_as_written: Option<String>,
+    original_due: Option<String>,
     resource: Option<String>,
-    ratings: Vec<RatingTag>,
+    ratings: Vec<CurrentRating>,
+    flags: Vec<ActionFlag>,
+    last_update: Option<String>,
     success_measures: Vec<String>,
     notes: Vec<String>,
     milestones: Vec<MilestoneView>,
-    updates: Vec<UpdateView>,
+    timeline: Vec<HistoryEntry>,
+    dimensions: Vec<DimensionChoice>,
+    open_milestones: Vec<MilestoneChoice>,
+    narrative: String,
+    link: String,
+    file_was_chosen: bool,
+    errors: FormErrors,
+}
+
+fn show_page(
+    app: &App,
+    viewer: &Viewer,
+    page: &ActionPage,
+    form: &UpdateForm,
+    errors: FormErrors,
+) -> ShowPage {
+    let found = &page.found;
+    let (plan, area, objective, a) = (&found.plan, found.area(), found.objective(), found.action());
+    let (due, due_as_written) = due_view(a.due, a.due_from, a.due_text.as_deref());
+    let last_set = page.record.ratings_last_set();
+    let state = a.state(&plan.rating_scheme, &page.rules);
+    let scheme = &plan.rating_scheme;
+    ShowPage {
+        layout: Layout::of(viewer),
+        can_record: app.may_record_progress(&viewer.actor, found),
+        can_edit: app.may_change_due_date(&viewer.actor, found),
+        can_audit: app.may_read_audit(&viewer.actor, &found.summary),
+        action_id: a.id.map_or(0, |id| id.0),
+        area_number: area.number,
+        area_title: area.title.clone(),
+        objective_number: objective.number.clone(),
+        objective_text: objective.text.clone(),
+        label: a.label().to_owned(),
+        text: a.text.clone(),
+        owners: plan.owner_names(&a.owners),
+        due,
+        due_as_written,
+        original_due: page.record.original_due(),
+        resource: a.resource.map(|r| format!("{} – {}", r.code(), r.label())),
+        ratings: scheme
+            .dimensions
+            .iter()
+            .filter_map(|d| {
+                let code = a.ratings.get(&d.key)?;
+                let tag = plan
+                    .rating_tags(&BTreeMap::from([(d.key.clone(), code.clone())]))
+                    .pop()?;
+                Some(CurrentRating {
+                    tag,
+                    set_on: last_set.get(&d.key).map(|on| PartialDate::Day(*on).to_uk()),
+                })
+            })
+            .collect(),
+        flags: state.flags(),
+        last_update: state.last_update.map(|d| PartialDate::Day(d).to_uk()),
+        success_measures: a.success_measures.clone(),
+        notes: a.notes.clone(),
+        milestones: page
+            .record
+            .milestones
+            .iter()
+            .map(|m| MilestoneView {
+                id: m.id.0,
+                text: m.milestone.text.clone(),
+                due: due_view(m.milestone.due, None, m.milestone.due_text.as_deref()).0,
+                done: m
+                    .milestone
+                    .done
+                    .map(PartialDate::to_uk)
+                    .or_else(|| m.milestone.done_text.clone()),
+            })
+            .collect(),
+        timeline: page.record.timeline(plan),
+        dimensions: scheme
+            .dimensions
+            .iter()
+            .map(|d| {
+                let chosen = form.ratings.get(&d.key);
+                DimensionChoice {
+                    key: d.key.clone(),
+                    label: d.label.clone(),
+                    unchanged: chosen.is_none(),
+                    levels: scheme
+                        .levels
+                        .iter()
+                        .filter(|l| {
+                            d.levels.is_empty()
+                                || d.levels.iter().any(|c| c.eq_ignore_ascii_case(&l.code))
+                        })
+                        .map(|l| LevelChoice {
+                            checked: chosen.is_some_and(|c| c.eq_ignore_ascii_case(&l.code)),
+                            code: l.code.clone(),
+                            label: l.label.clone(),
+                            meaning: l.meaning.clone(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+        open_milestones: page
+            .record
+            .milestones
+            .iter()
+            .filter(|m| m.milestone.done.is_none())
+            .map(|m| MilestoneChoice {
+                id: m.id.0,
+                text: m.milestone.text.clone(),
+                checked: form.milestones.contains(&m.id.0),
+            })
+            .collect(),
+        narrative: form.narrative.clone(),
+        link: form.link.clone(),
+        file_was_chosen: form.file_name.is_some(),
+        errors,
+        summary: found.summary.clone(),
+    }
 }
 
 async fn show(
@@ -86,189 +251,309 @@ async fn show(
     viewer: Viewer,
     Path((plan, action)): Path<(String, String)>,
 ) -> Result<Page<ShowPage>, Error> {
-    let found = app.action(&viewer.actor, &plan, &action).await?;
+    let page = app.action_page(&viewer.actor, &plan, &action).await?;
     Ok(Page(show_page(
         &app,
         &viewer,
-        &found,
-        UpdateForm::default(),
+        &page,
+        &UpdateForm::default(),
         FormErrors::default(),
     )))
 }
 
-/// Records progress (Post/Redirect/Get); a problem shows the action page again with the
-/// form as typed and the problem named.
-async fn record(
-    State(app): State<App>,
-    viewer: Viewer,
-    Path((plan, action)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, Error> {
-    let mut form = UpdateForm::default();
-    for (name, value) in fields {
-        match name.as_str() {
-            "date-day" => form.day = value,
-            "date-month" => form.month = value,
-            "date-year" => form.year = value,
-            "narrative" => form.narrative = value,
-            other => {
-                if let Some(key) = other.strip_prefix("rating-")
-                    && !value.is_empty()
+fn too_big() -> Error {
+    Error::invalid(
+        "evidence_file",
+        "The selected file must be smaller than 10 MB",
+    )
+}
+
+fn unreadable() -> Error {
+    Error::invalid("narrative", "The form could not be read; try again")
+}
+
+impl UpdateForm {
+    /// Reads the form: multipart as the page sends it (with a file), or URL-encoded
+    /// from a client that sends no file. A part that cannot be read is a problem with
+    /// the file.
+    async fn receive(request: Request, app: &App) -> Result<Self, Error> {
+        let multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            let multipart = Multipart::from_request(request, app)
+                .await
+                .map_err(|_| too_big())?;
+            return Self::read(multipart).await;
+        }
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, app)
+            .await
+            .map_err(|_| unreadable())?;
+        let mut form = Self::default();
+        for (name, value) in pairs {
+            form.set(&name, value);
+        }
+        Ok(form)
+    }
+
+    async fn read(mut multipart: Multipart) -> Result<Self, Error> {
+        let mut form = Self::default();
+        while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "evidence_file" {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field.bytes().await.map_err(|_| too_big())?;
+                if !file_name.is_empty() {
+                    form.file_name = Some(file_name);
+                    form.file = bytes.to_vec();
+                }
+                continue;
+            }
+            let value = field.text().await.map_err(|_| unreadable())?;
+            form.set(&name, value);
+        }
+        Ok(form)
+    }
+
+    /// One text field as typed; fields the form does not have are ignored.
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "narrative" => self.narrative = value,
+            "evidence_link" => self.link = value,
+            "milestones" => {
+                if let Ok(id) = value.trim().parse() {
+                    self.milestones.push(id);
+                }
+            }
+            _ => {
+                if let Some(dimension) = name.strip_prefix("rating-")
+                    && !value.trim().is_empty()
                 {
-                    form.ratings.insert(key.to_owned(), value);
+                    self.ratings
+                        .insert(dimension.to_owned(), value.trim().to_owned());
                 }
             }
         }
     }
-    let recorded = match parse_date(&form.day, &form.month, &form.year) {
-        Ok(date) => {
-            app.record_update(
-                &viewer.actor,
-                &plan,
-                &action,
-                NewUpdate {
-                    date,
-                    author: None,
-                    narrative: form.narrative.clone(),
-                    ratings: form.ratings.clone(),
-                },
-            )
-            .await
+
+    /// The report to record; evidence is checked here, the rest by the app.
+    fn report(&self) -> Result<ProgressReport, Error> {
+        let mut evidence = Vec::new();
+        if let Some(name) = &self.file_name {
+            evidence.push(NewEvidence::file(name, self.file.clone())?);
         }
+        if !self.link.trim().is_empty() {
+            evidence.push(NewEvidence::link(&self.link)?);
+        }
+        Ok(ProgressReport {
+            author: None,
+            narrative: self.narrative.clone(),
+            ratings: self.ratings.clone(),
+            evidence,
+            milestones_done: self.milestones.iter().map(|id| MilestoneId(*id)).collect(),
+        })
+    }
+}
+
+/// Post/Redirect/Get: the update is recorded and the history shown, or the form comes
+/// back with the problem and what was typed (a chosen file must be chosen again). Who may
+/// record is checked before the form's problems are shown, so a form problem never
+/// tells someone who may not record more than a refusal would.
+async fn add_update(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path((plan, action)): Path<(String, String)>,
+    request: Request,
+) -> Result<Response, Error> {
+    let page = app.action_page(&viewer.actor, &plan, &action).await?;
+    app.check_may_record_progress(&viewer.actor, &page.found)?;
+    let form = match UpdateForm::receive(request, &app).await {
+        Ok(form) => form,
         Err(err) => {
-            // Check the person may record here before showing them a form problem.
-            let found = app.action(&viewer.actor, &plan, &action).await?;
-            if !app.may_record_progress(&viewer.actor, &found) {
-                return Err(match viewer.actor {
-                    crate::domain::Actor::Public => Error::Unauthorized,
-                    _ => Error::Forbidden,
-                });
-            }
-            Err(err)
+            let errors = FormErrors::from_error(err)?;
+            return Ok(unprocessable(show_page(
+                &app,
+                &viewer,
+                &page,
+                &UpdateForm::default(),
+                errors,
+            )));
         }
+    };
+    let recorded = match form.report() {
+        Ok(report) => {
+            app.record_progress(&viewer.actor, &plan, &action, report)
+                .await
+        }
+        Err(err) => Err(err),
     };
     match recorded {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}/actions/{action}")).into_response()),
-        Err(Error::Invalid { field, message }) => {
-            let found = app.action(&viewer.actor, &plan, &action).await?;
-            let field = match field.as_str() {
-                "date" => "date".to_owned(),
-                "narrative" => "narrative".to_owned(),
-                _ => found
-                    .plan
-                    .rating_scheme
-                    .dimensions
-                    .first()
-                    .map_or_else(|| "narrative".to_owned(), |d| format!("rating-{}", d.key)),
-            };
-            let page = show_page(&app, &viewer, &found, form, FormErrors::one(field, message));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
+        Ok(_) => Ok(see_other(&format!(
+            "/plans/{plan}/actions/{action}#history"
+        ))),
+        Err(err) => {
+            let errors = FormErrors::from_error(err)?;
+            Ok(unprocessable(show_page(
+                &app, &viewer, &page, &form, errors,
+            )))
         }
-        Err(other) => Err(other),
     }
 }
 
-/// A date typed into the GOV.UK date input's three boxes.
-fn parse_date(day: &str, month: &str, year: &str) -> Result<time::Date, Error> {
-    let (day, month, year) = (day.trim(), month.trim(), year.trim());
-    if day.is_empty() && month.is_empty() && year.is_empty() {
-        return Err(Error::invalid("date", "Enter the date of the update"));
+#[derive(serde::Deserialize)]
+struct DoneForm {
+    done_on: Option<String>,
+}
+
+fn iso_date(field: &str, raw: Option<&str>) -> Result<Option<Date>, Error> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(raw) => Date::parse(raw, format_description!("[year]-[month]-[day]"))
+            .map(Some)
+            .map_err(|_| Error::invalid(field, "Enter a real date, like 2025-03-31")),
     }
-    let number = |raw: &str| raw.parse::<i32>().ok();
-    let date = match (number(day), number(month), number(year)) {
-        (Some(d), Some(m), Some(y)) if (1900..=9999).contains(&y) => u8::try_from(m)
-            .ok()
-            .and_then(|m| time::Month::try_from(m).ok())
-            .zip(u8::try_from(d).ok())
-            .and_then(|(m, d)| time::Date::from_calendar_date(y, m, d).ok()),
-        _ => None,
+}
+
+async fn milestone_done(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path((plan, action, milestone)): Path<(String, String, i64)>,
+    Form(form): Form<DoneForm>,
+) -> Result<Response, Error> {
+    let page = app.action_page(&viewer.actor, &plan, &action).await?;
+    app.check_may_record_progress(&viewer.actor, &page.found)?;
+    let done = match iso_date("done_on", form.done_on.as_deref()) {
+        Ok(on) => {
+            app.complete_milestone(&viewer.actor, &plan, &action, MilestoneId(milestone), on)
+                .await
+        }
+        Err(err) => Err(err),
     };
-    date.ok_or_else(|| {
-        Error::invalid(
-            "date",
-            "Date of the update must be a real date, like 27 3 2020",
-        )
-    })
+    match done {
+        Ok(()) => Ok(see_other(&format!(
+            "/plans/{plan}/actions/{action}#milestones"
+        ))),
+        Err(err) => {
+            let FormErrors(problems) = FormErrors::from_error(err)?;
+            let message = problems
+                .into_iter()
+                .next()
+                .map(|(_, m)| m)
+                .unwrap_or_default();
+            let errors = FormErrors::one(format!("done-on-{milestone}"), message);
+            Ok(unprocessable(show_page(
+                &app,
+                &viewer,
+                &page,
+                &UpdateForm::default(),
+                errors,
+            )))
+        }
+    }
 }
 
-fn show_page(
-    app: &App,
-    viewer: &Viewer,
-    found: &ActionInPlan,
-    form: UpdateForm,
+#[derive(Template)]
+#[template(path = "action/due.html")]
+struct DuePage {
+    layout: Layout,
+    summary: PlanSummary,
+    action_id: i64,
+    label: String,
+    text: String,
+    current_due: String,
+    due: String,
+    reason: String,
+    approved_by: String,
     errors: FormErrors,
-) -> ShowPage {
-    let (area, objective, a) = (found.area(), found.objective(), found.action());
-    let (due, due_as_written) = due_view(a.due, a.due_from, a.due_text.as_deref());
-    let scheme = &found.plan.rating_scheme;
-    let rating_fields = scheme
-        .dimensions
-        .iter()
-        .map(|d| RatingField {
-            key: d.key.clone(),
-            label: d.label.clone(),
-            options: scheme
-                .levels
-                .iter()
-                .filter(|l| d.levels.is_empty() || d.levels.iter().any(|c| c == &l.code))
-                .map(|l| {
-                    (
-                        l.code.clone(),
-                        format!("{} – {}: {}", l.code, l.label, l.meaning),
-                    )
-                })
-                .collect(),
-            chosen: form.ratings.get(&d.key).cloned().unwrap_or_default(),
-        })
-        .collect();
-    ShowPage {
+}
+
+#[derive(serde::Deserialize, Default)]
+struct DueForm {
+    due: Option<String>,
+    reason: Option<String>,
+    approved_by: Option<String>,
+}
+
+fn due_page(viewer: &Viewer, page: &ActionPage, form: DueForm, errors: FormErrors) -> DuePage {
+    let a = page.found.action();
+    DuePage {
         layout: Layout::of(viewer),
-        can_record: app.may_record_progress(&viewer.actor, found),
-        can_audit: app.may_read_audit(&viewer.actor, &found.summary),
+        summary: page.found.summary.clone(),
         action_id: a.id.map_or(0, |id| id.0),
-        rating_fields,
-        form,
-        errors,
-        area_number: area.number,
-        area_title: area.title.clone(),
-        objective_number: objective.number.clone(),
-        objective_text: objective.text.clone(),
         label: a.label().to_owned(),
         text: a.text.clone(),
-        owners: found.plan.owner_names(&a.owners),
-        due,
-        due_as_written,
-        resource: a.resource.map(|r| format!("{} – {}", r.code(), r.label())),
-        ratings: found.plan.rating_tags(&a.ratings),
-        success_measures: a.success_measures.clone(),
-        notes: a.notes.clone(),
-        milestones: a
-            .milestones
-            .iter()
-            .map(|m| MilestoneView {
-                text: m.text.clone(),
-                due: due_view(m.due, None, m.due_text.as_deref()).0,
-                done: m
-                    .done
-                    .map(PartialDate::to_uk)
-                    .or_else(|| m.done_text.clone()),
-            })
-            .collect(),
-        updates: a
-            .updates
-            .iter()
-            .rev()
-            .map(|u| UpdateView {
-                date: PartialDate::Day(u.date).to_uk(),
-                author: u.author.as_ref().map(|key| {
-                    found.plan.owner_names(std::slice::from_ref(key))[0]
-                        .display()
-                        .to_owned()
-                }),
-                narrative: u.narrative.clone(),
-                ratings: found.plan.rating_tags(&u.ratings),
-            })
-            .collect(),
-        summary: found.summary.clone(),
+        current_due: due_view(a.due, a.due_from, a.due_text.as_deref()).0,
+        due: form.due.unwrap_or_default(),
+        reason: form.reason.unwrap_or_default(),
+        approved_by: form.approved_by.unwrap_or_default(),
+        errors,
     }
+}
+
+/// The action page for someone who may move its due date; anyone else is refused.
+async fn due_action(
+    app: &App,
+    viewer: &Viewer,
+    plan: &str,
+    action: &str,
+) -> Result<ActionPage, Error> {
+    let page = app.action_page(&viewer.actor, plan, action).await?;
+    app.check_may_edit_plan(&viewer.actor, &page.found.summary)?;
+    Ok(page)
+}
+
+async fn due_form(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path((plan, action)): Path<(String, String)>,
+) -> Result<Page<DuePage>, Error> {
+    let page = due_action(&app, &viewer, &plan, &action).await?;
+    Ok(Page(due_page(
+        &viewer,
+        &page,
+        DueForm::default(),
+        FormErrors::default(),
+    )))
+}
+
+async fn change_due(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path((plan, action)): Path<(String, String)>,
+    Form(form): Form<DueForm>,
+) -> Result<Response, Error> {
+    let page = due_action(&app, &viewer, &plan, &action).await?;
+    let changed = match NewDueChange::parse(
+        form.due.as_deref().unwrap_or_default(),
+        form.reason.as_deref().unwrap_or_default(),
+        form.approved_by.as_deref().unwrap_or_default(),
+    ) {
+        Ok(change) => {
+            app.change_due_date(&viewer.actor, &plan, &action, change, None)
+                .await
+        }
+        Err(err) => Err(err),
+    };
+    match changed {
+        Ok(()) => Ok(see_other(&format!(
+            "/plans/{plan}/actions/{action}#history"
+        ))),
+        Err(err) => {
+            let errors = FormErrors::from_error(err)?;
+            Ok(unprocessable(due_page(&viewer, &page, form, errors)))
+        }
+    }
+}
+
+/// An evidence file, always as a download with a type chosen from its name, for
+/// whoever may read the plan.
+async fn evidence(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path((plan, evidence)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let file = app.evidence_file(&viewer.actor, &plan, &evidence).await?;
+    Ok(crate::web::stored_file_response(&file.name, file.bytes))
 }

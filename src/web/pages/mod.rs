@@ -5,20 +5,26 @@ mod action;
 mod audit;
 mod chart;
 mod compare;
+mod cycle;
+mod dashboard;
 mod form;
 mod glossary;
 mod governance;
 mod import;
 mod kpi;
+mod people;
 mod plan;
 mod report;
+mod scheme;
+mod structure;
 mod timeline;
 mod users;
 mod voice;
 
 use askama::Template;
 use axum::Router;
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use crate::app::App;
 use crate::domain::Error;
@@ -74,11 +80,35 @@ impl FormErrors {
     pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self(vec![(field.into(), message.into())])
     }
+
+    /// An invalid-input error becomes a problem to show beside the form; any other
+    /// error is handed back.
+    pub fn from_error(err: Error) -> Result<Self, Error> {
+        match err {
+            Error::Invalid { field, message } => Ok(Self::one(field, message)),
+            other => Err(other),
+        }
+    }
+}
+
+/// A 422 page: the form again, with its problems and what was typed.
+pub fn unprocessable<T: Template>(page: T) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response()
+}
+
+/// Post/Redirect/Get: 303 See Other to `to`.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
 }
 
 pub fn router() -> Router<App> {
     plan::router()
         .merge(action::router())
+        .merge(dashboard::router())
+        .merge(people::router())
+        .merge(cycle::router())
+        .merge(structure::router())
+        .merge(scheme::router())
         .merge(account::router())
         .merge(audit::router())
         .merge(compare::router())
@@ -93,5 +123,5 @@ pub fn router() -> Router<App> {
 
 /// The upload routes, which take documents far larger than any other request.
 pub fn upload_router() -> Router<App> {
-    import::router()
+    import::router().merge(action::upload_router())
 }

@@ -1,17 +1,24 @@
-//! The list of plans and a plan's page: areas → objectives → actions.
+//! The list of plans and a plan's page: areas → objectives → actions, or the actions a
+//! filter and a search select.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::{Layout, Page};
+use super::{FormErrors, Layout, Page, unprocessable};
 use crate::app::App;
-use crate::domain::{Error, Level, OwnerName, PlanSummary, PlanTree, RatingTag};
+use crate::domain::{
+    Action, ActionFlag, Error, FilterQuery, Level, OwnerName, PageLink, Pagination, PartialDate,
+    PlanSummary, PlanTree, RatingTag,
+};
 use crate::web::extract::Path;
 use crate::web::session::Viewer;
+
+/// Actions per page of filtered results.
+const RESULTS_PER_PAGE: usize = 50;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -74,6 +81,26 @@ pub struct ActionRow {
     pub due: String,
     pub due_as_written: Option<String>,
     pub ratings: Vec<RatingTag>,
+    pub flags: Vec<ActionFlag>,
+    pub found_in: Vec<String>,
+}
+
+impl ActionRow {
+    fn new(plan: &PlanTree, action: &Action) -> Option<Self> {
+        let (due, due_as_written) =
+            due_view(action.due, action.due_from, action.due_text.as_deref());
+        Some(Self {
+            id: action.id?.0,
+            label: action.label().to_owned(),
+            text: action.text.clone(),
+            owners: plan.owner_names(&action.owners),
+            due,
+            due_as_written,
+            ratings: plan.rating_tags(&action.ratings),
+            flags: Vec::new(),
+            found_in: Vec::new(),
+        })
+    }
 }
 
 pub struct ObjectiveView {
@@ -93,10 +120,53 @@ pub struct AreaView {
     pub action_count: usize,
 }
 
+/// An option of a filter's select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choices(
+    options: impl IntoIterator<Item = (String, String)>,
+    current: Option<&str>,
+) -> Vec<Choice> {
+    options
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: current == Some(value.as_str()),
+            value,
+            label,
+        })
+        .collect()
+}
+
+/// The filter form's selects and the values typed.
+pub struct FilterForm {
+    pub areas: Vec<Choice>,
+    pub owners: Vec<Choice>,
+    pub organisations: Vec<Choice>,
+    pub ratings: Vec<Choice>,
+    pub flags: Vec<Choice>,
+    pub due_after: String,
+    pub due_before: String,
+    pub q: String,
+}
+
+/// The filtered results, a page at a time.
+pub struct Results {
+    pub rows: Vec<ActionRow>,
+    pub pagination: Pagination,
+    pub links: Vec<PageLink>,
+    /// The filter as a query string, for the pagination links.
+    pub query: String,
+}
+
 #[derive(Template)]
 #[template(path = "plan/show.html")]
 struct ShowPage {
     summary: PlanSummary,
+    section: &'static str,
     kind: &'static str,
     status: &'static str,
     document_date: Option<String>,
@@ -106,6 +176,9 @@ struct ShowPage {
     areas: Vec<AreaView>,
     objective_count: usize,
     people: Vec<crate::domain::Person>,
+    filters: FilterForm,
+    results: Option<Results>,
+    errors: FormErrors,
     layout: Layout,
     can_edit: bool,
     can_audit: bool,
@@ -115,8 +188,8 @@ struct ShowPage {
 
 /// The due date in the UK style, and the wording when the plan wrote it differently.
 pub fn due_view(
-    due: Option<crate::domain::PartialDate>,
-    from: Option<crate::domain::PartialDate>,
+    due: Option<PartialDate>,
+    from: Option<PartialDate>,
     text: Option<&str>,
 ) -> (String, Option<String>) {
     let shown = match (from, due) {
@@ -145,19 +218,7 @@ fn areas(plan: &PlanTree) -> Vec<AreaView> {
                     actions: objective
                         .actions
                         .iter()
-                        .filter_map(|action| {
-                            let (due, due_as_written) =
-                                due_view(action.due, action.due_from, action.due_text.as_deref());
-                            Some(ActionRow {
-                                id: action.id?.0,
-                                label: action.label().to_owned(),
-                                text: action.text.clone(),
-                                owners: plan.owner_names(&action.owners),
-                                due,
-                                due_as_written,
-                                ratings: plan.rating_tags(&action.ratings),
-                            })
-                        })
+                        .filter_map(|action| ActionRow::new(plan, action))
                         .collect(),
                 })
                 .collect();
@@ -174,26 +235,82 @@ fn areas(plan: &PlanTree) -> Vec<AreaView> {
         .collect()
 }
 
+fn raw(value: Option<&String>) -> Option<&str> {
+    value.map(|v| v.trim()).filter(|s| !s.is_empty())
+}
+
+fn filter_form(plan: &PlanTree, query: &FilterQuery) -> FilterForm {
+    let options = plan.filter_options();
+    FilterForm {
+        areas: choices(
+            options.areas.into_iter().map(|(n, l)| (n.to_string(), l)),
+            raw(query.area.as_ref()),
+        ),
+        owners: choices(options.owners, raw(query.owner.as_ref())),
+        organisations: choices(
+            options.organisations.into_iter().map(|o| (o.clone(), o)),
+            raw(query.organisation.as_ref()),
+        ),
+        ratings: choices(options.ratings, raw(query.rating.as_ref())),
+        flags: choices(
+            ActionFlag::ALL
+                .into_iter()
+                .map(|f| (f.code().to_owned(), f.label().to_owned())),
+            raw(query.flag.as_ref()),
+        ),
+        due_after: query.due_after.clone().unwrap_or_default(),
+        due_before: query.due_before.clone().unwrap_or_default(),
+        q: query.q.clone().unwrap_or_default(),
+    }
+}
+
 async fn show(
     State(app): State<App>,
     viewer: Viewer,
     Path(key): Path<String>,
-) -> Result<Page<ShowPage>, Error> {
-    let (summary, plan) = app.plan(&viewer.actor, &key).await?;
-    let areas = areas(&plan);
-    Ok(Page(ShowPage {
+    Query(query): Query<FilterQuery>,
+) -> Result<Response, Error> {
+    let view = app.plan_view(&viewer.actor, &key, &query).await?;
+    let summary = &view.running.summary;
+    let plan = &view.running.plan;
+    let results = view.filter.is_active().then(|| {
+        let pagination = Pagination::new(view.hits.len(), RESULTS_PER_PAGE, query.page.as_deref());
+        let actions: Vec<&Action> = plan.actions().map(|(_, _, a)| a).collect();
+        let rows = view.hits[pagination.range()]
+            .iter()
+            .filter_map(|hit| {
+                let mut row = ActionRow::new(plan, actions.get(hit.position)?)?;
+                row.flags.clone_from(&hit.flags);
+                row.found_in.clone_from(&hit.found_in);
+                Some(row)
+            })
+            .collect();
+        Results {
+            rows,
+            links: pagination.links(),
+            pagination,
+            query: view.filter.query(),
+        }
+    });
+    let areas = areas(plan);
+    let errors = view
+        .problem
+        .clone()
+        .map_or_else(FormErrors::default, |(f, m)| FormErrors::one(f, m));
+    let page = ShowPage {
         layout: Layout::of(&viewer),
-        can_edit: app.may_edit_plan(&viewer.actor, &summary),
-        can_audit: app.may_read_audit(&viewer.actor, &summary),
+        can_edit: app.may_edit_plan(&viewer.actor, summary),
+        can_audit: app.may_read_audit(&viewer.actor, summary),
         all_reports: app.may_read_report(
             &viewer.actor,
-            &summary,
+            summary,
             crate::domain::ReportKind::Tracker,
             crate::domain::ReportFormat::Json,
         ),
-        kind: summary.kind.label(),
-        status: summary.status.label(),
-        document_date: plan.document_date.map(crate::domain::PartialDate::to_uk),
+        section: "plan",
+        kind: view.running.summary.kind.label(),
+        status: view.running.summary.status.label(),
+        document_date: plan.document_date.map(PartialDate::to_uk),
         scheme_name: plan.rating_scheme.name.clone(),
         levels: plan.rating_scheme.levels.clone(),
         dimensions: plan
@@ -204,9 +321,17 @@ async fn show(
             .collect(),
         objective_count: areas.iter().map(|a| a.objectives.len()).sum(),
         areas,
-        people: plan.people,
-        summary,
-    }))
+        people: plan.people.clone(),
+        filters: filter_form(plan, &query),
+        results,
+        summary: view.running.summary.clone(),
+        errors,
+    };
+    Ok(if page.errors.is_empty() {
+        Page(page).into_response()
+    } else {
+        unprocessable(page)
+    })
 }
 
 #[cfg(test)]
