@@ -21,7 +21,7 @@ impl App {
         let today = self.clock.today();
         let mut out = Vec::with_capacity(plans.len());
         for summary in plans {
-            let tree = self.store.plan_tree(summary.id).await?;
+            let tree = self.plan_tree(summary.id).await?;
             out.push(tree.progress(summary, today));
         }
         Ok(out)

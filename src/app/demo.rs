@@ -352,7 +352,7 @@ impl App {
             ..NewAuditEvent::by(&Actor::System, entity, event)
         };
         self.store.mark_sample(summary.id, now).await?;
-        let stored = self.store.plan_tree(summary.id).await?;
+        let stored = self.plan_tree(summary.id).await?;
         let ids: Vec<Option<ActionId>> = stored.actions().map(|(_, _, a)| a.id).collect();
 
         let mut recorded: HashMap<ActionId, Vec<DueChange>> = HashMap::new();

@@ -17,7 +17,7 @@ pub struct KpiInPlan {
     /// The plan as listed.
     pub summary: PlanSummary,
     /// The whole plan (for the tolerance, the objectives and the owner list).
-    pub plan: PlanTree,
+    pub plan: std::sync::Arc<PlanTree>,
     /// Index of the KPI in `plan.kpis`.
     pub at: usize,
 }

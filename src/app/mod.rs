@@ -6,6 +6,7 @@
 mod account;
 mod audit;
 mod backup;
+mod cache;
 mod compare;
 mod demo;
 mod governance;
@@ -71,6 +72,7 @@ pub struct App {
     store: Store,
     clock: Clock,
     password_cost: PasswordCost,
+    plans: cache::PlanCache,
 }
 
 impl App {
@@ -80,6 +82,7 @@ impl App {
             store,
             clock,
             password_cost: PasswordCost::Standard,
+            plans: cache::PlanCache::default(),
         }
     }
 

@@ -1,13 +1,14 @@
 //! Plans: import and export whole plans, read them, and record progress on actions.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use time::Date;
 
 use super::App;
 use crate::domain::{
     Action, ActionId, Actor, Area, Error, LocalArea, LocalAreaId, NewAuditEvent, Objective,
-    PlanSummary, PlanTree, Result,
+    PlanId, PlanSummary, PlanTree, Result,
 };
 
 /// Longest progress narrative accepted: pages of text, well past any real update. The
@@ -34,7 +35,7 @@ pub struct ActionInPlan {
     /// The plan as listed.
     pub summary: PlanSummary,
     /// The whole plan (for the rating key and the owner list).
-    pub plan: PlanTree,
+    pub plan: Arc<PlanTree>,
     /// Indexes of the area, objective and action in `plan`.
     pub at: (usize, usize, usize),
 }
@@ -99,10 +100,21 @@ impl App {
     }
 
     /// A plan by id or slug, with its whole tree.
-    pub async fn plan(&self, actor: &Actor, key: &str) -> Result<(PlanSummary, PlanTree)> {
+    pub async fn plan(&self, actor: &Actor, key: &str) -> Result<(PlanSummary, Arc<PlanTree>)> {
         let summary = self.plan_summary(actor, key).await?;
-        let tree = self.store.plan_tree(summary.id).await?;
+        let tree = self.plan_tree(summary.id).await?;
         Ok((summary, tree))
+    }
+
+    /// A plan's tree: the kept one while its revision is unchanged, else read afresh.
+    pub(super) async fn plan_tree(&self, plan: PlanId) -> Result<Arc<PlanTree>> {
+        let revision = self.store.plan_revision(plan).await?;
+        if let Some(tree) = self.plans.get(plan, revision) {
+            return Ok(tree);
+        }
+        let tree = Arc::new(self.store.plan_tree(plan).await?);
+        self.plans.put(plan, revision, Arc::clone(&tree));
+        Ok(tree)
     }
 
     /// An action of a plan, by the action's id.
@@ -248,7 +260,11 @@ impl App {
     /// "you said, we did", governance, the timeline and the glossary — with its tree:
     /// admins and editors of its area. Pages call it before reading a form, so a person
     /// who may not change the plan is told so rather than shown the form's problems.
-    pub async fn plan_to_edit(&self, actor: &Actor, key: &str) -> Result<(PlanSummary, PlanTree)> {
+    pub async fn plan_to_edit(
+        &self,
+        actor: &Actor,
+        key: &str,
+    ) -> Result<(PlanSummary, Arc<PlanTree>)> {
         let (summary, tree) = self.plan(actor, key).await?;
         actor
             .may_edit_plan(summary.local_area_id, summary.published)
@@ -277,7 +293,7 @@ impl App {
 
     /// The plan as plan JSON values, ready to write out.
     pub async fn export_plan(&self, actor: &Actor, key: &str) -> Result<PlanTree> {
-        Ok(self.plan(actor, key).await?.1)
+        Ok(Arc::unwrap_or_clone(self.plan(actor, key).await?.1))
     }
 
     /// Whether the actor may publish or withdraw the plan, for showing the buttons.

@@ -92,7 +92,7 @@ impl App {
 
     async fn build(&self, summary: &PlanSummary, request: ReportRequest) -> Result<Report> {
         let as_at = self.resolve_as_at(request.as_at)?;
-        let plan = self.store.plan_tree(summary.id).await?;
+        let plan = self.plan_tree(summary.id).await?;
         build_report(
             &plan,
             request.kind,

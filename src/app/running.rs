@@ -18,7 +18,7 @@ pub struct RunningPlan {
     /// The plan as listed.
     pub summary: PlanSummary,
     /// The whole tree.
-    pub plan: PlanTree,
+    pub plan: std::sync::Arc<PlanTree>,
     /// How often it reports.
     pub cycle: ReportingCycle,
     /// Today and the cycle length.

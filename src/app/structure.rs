@@ -346,8 +346,8 @@ impl App {
         key: &str,
     ) -> Result<(PlanSummary, RatingScheme)> {
         let summary = self.editable_plan(actor, key).await?;
-        let plan = self.store.plan_tree(summary.id).await?;
-        Ok((summary, plan.rating_scheme))
+        let plan = self.plan_tree(summary.id).await?;
+        Ok((summary, plan.rating_scheme.clone()))
     }
 
     /// Replaces the plan's rating key, refusing a key that would drop a level or

@@ -455,6 +455,20 @@ impl Store {
         })
     }
 
+    /// The plan's revision: bumped (by triggers) in the transaction of every change to
+    /// anything the plan holds, so an unchanged revision means an unchanged tree.
+    pub async fn plan_revision(&self, id: PlanId) -> Result<i64> {
+        let revision: (i64,) = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select coalesce((select revision from plan_revision where plan_id = $1), 0)",
+            )
+            .bind(id.0)
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(revision.0)
+    }
+
     /// A whole plan with its stored ids, read in a fixed number of queries whatever its size.
     #[expect(
         clippy::too_many_lines,

@@ -57,6 +57,8 @@ impl Site {
             .await
             .unwrap()
             .1
+            .as_ref()
+            .clone()
     }
 }
 

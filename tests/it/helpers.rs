@@ -388,7 +388,8 @@ pub fn small_plan() -> PlanTree {
 }
 
 /// A tree with the stored ids dropped, for comparing with what went in.
-pub fn without_ids(mut plan: PlanTree) -> PlanTree {
+pub fn without_ids(plan: impl std::borrow::Borrow<PlanTree>) -> PlanTree {
+    let mut plan = plan.borrow().clone();
     for area in &mut plan.areas {
         for objective in &mut area.objectives {
             for action in &mut objective.actions {
@@ -469,7 +470,7 @@ pub fn plan_with_evidence() -> PlanTree {
 }
 
 /// A tree with every stored id dropped, evidence included.
-pub fn without_any_ids(plan: PlanTree) -> PlanTree {
+pub fn without_any_ids(plan: impl std::borrow::Borrow<PlanTree>) -> PlanTree {
     let mut plan = without_ids(plan);
     for kpi in &mut plan.kpis {
         kpi.id = None;
