@@ -1,7 +1,9 @@
 -- Every change to what a plan page shows bumps the plan's revision, in the same
 -- transaction, so a cached plan can be checked with one primary-key read and can never
 -- be served stale, whichever process (or `wsoa serve` instance) made the change.
--- Triggers rather than code in each write path: no write can forget it.
+-- Triggers rather than code in each write path: no write can forget it. On PostgreSQL
+-- they are deferred to commit, so the revision row is locked last and only for the
+-- moment of committing: writers never hold it while waiting for another row.
 create table plan_revision (
     plan_id bigint primary key,
     revision bigint not null
@@ -32,65 +34,86 @@ begin
 end;
 $$;
 
-create trigger plan_bumps_revision after insert or update or delete on plan
+create constraint trigger plan_bumps_revision after insert or update or delete on plan
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger person_bumps_revision after insert or update or delete on person
+create constraint trigger person_bumps_revision after insert or update or delete on person
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger area_bumps_revision after insert or update or delete on area
+create constraint trigger area_bumps_revision after insert or update or delete on area
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger action_bumps_revision after insert or update or delete on action
+create constraint trigger action_bumps_revision after insert or update or delete on action
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger glossary_entry_bumps_revision after insert or update or delete on glossary_entry
+create constraint trigger glossary_entry_bumps_revision after insert or update or delete on glossary_entry
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger plan_setting_bumps_revision after insert or update or delete on plan_setting
+create constraint trigger plan_setting_bumps_revision after insert or update or delete on plan_setting
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger kpi_bumps_revision after insert or update or delete on kpi
+create constraint trigger kpi_bumps_revision after insert or update or delete on kpi
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger quote_bumps_revision after insert or update or delete on quote
+create constraint trigger quote_bumps_revision after insert or update or delete on quote
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger you_said_we_did_bumps_revision after insert or update or delete on you_said_we_did
+create constraint trigger you_said_we_did_bumps_revision after insert or update or delete on you_said_we_did
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger board_bumps_revision after insert or update or delete on board
+create constraint trigger board_bumps_revision after insert or update or delete on board
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger meeting_bumps_revision after insert or update or delete on meeting
+create constraint trigger meeting_bumps_revision after insert or update or delete on meeting
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger timeline_event_bumps_revision after insert or update or delete on timeline_event
+create constraint trigger timeline_event_bumps_revision after insert or update or delete on timeline_event
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger cycle_bumps_revision after insert or update or delete on cycle
+create constraint trigger cycle_bumps_revision after insert or update or delete on cycle
+deferrable initially deferred
 for each row execute function bump_plan_revision('plan');
 
-create trigger objective_bumps_revision after insert or update or delete on objective
+create constraint trigger objective_bumps_revision after insert or update or delete on objective
+deferrable initially deferred
 for each row execute function bump_plan_revision('area');
 
-create trigger kpi_actual_bumps_revision after insert or update or delete on kpi_actual
+create constraint trigger kpi_actual_bumps_revision after insert or update or delete on kpi_actual
+deferrable initially deferred
 for each row execute function bump_plan_revision('kpi');
 
-create trigger action_owner_bumps_revision after insert or update or delete on action_owner
+create constraint trigger action_owner_bumps_revision after insert or update or delete on action_owner
+deferrable initially deferred
 for each row execute function bump_plan_revision('action');
 
-create trigger milestone_bumps_revision after insert or update or delete on milestone
+create constraint trigger milestone_bumps_revision after insert or update or delete on milestone
+deferrable initially deferred
 for each row execute function bump_plan_revision('action');
 
-create trigger progress_update_bumps_revision after insert or update or delete on progress_update
+create constraint trigger progress_update_bumps_revision after insert or update or delete on progress_update
+deferrable initially deferred
 for each row execute function bump_plan_revision('action');
 
-create trigger due_change_bumps_revision after insert or update or delete on due_change
+create constraint trigger due_change_bumps_revision after insert or update or delete on due_change
+deferrable initially deferred
 for each row execute function bump_plan_revision('action');
 
-create trigger evidence_bumps_revision after insert or update or delete on evidence
+create constraint trigger evidence_bumps_revision after insert or update or delete on evidence
+deferrable initially deferred
 for each row execute function bump_plan_revision('action');
 
-create trigger cycle_snapshot_bumps_revision after insert or update or delete on cycle_snapshot
+create constraint trigger cycle_snapshot_bumps_revision after insert or update or delete on cycle_snapshot
+deferrable initially deferred
 for each row execute function bump_plan_revision('action');

@@ -192,11 +192,17 @@ impl Store {
         let ratings = to_json(&update.ratings)?;
         let done = PartialDate::Day(update.date).to_string();
         let id = in_write_transaction!(self, |tx| {
-            let current: Option<String> =
-                sqlx::query_scalar("select ratings from action where action_id = $1")
-                    .bind(action.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            // Touching the action first takes its row lock on PostgreSQL (SQLite's
+            // writer lock is already held), so concurrent updates of one action queue
+            // here: each merges into the ratings the previous one committed, and update
+            // ids follow commit order, so the last update's ratings are the action's.
+            let current: Option<String> = sqlx::query_scalar(
+                "update action set updated_at = $1 where action_id = $2 returning ratings",
+            )
+            .bind(now)
+            .bind(action.0)
+            .fetch_optional(&mut *tx)
+            .await?;
             let Some(current) = current else {
                 return Err(Error::not_found("action"));
             };

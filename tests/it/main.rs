@@ -23,5 +23,6 @@ mod reliability;
 mod reports;
 mod running;
 mod running_pages;
+mod scale_out;
 mod store;
 mod tenancy;
