@@ -1,6 +1,7 @@
-//! How long a highlight report of a 250-action plan takes to write, from the plan to the
-//! file's bytes (the read model is built inside the timing, as a download builds it).
-//! Targets: DOCX under 100 ms, PDF under 300 ms. Run with `cargo bench --bench reports`.
+//! How long each report of a 250-action plan takes to write, in each format, from the
+//! plan to the file's bytes (the read model is built inside the timing, as a download
+//! builds it; the database read is not). Targets for the highlight report: DOCX under
+//! 100 ms, PDF under 300 ms. Run with `cargo bench --bench reports`.
 
 use divan::Bencher;
 use time::macros::date;
@@ -11,32 +12,36 @@ fn main() {
     divan::main();
 }
 
-fn highlight(bencher: Bencher<'_, '_>, format: ReportFormat) {
+fn write(bencher: Bencher<'_, '_>, kind: ReportKind, format: ReportFormat) {
     let plan = sample_plan(250);
     let options = ReportOptions::as_at(date!(2021 - 03 - 31));
     bencher.bench(|| {
-        let report =
-            build_report(&plan, ReportKind::Highlight, options).expect("the report builds");
+        let report = build_report(&plan, kind, options).expect("the report builds");
         export_report(&report, format).expect("the report is written")
     });
 }
 
-#[divan::bench(sample_count = 20)]
-fn highlight_250_actions_docx(bencher: Bencher<'_, '_>) {
-    highlight(bencher, ReportFormat::Docx);
+#[divan::bench(args = ReportFormat::ALL, sample_count = 10)]
+fn highlight_250_actions(bencher: Bencher<'_, '_>, format: ReportFormat) {
+    write(bencher, ReportKind::Highlight, format);
 }
 
-#[divan::bench(sample_count = 10)]
-fn highlight_250_actions_pdf(bencher: Bencher<'_, '_>) {
-    highlight(bencher, ReportFormat::Pdf);
+#[divan::bench(args = ReportFormat::ALL, sample_count = 10)]
+fn progress_250_actions(bencher: Bencher<'_, '_>, format: ReportFormat) {
+    write(bencher, ReportKind::Progress, format);
 }
 
-#[divan::bench(sample_count = 20)]
-fn tracker_250_actions_xlsx(bencher: Bencher<'_, '_>) {
-    let plan = sample_plan(250);
-    let options = ReportOptions::as_at(date!(2021 - 03 - 31));
-    bencher.bench(|| {
-        let report = build_report(&plan, ReportKind::Tracker, options).expect("the report builds");
-        export_report(&report, ReportFormat::Xlsx).expect("the report is written")
-    });
+#[divan::bench(args = ReportFormat::ALL, sample_count = 10)]
+fn exceptions_250_actions(bencher: Bencher<'_, '_>, format: ReportFormat) {
+    write(bencher, ReportKind::Exceptions, format);
+}
+
+#[divan::bench(args = ReportFormat::ALL, sample_count = 10)]
+fn public_250_actions(bencher: Bencher<'_, '_>, format: ReportFormat) {
+    write(bencher, ReportKind::Public, format);
+}
+
+#[divan::bench(args = ReportFormat::ALL, sample_count = 10)]
+fn tracker_250_actions(bencher: Bencher<'_, '_>, format: ReportFormat) {
+    write(bencher, ReportKind::Tracker, format);
 }

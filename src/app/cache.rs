@@ -94,7 +94,10 @@ mod tests {
     fn a_tree_is_served_only_at_the_revision_it_was_read_at() {
         let cache = PlanCache::default();
         cache.put(PlanId(1), 3, tree("three"));
-        assert_eq!(cache.get(PlanId(1), 3).map(|t| t.title.clone()), Some("three".into()));
+        assert_eq!(
+            cache.get(PlanId(1), 3).map(|t| t.title.clone()),
+            Some("three".into())
+        );
         assert!(cache.get(PlanId(1), 4).is_none());
         assert!(cache.get(PlanId(2), 3).is_none());
     }
@@ -105,7 +108,10 @@ mod tests {
         cache.put(PlanId(1), 5, tree("five"));
         cache.put(PlanId(1), 4, tree("four"));
         assert!(cache.get(PlanId(1), 4).is_none());
-        assert_eq!(cache.get(PlanId(1), 5).map(|t| t.title.clone()), Some("five".into()));
+        assert_eq!(
+            cache.get(PlanId(1), 5).map(|t| t.title.clone()),
+            Some("five".into())
+        );
     }
 
     #[test]
@@ -114,10 +120,16 @@ mod tests {
         for id in 0..CAPACITY {
             cache.put(PlanId(i64::try_from(id).unwrap_or_default()), 1, tree("t"));
         }
-        assert!(cache.get(PlanId(0), 1).is_some(), "plan 0 is now the most recent");
+        assert!(
+            cache.get(PlanId(0), 1).is_some(),
+            "plan 0 is now the most recent"
+        );
         cache.put(PlanId(100), 1, tree("new"));
         assert!(cache.get(PlanId(0), 1).is_some());
-        assert!(cache.get(PlanId(1), 1).is_none(), "plan 1 was the least recently used");
+        assert!(
+            cache.get(PlanId(1), 1).is_none(),
+            "plan 1 was the least recently used"
+        );
         assert!(cache.get(PlanId(100), 1).is_some());
     }
 }

@@ -7,8 +7,8 @@ use time::Date;
 
 use super::App;
 use crate::domain::{
-    Action, ActionId, Actor, Area, Error, LocalArea, LocalAreaId, NewAuditEvent, Objective,
-    PlanId, PlanSummary, PlanTree, Result,
+    Action, ActionId, Actor, Area, Error, LocalArea, LocalAreaId, NewAuditEvent, Objective, PlanId,
+    PlanSummary, PlanTree, Result,
 };
 
 /// Longest progress narrative accepted: pages of text, well past any real update. The

@@ -199,7 +199,8 @@ async fn a_downloaded_tracker_uploads_as_the_next_version(db: &TestDb) {
     );
 
     let slug = confirmed.location().trim_start_matches("/plans/");
-    let mut again = std::sync::Arc::unwrap_or_clone(db.app.plan(&Actor::System, slug).await.unwrap().1);
+    let mut again =
+        std::sync::Arc::unwrap_or_clone(db.app.plan(&Actor::System, slug).await.unwrap().1);
     let (_, first) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
     assert_eq!(again.version, 2);
     again.version = 1;

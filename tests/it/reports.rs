@@ -676,7 +676,8 @@ async fn the_tracker_round_trips_through_the_importer_and_the_store(db: &TestDb)
         .unwrap();
 
     let (_, first) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
-    let mut second = std::sync::Arc::unwrap_or_clone(db.app.plan(&Actor::System, &again.slug).await.unwrap().1);
+    let mut second =
+        std::sync::Arc::unwrap_or_clone(db.app.plan(&Actor::System, &again.slug).await.unwrap().1);
     assert_eq!(second.version, 2);
     second.version = 1;
     assert_eq!(without_ids(second), without_ids(first));
