@@ -312,3 +312,109 @@ async fn an_owner_records_progress_on_their_action_with_the_gov_uk_form() {
         "the author is the owner"
     );
 }
+
+/// One long-lived router, as `wsoa serve` has, so the plan page's kept main column is
+/// in play: it must follow every change to the plan and never cross from one kind of
+/// viewer to another.
+#[tokio::test]
+async fn the_kept_plan_page_follows_changes_and_viewers() {
+    use crate::helpers::{Auth, with_auth};
+    use wsoa::domain::Role;
+
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    db.user(
+        "editor@northshire.test",
+        Role::Editor,
+        &stored.local_area,
+        None,
+    )
+    .await;
+    db.user(
+        "viewer@northshire.test",
+        Role::Viewer,
+        &stored.local_area,
+        None,
+    )
+    .await;
+    let editor = db.session("editor@northshire.test").await;
+    let viewer = db.session("viewer@northshire.test").await;
+    let router = web::router(db.app.clone());
+    let path = format!("/plans/{}", stored.slug);
+    let page = |auth: Auth| {
+        let (router, path) = (router.clone(), path.clone());
+        async move {
+            let response = router
+                .oneshot(
+                    with_auth(Request::get(&path), &auth)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    };
+    let edit_link = format!("href=\"/plans/{}/structure\"", stored.slug);
+
+    let editor_before = page(editor.clone()).await;
+    let viewer_before = page(viewer.clone()).await;
+    assert!(editor_before.contains(&edit_link), "the editor may edit");
+    assert!(
+        !viewer_before.contains(&edit_link),
+        "the viewer gets the viewer's page"
+    );
+    assert!(
+        viewer_before.contains("viewer@northshire.test"),
+        "with their own header"
+    );
+    assert_eq!(
+        page(editor.clone()).await,
+        editor_before,
+        "kept, and the same"
+    );
+
+    db.app
+        .set_published(&Actor::System, &stored.slug, true)
+        .await
+        .unwrap();
+    let editor_after = page(editor.clone()).await;
+    assert!(
+        editor_after.contains("Yes: anyone can read this plan"),
+        "a change to the plan shows at once"
+    );
+    let viewer_after = page(viewer.clone()).await;
+    assert!(viewer_after.contains("Yes: anyone can read this plan"));
+    assert!(!viewer_after.contains(&edit_link));
+
+    let (_, tree) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let action = tree.actions().next().unwrap().2;
+    let scheme = &tree.rating_scheme;
+    let dimension = &scheme.dimensions[0].key;
+    let other = scheme
+        .levels
+        .iter()
+        .find(|l| action.ratings.get(dimension) != Some(&l.code))
+        .unwrap();
+    db.app
+        .record_update(
+            &Actor::System,
+            &stored.slug,
+            &action.id.unwrap().0.to_string(),
+            wsoa::app::NewUpdate {
+                date: time::macros::date!(2020 - 02 - 01),
+                author: None,
+                narrative: "Rated again".into(),
+                ratings: [(dimension.clone(), other.code.clone())].into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        page(viewer).await,
+        viewer_after,
+        "a new rating of an action shows at once"
+    );
+}

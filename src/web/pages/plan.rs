@@ -1,8 +1,12 @@
 //! The list of plans and a plan's page: areas → objectives → actions, or the actions a
 //! filter and a search select.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::Extension;
+use axum::extract::{Query, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -24,7 +28,10 @@ pub fn router() -> Router<App> {
     Router::new()
         .route("/", get(index))
         .route("/plans", get(index))
-        .route("/plans/{plan}", get(show))
+        .route(
+            "/plans/{plan}",
+            get(show).layer(Extension(RenderedPlans::default())),
+        )
         .route("/plans/{plan}/publication", post(publish))
         .route("/healthz", get(|| async { "ok" }))
 }
@@ -162,9 +169,21 @@ pub struct Results {
     pub query: String,
 }
 
+/// The plan page: the shared layout around a main column that may come from
+/// [`RenderedPlans`].
 #[derive(Template)]
 #[template(path = "plan/show.html")]
 struct ShowPage {
+    layout: Layout,
+    summary: PlanSummary,
+    errors: FormErrors,
+    content: Arc<str>,
+}
+
+/// The plan page's main column: everything but the header, which names the viewer.
+#[derive(Template)]
+#[template(path = "plan/_show_content.html")]
+struct ShowContent {
     summary: PlanSummary,
     section: &'static str,
     kind: &'static str,
@@ -179,7 +198,6 @@ struct ShowPage {
     filters: FilterForm,
     results: Option<Results>,
     errors: FormErrors,
-    layout: Layout,
     can_edit: bool,
     can_audit: bool,
     /// Whether every report is offered, or only the public summary.
@@ -264,14 +282,111 @@ fn filter_form(plan: &PlanTree, query: &FilterQuery) -> FilterForm {
     }
 }
 
+/// Plan pages' main columns as last rendered, each with the plan tree it was rendered
+/// from. The tree is the app's cached one, shared until the plan changes, so the same
+/// tree (by identity) means the same plan: a page is then the kept text plus a header.
+/// Held weakly: a tree the app has let go of is never kept alive here.
+#[derive(Clone, Default)]
+pub struct RenderedPlans(Arc<Mutex<HashMap<String, Rendered>>>);
+
+/// A main column and the tree it was rendered from.
+type Rendered = (Weak<PlanTree>, Arc<str>);
+
+/// Main columns kept (about 200 KB each for a 250-action plan).
+const RENDERED_CAPACITY: usize = 32;
+
+impl RenderedPlans {
+    fn get(&self, key: &str, tree: &Arc<PlanTree>) -> Option<Arc<str>> {
+        let kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let (from, html) = kept.get(key)?;
+        // The weak reference keeps the tree's allocation, so its address cannot have
+        // been reused by another tree.
+        (from.as_ptr() == Arc::as_ptr(tree)).then(|| Arc::clone(html))
+    }
+
+    fn put(&self, key: String, tree: &Arc<PlanTree>, html: Arc<str>) {
+        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= RENDERED_CAPACITY && !kept.contains_key(&key) {
+            kept.retain(|_, (from, _)| from.strong_count() > 0);
+            if kept.len() >= RENDERED_CAPACITY {
+                kept.clear();
+            }
+        }
+        kept.insert(key, (Arc::downgrade(tree), html));
+    }
+}
+
 async fn show(
     State(app): State<App>,
+    Extension(rendered): Extension<RenderedPlans>,
     viewer: Viewer,
     Path(key): Path<String>,
+    RawQuery(raw_query): RawQuery,
     Query(query): Query<FilterQuery>,
 ) -> Result<Response, Error> {
     let view = app.plan_view(&viewer.actor, &key, &query).await?;
     let summary = &view.running.summary;
+    let can_edit = app.may_edit_plan(&viewer.actor, summary);
+    let can_audit = app.may_read_audit(&viewer.actor, summary);
+    let all_reports = app.may_read_report(
+        &viewer.actor,
+        summary,
+        crate::domain::ReportKind::Tracker,
+        crate::domain::ReportFormat::Json,
+    );
+    let errors = view
+        .problem
+        .clone()
+        .map_or_else(FormErrors::default, |(f, m)| FormErrors::one(f, m));
+    // Everything the main column depends on besides the tree: who may do what, the day
+    // (flags such as overdue move with it) and the filter.
+    let cache_key = format!(
+        "{}|{}|{can_edit}|{can_audit}|{all_reports}|{}",
+        summary.id.0,
+        app.clock().today(),
+        raw_query.as_deref().unwrap_or_default()
+    );
+    let content = match rendered.get(&cache_key, &view.running.plan) {
+        Some(html) if errors.is_empty() => html,
+        _ => {
+            let html: Arc<str> = show_content(
+                &view,
+                &query,
+                errors.clone(),
+                can_edit,
+                can_audit,
+                all_reports,
+            )
+            .render()
+            .map_err(|e| Error::Internal(e.into()))?
+            .into();
+            if errors.is_empty() {
+                rendered.put(cache_key, &view.running.plan, Arc::clone(&html));
+            }
+            html
+        }
+    };
+    let page = ShowPage {
+        layout: Layout::of(&viewer),
+        summary: summary.clone(),
+        errors,
+        content,
+    };
+    Ok(if page.errors.is_empty() {
+        Page(page).into_response()
+    } else {
+        unprocessable(page)
+    })
+}
+
+fn show_content(
+    view: &crate::app::PlanView,
+    query: &FilterQuery,
+    errors: FormErrors,
+    can_edit: bool,
+    can_audit: bool,
+    all_reports: bool,
+) -> ShowContent {
     let plan = &view.running.plan;
     let results = view.filter.is_active().then(|| {
         let pagination = Pagination::new(view.hits.len(), RESULTS_PER_PAGE, query.page.as_deref());
@@ -293,20 +408,10 @@ async fn show(
         }
     });
     let areas = areas(plan);
-    let errors = view
-        .problem
-        .clone()
-        .map_or_else(FormErrors::default, |(f, m)| FormErrors::one(f, m));
-    let page = ShowPage {
-        layout: Layout::of(&viewer),
-        can_edit: app.may_edit_plan(&viewer.actor, summary),
-        can_audit: app.may_read_audit(&viewer.actor, summary),
-        all_reports: app.may_read_report(
-            &viewer.actor,
-            summary,
-            crate::domain::ReportKind::Tracker,
-            crate::domain::ReportFormat::Json,
-        ),
+    ShowContent {
+        can_edit,
+        can_audit,
+        all_reports,
         section: "plan",
         kind: view.running.summary.kind.label(),
         status: view.running.summary.status.label(),
@@ -322,16 +427,11 @@ async fn show(
         objective_count: areas.iter().map(|a| a.objectives.len()).sum(),
         areas,
         people: plan.people.clone(),
-        filters: filter_form(plan, &query),
+        filters: filter_form(plan, query),
         results,
         summary: view.running.summary.clone(),
         errors,
-    };
-    Ok(if page.errors.is_empty() {
-        Page(page).into_response()
-    } else {
-        unprocessable(page)
-    })
+    }
 }
 
 #[cfg(test)]
