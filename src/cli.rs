@@ -84,12 +84,14 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
-        /// The day the report describes (YYYY-MM-DD), or `cycle:N` for a closed reporting
-        /// cycle; today by default.
+        /// The day the report describes (YYYY-MM-DD), or `cycle:N` for the day the plan's
+        /// Nth closed reporting cycle closed (numbered as on its cycles page); today by
+        /// default.
         #[arg(long, value_parser = parse_as_at)]
         as_at: Option<AsAt>,
-        /// The start of the period a progress report covers (YYYY-MM-DD); three months
-        /// before the as-at date by default.
+        /// The start of the period the report covers, exclusive (YYYY-MM-DD); by default
+        /// the day the last reporting cycle before the as-at day closed, or three months
+        /// before the as-at day when there is none.
         #[arg(long, value_parser = parse_day)]
         since: Option<Date>,
         /// Write to this file instead of standard output.
@@ -243,14 +245,10 @@ fn parse_day(raw: &str) -> Result<Date, String> {
 }
 
 fn parse_as_at(raw: &str) -> Result<AsAt, String> {
-    match raw.trim().strip_prefix("cycle:") {
-        Some(n) => n
-            .trim()
-            .parse()
-            .map(AsAt::Cycle)
-            .map_err(|_| format!("{raw:?}: a cycle is cycle:N with N a number")),
-        None => parse_day(raw).map(AsAt::Date),
-    }
+    AsAt::parse(raw).map_err(|e| match e {
+        crate::domain::Error::Invalid { message, .. } => message,
+        other => other.to_string(),
+    })
 }
 
 /// Runs the parsed command line.

@@ -1,13 +1,15 @@
-//! Reports: build a plan's read model for a date and write it in a format, for those who
-//! may read it (`Actor::may_read_report`).
+//! Reports: build a plan's read model for a date or a closed reporting cycle and write it
+//! in a format, for those who may read it (`Actor::may_read_report`). The plan's own
+//! reporting cycle decides what is stale, as on the dashboard, and its closed cycles where
+//! "since the last report" starts.
 
 use time::Date;
 
 use super::App;
 use crate::documents::export_report;
 use crate::domain::{
-    Actor, AsAt, DEFAULT_CYCLE_DAYS, Error, Permission, PlanSummary, Report, ReportFormat,
-    ReportKind, ReportOptions, Result, build_report,
+    Actor, AsAt, ClosedCycle, Permission, PlanSummary, Report, ReportDay, ReportFormat, ReportKind,
+    ReportOptions, Result, build_report_with,
 };
 
 /// What a person asks for when they download a report.
@@ -15,9 +17,10 @@ use crate::domain::{
 pub struct ReportRequest {
     /// Which report.
     pub kind: ReportKind,
-    /// The day it describes; today when not given.
+    /// The day it describes, or a closed reporting cycle; today when not given.
     pub as_at: Option<AsAt>,
-    /// The start of the period a progress report covers; three months earlier by default.
+    /// The start of the period the report covers (exclusive); by default the day the
+    /// last cycle before the report closed, or three months earlier when there is none.
     pub since: Option<Date>,
 }
 
@@ -33,19 +36,24 @@ pub struct ReportFile {
 }
 
 impl App {
-    /// The day an "as at" stands for. Closed reporting cycles do not exist yet (they come
-    /// with the day-to-day issue); asking for one says so instead of guessing a date.
-    pub fn resolve_as_at(&self, as_at: Option<AsAt>) -> Result<Date> {
-        match as_at {
-            None => Ok(self.clock.today()),
-            Some(AsAt::Date(day)) => Ok(day),
-            Some(AsAt::Cycle(n)) => Err(Error::invalid(
-                "as_at",
-                format!(
-                    "reporting cycle {n} cannot be used: this plan records no closed reporting cycles yet; give a date instead"
-                ),
-            )),
-        }
+    /// The day an "as at" stands for on a plan the actor may read, and the last report
+    /// before it: a cycle number the plan does not have is refused, naming those it has.
+    pub async fn resolve_as_at(
+        &self,
+        actor: &Actor,
+        plan_key: &str,
+        as_at: Option<AsAt>,
+    ) -> Result<ReportDay> {
+        let summary = self.plan_summary(actor, plan_key).await?;
+        let closed = self.store.closed_cycles(summary.id).await?;
+        ReportDay::resolve(as_at, self.clock.today(), &closed)
+    }
+
+    /// The plan's closed reporting cycles, oldest first, for offering them as days to
+    /// report as at: whoever may read the plan sees them, as on its cycles page.
+    pub async fn report_cycles(&self, actor: &Actor, plan_key: &str) -> Result<Vec<ClosedCycle>> {
+        let summary = self.plan_summary(actor, plan_key).await?;
+        self.store.closed_cycles(summary.id).await
     }
 
     /// Whether the actor may read this report in this format, for offering it.
@@ -91,15 +99,25 @@ impl App {
     }
 
     async fn build(&self, summary: &PlanSummary, request: ReportRequest) -> Result<Report> {
-        let as_at = self.resolve_as_at(request.as_at)?;
+        let closed = self.store.closed_cycles(summary.id).await?;
+        let day = ReportDay::resolve(request.as_at, self.clock.today(), &closed)?;
+        let cycle = self.store.reporting_cycle(summary.id).await?;
         let plan = self.plan_tree(summary.id).await?;
-        build_report(
+        let changes = self.store.due_changes(summary.id).await?;
+        let since_cycle = match request.since {
+            Some(_) => None,
+            None => day.last_report.as_ref().map(|c| c.number),
+        };
+        build_report_with(
             &plan,
+            &changes,
             request.kind,
             ReportOptions {
-                as_at,
-                since: request.since,
-                cycle_days: DEFAULT_CYCLE_DAYS,
+                as_at: day.as_at,
+                cycle: day.cycle,
+                since: day.since(request.since),
+                since_cycle,
+                cycle_weeks: cycle.weeks,
             },
         )
     }

@@ -70,14 +70,14 @@ pub use plan::{
 pub use rating::{Dimension, Level, RatingScheme};
 pub use report::{OwnerName, RatingTag};
 pub use reports::{
-    ActionStatus, AreaMonitoring, AreaProgress, AreaStatus, AsAt, BoardSummary, DEFAULT_CYCLE_DAYS,
-    DimensionCount, Done, Evidence, Exception, ExceptionCount, Exceptions, Flag, Highlight,
-    KpiMovement, LevelTally, MeasureAt, MeetingSummary, MilestoneAt, Monitoring, NextStep,
-    ObjectiveStatus, Position, Progress, PublicAction, PublicSummary, RatingAt, Reason, Report,
-    ReportBody, ReportFormat, ReportHeader, ReportKind, ReportOptions, ResponseAt, Tracker,
-    build_report, expand_first_use, glossary_used, kpi_headline, kpi_movements,
-    meeting_reported_to, meetings_between, monitoring, months_before, ratings_at, responses_at,
-    responses_done_between, uk_date,
+    ActionStatus, AreaMonitoring, AreaProgress, AreaStatus, AsAt, BoardSummary, DeadlineChange,
+    DimensionCount, Done, DueChanges, Evidence, Exception, ExceptionCount, Exceptions, Flag,
+    Highlight, KpiMovement, LevelTally, MeasureAt, MeetingSummary, MilestoneAt, Monitoring,
+    NextStep, ObjectiveStatus, Position, Progress, PublicAction, PublicSummary, RatingAt, Reason,
+    Report, ReportBody, ReportDay, ReportFormat, ReportHeader, ReportKind, ReportOptions,
+    ResponseAt, SlippedDate, Tracker, build_report, build_report_with, expand_first_use,
+    glossary_used, kpi_headline, kpi_movements, meeting_reported_to, meetings_between, monitoring,
+    months_before, ratings_at, responses_at, responses_done_between, uk_date,
 };
 pub use sample::sample_plan;
 pub use scheme_edit::{RatingsInUse, ratings_in_use};

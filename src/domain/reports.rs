@@ -19,13 +19,15 @@
 //! exactly the stored ratings. A rating's date ("set on") is the day of the update that
 //! set it; an imported rating has none.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use time::{Date, Duration};
 
+mod as_at;
 mod evidence;
 
+pub use as_at::{AsAt, ReportDay};
 pub use evidence::{
     AreaMonitoring, BoardSummary, KpiMovement, MeasureAt, MeetingSummary, Monitoring, ResponseAt,
     kpi_headline, kpi_movements, meeting_reported_to, meetings_between, monitoring, responses_at,
@@ -33,25 +35,14 @@ pub use evidence::{
 };
 
 use super::{
-    Error, GlossaryEntry, Level, Milestone, OwnerName, PartialDate, PlanTree, ProgressUpdate,
-    RatingScheme, Resource, Result,
+    ActionId, DEFAULT_CYCLE_WEEKS, DueChange, Error, FlagRules, GlossaryEntry, Level, Milestone,
+    OwnerName, PartialDate, PlanTree, ProgressUpdate, RatingScheme, Resource, Result, parse_uk_due,
 };
 
-/// How long an action may go without an update before it is stale, when the plan sets no
-/// reporting cycle of its own: six weeks, the cycle most plans report on.
-pub const DEFAULT_CYCLE_DAYS: i64 = 42;
-
-/// The day a report describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AsAt {
-    /// The state at the end of this day.
-    Date(Date),
-    /// The state frozen when the plan's reporting cycle with this number was closed.
-    /// Reporting cycles arrive with the day-to-day work (issue 4); until then asking for
-    /// one is refused with a clear message rather than guessed.
-    Cycle(u32),
-}
+/// Deadline changes of a stored plan's actions (table `due_change`), each action's oldest
+/// first: the history a [`PlanTree`] does not carry, which reports read moved deadlines
+/// from.
+pub type DueChanges = HashMap<ActionId, Vec<DueChange>>;
 
 /// The five reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -237,9 +228,10 @@ pub enum Flag {
     Overdue,
     /// Rated at a "yet to start" level, or with nothing recorded once it should have begun.
     NotStarted,
-    /// Not complete, and no update within the reporting cycle before the date.
+    /// Not complete, and no update within the plan's reporting cycle before the date:
+    /// the dashboard's rule ([`FlagRules`]).
     Stale,
-    /// A milestone finished after its date, or is past its date and not done.
+    /// Its deadline was moved later by a due-date change recorded on or before the date.
     Slipped,
 }
 
@@ -280,6 +272,51 @@ impl RatingAt {
             (Some(code), _) => code.clone(),
             _ => "Not rated".to_owned(),
         }
+    }
+}
+
+/// A change of an action's deadline, as recorded (table `due_change`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadlineChange {
+    /// The day it was changed.
+    pub changed_on: Date,
+    /// The deadline before, in the UK style or as written: "June 2020".
+    pub from: String,
+    /// The deadline after: "September 2020".
+    pub to: String,
+    /// Why it moved.
+    pub reason: String,
+    /// Who agreed it.
+    pub approved_by: String,
+    /// Whether it moved later: only that is a slip.
+    pub slipped: bool,
+}
+
+impl DeadlineChange {
+    fn of(change: &DueChange) -> Self {
+        Self {
+            changed_on: change.changed_on,
+            from: change.from_display(),
+            to: change.to.to_uk(),
+            reason: change.reason.clone(),
+            approved_by: change.approved_by.clone(),
+            slipped: change.slipped(),
+        }
+    }
+
+    /// "June 2020 → September 2020".
+    pub fn moved(&self) -> String {
+        format!("{} → {}", self.from, self.to)
+    }
+
+    /// "June 2020 → September 2020 (Families asked for more time; approved by SEND Board)".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ({}; approved by {})",
+            self.moved(),
+            self.reason,
+            self.approved_by
+        )
     }
 }
 
@@ -329,6 +366,8 @@ pub struct ActionStatus {
     pub latest_update: Option<ProgressUpdate>,
     /// Milestones as they stood.
     pub milestones: Vec<MilestoneAt>,
+    /// Its deadline's changes recorded on or before the date, oldest first.
+    pub deadline_changes: Vec<DeadlineChange>,
     /// Flags, in a fixed order.
     pub flags: Vec<Flag>,
 }
@@ -444,10 +483,16 @@ pub struct ReportHeader {
     pub version: u32,
     /// The day the report describes.
     pub as_at: Date,
-    /// The start of the period a progress report covers (exclusive).
+    /// The closed reporting cycle whose closing day `as_at` is, when asked for by cycle.
+    pub cycle: Option<u32>,
+    /// The start of the period the report covers (exclusive): "since the last report".
     pub since: Date,
-    /// Days without an update after which an action is stale.
-    pub cycle_days: i64,
+    /// The closed reporting cycle whose closing day `since` is, when the period starts at
+    /// the last report.
+    pub since_cycle: Option<u32>,
+    /// The plan's reporting cycle in weeks: an action without an update for that long is
+    /// stale.
+    pub cycle_weeks: u32,
     /// The plan's rating key.
     pub scheme: RatingScheme,
     /// Abbreviations that occur in the report, with their meanings.
@@ -455,9 +500,23 @@ pub struct ReportHeader {
 }
 
 impl ReportHeader {
-    /// "As at 3 February 2020".
+    /// "As at 3 February 2020", or "As at 3 March 2026, when reporting cycle 1 closed".
     pub fn as_at_text(&self) -> String {
-        format!("As at {}", uk_date(self.as_at))
+        match self.cycle {
+            Some(n) => format!(
+                "As at {}, when reporting cycle {n} closed",
+                uk_date(self.as_at)
+            ),
+            None => format!("As at {}", uk_date(self.as_at)),
+        }
+    }
+
+    /// Where the period starts, in words: "3 March 2026, when reporting cycle 1 closed".
+    pub fn since_text(&self) -> String {
+        match self.since_cycle {
+            Some(n) => format!("{}, when reporting cycle {n} closed", uk_date(self.since)),
+            None => uk_date(self.since),
+        }
     }
 }
 
@@ -553,10 +612,15 @@ pub enum Reason {
         /// "Impact: A – Amber".
         rating: String,
     },
-    /// One of the date or silence flags.
+    /// One of the date or silence flags, except slips, which say what moved.
     Flagged {
         /// Which.
         flag: Flag,
+    },
+    /// The deadline was moved later.
+    Slipped {
+        /// The change: old and new deadline, the reason and who approved it.
+        change: DeadlineChange,
     },
 }
 
@@ -567,6 +631,7 @@ impl Reason {
             Self::Red { rating } => format!("Red ({rating})"),
             Self::Amber { rating } => format!("Amber ({rating})"),
             Self::Flagged { flag } => flag.label().to_owned(),
+            Self::Slipped { change } => format!("Slipped: {}", change.describe()),
         }
     }
 }
@@ -600,6 +665,21 @@ pub struct Exceptions {
     pub total_actions: usize,
     /// KPIs off trajectory on the day.
     pub kpis_off: Vec<KpiMovement>,
+    /// Every deadline moved later on or before the day, in plan order, oldest first.
+    pub slipped: Vec<SlippedDate>,
+}
+
+/// A deadline moved later, for the exception report's list of slipped dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlippedDate {
+    /// The action's area.
+    pub area: u32,
+    /// The action's ref label.
+    pub label: String,
+    /// What the action is.
+    pub text: String,
+    /// The change.
+    pub change: DeadlineChange,
 }
 
 /// One line of "position at inspection and now".
@@ -698,20 +778,32 @@ pub struct Report {
 pub struct ReportOptions {
     /// The day described.
     pub as_at: Date,
+    /// The closed reporting cycle whose closing day `as_at` is, if asked for by cycle.
+    pub cycle: Option<u32>,
     /// The start of the period (exclusive); three months before `as_at` when not given.
     pub since: Option<Date>,
-    /// Days without an update after which an action is stale.
-    pub cycle_days: i64,
+    /// The closed reporting cycle whose closing day `since` is, if it is the last report.
+    pub since_cycle: Option<u32>,
+    /// The plan's reporting cycle in weeks, which decides what is stale.
+    pub cycle_weeks: u32,
 }
 
 impl ReportOptions {
-    /// A report as at `as_at` with the defaults.
+    /// A report as at `as_at` with the defaults: no cycles, a six-week reporting cycle.
     pub fn as_at(as_at: Date) -> Self {
         Self {
             as_at,
+            cycle: None,
             since: None,
-            cycle_days: DEFAULT_CYCLE_DAYS,
+            since_cycle: None,
+            cycle_weeks: DEFAULT_CYCLE_WEEKS,
         }
+    }
+
+    /// The dashboard's flag rules on the report's day, so both call the same actions
+    /// stale and overdue.
+    pub fn flag_rules(&self) -> FlagRules {
+        FlagRules::new(self.as_at, self.cycle_weeks)
     }
 }
 
@@ -778,6 +870,32 @@ impl PlanTree {
         }
         plan
     }
+
+    /// Puts back the deadline each stored action had at the end of `day`: one changed
+    /// later gets the date that change replaced. The history keeps the old deadline and
+    /// its wording but not the start of a range, which is read back from the wording.
+    pub fn deadlines_at(&mut self, day: Date, changes: &DueChanges) {
+        for area in &mut self.areas {
+            for objective in &mut area.objectives {
+                for action in &mut objective.actions {
+                    let later = action
+                        .id
+                        .and_then(|id| changes.get(&id))
+                        .and_then(|moves| moves.iter().find(|c| c.changed_on > day));
+                    if let Some(change) = later {
+                        action.due = change.from;
+                        action.due_text.clone_from(&change.from_text);
+                        action.due_from = change
+                            .from_text
+                            .as_deref()
+                            .and_then(parse_uk_due)
+                            .filter(|due| Some(due.by) == change.from)
+                            .and_then(|due| due.from);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The ratings in force at the end of `day`, by the rule in the module documentation.
@@ -821,6 +939,7 @@ fn latest_rating(updates: &[ProgressUpdate], dimension: &str, day: Date) -> Opti
 /// Builds the pieces every report shares from a plan already cut to its date.
 struct Builder<'a> {
     plan: &'a PlanTree,
+    changes: &'a DueChanges,
     options: ReportOptions,
     since: Date,
 }
@@ -873,8 +992,9 @@ impl Builder<'_> {
             .max_by_key(|(i, u)| (u.date, *i))
             .map(|(_, u)| u.clone());
         let due_by = action.due.map(PartialDate::last_day);
+        let state = action.state(scheme, &self.options.flag_rules());
         let mut flags = Vec::new();
-        if !complete && due_by.is_some_and(|by| by < day) {
+        if state.overdue {
             flags.push(Flag::Overdue);
         }
         let begun = action.due_from.is_none_or(|from| from.first_day() <= day);
@@ -886,11 +1006,18 @@ impl Builder<'_> {
         {
             flags.push(Flag::NotStarted);
         }
-        let stale_before = day - Duration::days(self.options.cycle_days);
-        if !complete && latest_update.as_ref().is_none_or(|u| u.date < stale_before) {
+        if state.stale {
             flags.push(Flag::Stale);
         }
-        if action.milestones.iter().any(|m| slipped(m, day)) {
+        let deadline_changes: Vec<DeadlineChange> = action
+            .id
+            .and_then(|id| self.changes.get(&id))
+            .into_iter()
+            .flatten()
+            .filter(|c| c.changed_on <= day)
+            .map(DeadlineChange::of)
+            .collect();
+        if deadline_changes.iter().any(|c| c.slipped) {
             flags.push(Flag::Slipped);
         }
         ActionStatus {
@@ -918,6 +1045,7 @@ impl Builder<'_> {
                     done: m.done.map(PartialDate::to_uk),
                 })
                 .collect(),
+            deadline_changes,
             flags,
         }
     }
@@ -957,16 +1085,6 @@ impl Builder<'_> {
                 }
             })
             .collect()
-    }
-}
-
-fn slipped(milestone: &Milestone, day: Date) -> bool {
-    let Some(due) = milestone.due.map(PartialDate::last_day) else {
-        return false;
-    };
-    match milestone.done {
-        Some(done) => done.first_day() > due,
-        None => due < day,
     }
 }
 
@@ -1121,6 +1239,7 @@ fn primary_counts(plan: &PlanTree, day: Date, options: ReportOptions) -> Vec<Lev
     let snapshot = plan.as_at(day);
     let builder = Builder {
         plan: &snapshot,
+        changes: &DueChanges::new(),
         options: ReportOptions {
             as_at: day,
             ..options
@@ -1136,8 +1255,20 @@ fn primary_counts(plan: &PlanTree, day: Date, options: ReportOptions) -> Vec<Lev
         .unwrap_or_default()
 }
 
-/// Builds a report of `kind` for `plan` as at `options.as_at`.
+/// Builds a report of `kind` for `plan` as at `options.as_at`, for a plan with no
+/// recorded deadline changes (an imported file, a sample).
 pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -> Result<Report> {
+    build_report_with(plan, &DueChanges::new(), kind, options)
+}
+
+/// Builds a report of `kind` for a stored `plan` as at `options.as_at`, with its actions'
+/// deadline changes: deadlines as they stood on the day, and slips listed from them.
+pub fn build_report_with(
+    plan: &PlanTree,
+    changes: &DueChanges,
+    kind: ReportKind,
+    options: ReportOptions,
+) -> Result<Report> {
     let day = options.as_at;
     let since = options.since.unwrap_or_else(|| months_before(day, 3));
     if since >= day {
@@ -1150,12 +1281,14 @@ pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -
             ),
         ));
     }
-    if options.cycle_days < 1 {
-        return Err(Error::invalid("cycle", "must be at least one day"));
+    if options.cycle_weeks < 1 {
+        return Err(Error::invalid("cycle", "must be at least one week"));
     }
-    let snapshot = plan.as_at(day);
+    let mut snapshot = plan.as_at(day);
+    snapshot.deadlines_at(day, changes);
     let builder = Builder {
         plan: &snapshot,
+        changes,
         options,
         since,
     };
@@ -1203,8 +1336,10 @@ pub fn build_report(plan: &PlanTree, kind: ReportKind, options: ReportOptions) -
             plan_kind: plan.kind.label().to_owned(),
             version: plan.version,
             as_at: day,
+            cycle: options.cycle,
             since,
-            cycle_days: options.cycle_days,
+            since_cycle: options.since_cycle,
+            cycle_weeks: options.cycle_weeks,
             scheme: plan.rating_scheme.clone(),
             glossary,
         },
@@ -1374,6 +1509,7 @@ fn progress(builder: &Builder<'_>, plan: &PlanTree, areas: Vec<AreaStatus>) -> P
 fn exceptions(plan: &PlanTree, areas: &[AreaStatus]) -> Exceptions {
     let scheme = &plan.rating_scheme;
     let mut items = Vec::new();
+    let mut slipped = Vec::new();
     let mut total = 0;
     for action in areas.iter().flat_map(AreaStatus::actions) {
         total += 1;
@@ -1390,7 +1526,24 @@ fn exceptions(plan: &PlanTree, areas: &[AreaStatus]) -> Exceptions {
             }
         }
         reasons.sort_by_key(|r| matches!(r, Reason::Amber { .. }));
-        reasons.extend(action.flags.iter().map(|&flag| Reason::Flagged { flag }));
+        for &flag in &action.flags {
+            if flag == Flag::Slipped {
+                let slips = action.deadline_changes.iter().filter(|c| c.slipped);
+                for change in slips {
+                    reasons.push(Reason::Slipped {
+                        change: change.clone(),
+                    });
+                    slipped.push(SlippedDate {
+                        area: action.area,
+                        label: action.label.clone(),
+                        text: action.text.clone(),
+                        change: change.clone(),
+                    });
+                }
+            } else {
+                reasons.push(Reason::Flagged { flag });
+            }
+        }
         if !reasons.is_empty() {
             items.push(Exception {
                 action: action.clone(),
@@ -1409,14 +1562,18 @@ fn exceptions(plan: &PlanTree, areas: &[AreaStatus]) -> Exceptions {
         count("Red", &|r| matches!(r, Reason::Red { .. })),
         count("Amber", &|r| matches!(r, Reason::Amber { .. })),
     ];
-    for flag in [Flag::Overdue, Flag::NotStarted, Flag::Stale, Flag::Slipped] {
+    for flag in [Flag::Overdue, Flag::NotStarted, Flag::Stale] {
         counts.push(count(flag.label(), &|r| *r == Reason::Flagged { flag }));
     }
+    counts.push(count(Flag::Slipped.label(), &|r| {
+        matches!(r, Reason::Slipped { .. })
+    }));
     Exceptions {
         counts,
         items,
         total_actions: total,
         kpis_off: Vec::new(),
+        slipped,
     }
 }
 
@@ -1741,32 +1898,148 @@ mod tests {
         assert!(!is_not_started_level(&RatingScheme::brag().levels[3]));
     }
 
+    fn moved(on: Date, from: &str, to: &str, reason: &str) -> DueChange {
+        DueChange {
+            changed_on: on,
+            from: Some(PartialDate::parse_iso(from).unwrap()),
+            from_text: None,
+            to: PartialDate::parse_iso(to).unwrap(),
+            to_text: None,
+            reason: reason.into(),
+            approved_by: "SEND Board".into(),
+            author: None,
+        }
+    }
+
     #[test]
-    fn a_late_milestone_has_slipped() {
+    fn a_deadline_moved_later_has_slipped_and_an_earlier_day_sees_the_old_one() {
         let mut action = rated_action();
+        action.id = Some(ActionId(7));
+        action.due = Some(PartialDate::parse_iso("2020-09").unwrap());
         action.milestones.push(Milestone {
-            text: "Draft".into(),
-            due: Some(PartialDate::parse_iso("2020-01").unwrap()),
-            done: Some(PartialDate::parse_iso("2020-02-10").unwrap()),
+            text: "Draft, late".into(),
+            due: Some(PartialDate::parse_iso("2019-11").unwrap()),
             ..Milestone::default()
         });
         let plan = plan_with(action);
+        let changes = DueChanges::from([(
+            ActionId(7),
+            vec![
+                moved(date!(2020 - 01 - 20), "2020-02", "2020-06", "Recruitment"),
+                moved(
+                    date!(2020 - 02 - 20),
+                    "2020-06",
+                    "2020-09",
+                    "Families asked",
+                ),
+            ],
+        )]);
+        let at = |day| {
+            let report = build_report_with(
+                &plan,
+                &changes,
+                ReportKind::Exceptions,
+                ReportOptions::as_at(day),
+            )
+            .unwrap();
+            let ReportBody::Exceptions(exceptions) = report.body else {
+                panic!("exceptions")
+            };
+            exceptions
+        };
+
+        let before = at(date!(2020 - 01 - 15));
+        let between = at(date!(2020 - 02 - 01));
+        let after = at(date!(2020 - 03 - 01));
+
+        let item = |e: &Exceptions| e.items[0].action.clone();
+        assert_eq!(item(&before).due, "February 2020", "the deadline then");
         assert!(
-            status(&plan, date!(2020 - 01 - 15)).flags.is_empty() || {
-                let s = status(&plan, date!(2020 - 01 - 15));
-                !s.flags.contains(&Flag::Slipped)
-            }
+            !item(&before).flags.contains(&Flag::Slipped),
+            "a late milestone is not a slipped date"
         );
+        assert!(before.slipped.is_empty());
+        assert_eq!(item(&between).due, "June 2020");
+        assert_eq!(between.slipped.len(), 1);
+        assert_eq!(
+            between.slipped[0].change.moved(),
+            "February 2020 → June 2020"
+        );
+        assert_eq!(item(&after).due, "September 2020");
+        assert_eq!(after.slipped.len(), 2);
+        let why: Vec<String> = after.items[0]
+            .reasons
+            .iter()
+            .map(Reason::describe)
+            .collect();
         assert!(
-            status(&plan, date!(2020 - 02 - 05))
-                .flags
-                .contains(&Flag::Slipped)
+            why.contains(
+                &"Slipped: June 2020 → September 2020 (Families asked; approved by SEND Board)"
+                    .to_owned()
+            ),
+            "{why:?}"
         );
+        let slipped = after.counts.iter().find(|c| c.label == "Slipped").unwrap();
+        assert_eq!(slipped.count, 1, "one action, however often it slipped");
+    }
+
+    #[test]
+    fn a_deadline_brought_forward_is_listed_but_not_a_slip() {
+        let mut action = rated_action();
+        action.id = Some(ActionId(7));
+        let plan = plan_with(action);
+        let changes = DueChanges::from([(
+            ActionId(7),
+            vec![moved(date!(2020 - 01 - 20), "2020-06", "2020-02", "Sooner")],
+        )]);
+        let report = build_report_with(
+            &plan,
+            &changes,
+            ReportKind::Tracker,
+            ReportOptions::as_at(date!(2020 - 02 - 01)),
+        )
+        .unwrap();
+        let ReportBody::Tracker(tracker) = report.body else {
+            panic!("tracker")
+        };
+        let action = &tracker.areas[0].objectives[0].actions[0];
+        assert_eq!(action.deadline_changes.len(), 1);
+        assert!(!action.flags.contains(&Flag::Slipped));
+    }
+
+    #[test]
+    fn stale_follows_the_plans_own_cycle_as_the_dashboard_does() {
+        let plan = plan_with(rated_action());
+        let day = date!(2020 - 02 - 20);
+        let with_weeks = |weeks| {
+            let options = ReportOptions {
+                cycle_weeks: weeks,
+                ..ReportOptions::as_at(day)
+            };
+            let report = build_report(&plan, ReportKind::Tracker, options).unwrap();
+            let ReportBody::Tracker(tracker) = report.body else {
+                panic!("tracker")
+            };
+            tracker.areas[0].objectives[0].actions[0].clone()
+        };
+        let dashboard = |weeks| {
+            plan.as_at(day).areas[0].objectives[0].actions[0]
+                .state(&plan.rating_scheme, &FlagRules::new(day, weeks))
+                .stale
+        };
+
         assert!(
-            status(&plan, date!(2020 - 03 - 05))
-                .flags
-                .contains(&Flag::Slipped)
+            with_weeks(2).flags.contains(&Flag::Stale),
+            "last update 10 January"
         );
+        assert!(!with_weeks(6).flags.contains(&Flag::Stale));
+        for weeks in [1, 2, 5, 6, 52] {
+            assert_eq!(
+                with_weeks(weeks).flags.contains(&Flag::Stale),
+                dashboard(weeks),
+                "{weeks} weeks"
+            );
+        }
     }
 
     #[test]

@@ -10,9 +10,9 @@ use serde_json::json;
 use super::audit::insert_audit;
 use super::{Store, from_json, in_write_transaction, on_pool, to_json};
 use crate::domain::{
-    ActionId, ActionRecord, DueChange, Error, EvidenceFile, EvidenceId, EvidenceItem, Milestone,
-    MilestoneId, NewAuditEvent, NewDueChange, NewEvidence, PartialDate, PlanId, ProgressUpdate,
-    Result, StoredMilestone, StoredUpdate, UpdateId, evidence_content_type,
+    ActionId, ActionRecord, DueChange, DueChanges, Error, EvidenceFile, EvidenceId, EvidenceItem,
+    Milestone, MilestoneId, NewAuditEvent, NewDueChange, NewEvidence, PartialDate, PlanId,
+    ProgressUpdate, Result, StoredMilestone, StoredUpdate, UpdateId, evidence_content_type,
 };
 
 /// A stored partial date, or an internal error: the store wrote it.
@@ -54,6 +54,7 @@ struct EvidenceRow {
 
 #[derive(sqlx::FromRow)]
 struct DueChangeRow {
+    action_id: i64,
     changed_on: Date,
     old_due: Option<String>,
     old_due_text: Option<String>,
@@ -62,6 +63,24 @@ struct DueChangeRow {
     reason: String,
     approved_by: String,
     author: Option<String>,
+}
+
+impl TryFrom<DueChangeRow> for DueChange {
+    type Error = Error;
+
+    fn try_from(c: DueChangeRow) -> Result<Self> {
+        Ok(DueChange {
+            changed_on: c.changed_on,
+            from: read_partial("old due", c.old_due)?,
+            from_text: c.old_due_text,
+            to: read_partial("new due", Some(c.new_due))?
+                .ok_or_else(|| Error::Internal(anyhow::anyhow!("no new due")))?,
+            to_text: c.new_due_text,
+            reason: c.reason,
+            approved_by: c.approved_by,
+            author: c.author,
+        })
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -106,7 +125,8 @@ impl Store {
         })?;
         let changes: Vec<DueChangeRow> = on_pool!(self, |pool| {
             sqlx::query_as(
-                "select changed_on, old_due, old_due_text, new_due, new_due_text, reason, approved_by, author
+                "select action_id, changed_on, old_due, old_due_text, new_due, new_due_text, reason,
+                    approved_by, author
                  from due_change where action_id = $1 order by changed_on, due_change_id",
             )
             .bind(action.0)
@@ -155,21 +175,32 @@ impl Store {
                 .collect(),
             due_changes: changes
                 .into_iter()
-                .map(|c| {
-                    Ok(DueChange {
-                        changed_on: c.changed_on,
-                        from: read_partial("old due", c.old_due)?,
-                        from_text: c.old_due_text,
-                        to: read_partial("new due", Some(c.new_due))?
-                            .ok_or_else(|| Error::Internal(anyhow::anyhow!("no new due")))?,
-                        to_text: c.new_due_text,
-                        reason: c.reason,
-                        approved_by: c.approved_by,
-                        author: c.author,
-                    })
-                })
+                .map(DueChange::try_from)
                 .collect::<Result<_>>()?,
         })
+    }
+
+    /// Every deadline change of a plan's actions, each action's oldest first: one query,
+    /// for reports as at a day.
+    pub async fn due_changes(&self, plan: PlanId) -> Result<DueChanges> {
+        let rows: Vec<DueChangeRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select d.action_id, d.changed_on, d.old_due, d.old_due_text, d.new_due,
+                    d.new_due_text, d.reason, d.approved_by, d.author
+                 from due_change d join action a on a.action_id = d.action_id
+                 where a.plan_id = $1
+                 order by d.action_id, d.changed_on, d.due_change_id",
+            )
+            .bind(plan.0)
+            .fetch_all(pool)
+            .await
+        })?;
+        let mut changes = DueChanges::new();
+        for row in rows {
+            let action = ActionId(row.action_id);
+            changes.entry(action).or_default().push(row.try_into()?);
+        }
+        Ok(changes)
     }
 
     /// Appends an update with its evidence, merges its ratings into the action's and

@@ -20,6 +20,7 @@ mod migrations;
 mod pages;
 mod plan_json;
 mod reliability;
+mod report_cycles;
 mod reports;
 mod running;
 mod running_pages;

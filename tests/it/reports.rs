@@ -45,12 +45,12 @@ fn zip_part(bytes: &[u8], name: &str) -> String {
 /// What a reader of a Word file sees: its paragraphs with their styles, and its tables as
 /// rows of cell texts with whether the row repeats as a header.
 #[derive(Debug, Default)]
-struct WordDoc {
-    paragraphs: Vec<(String, String)>,
-    tables: Vec<Vec<(bool, Vec<String>)>>,
+pub struct WordDoc {
+    pub paragraphs: Vec<(String, String)>,
+    pub tables: Vec<Vec<(bool, Vec<String>)>>,
 }
 
-fn read_docx(bytes: &[u8]) -> WordDoc {
+pub fn read_docx(bytes: &[u8]) -> WordDoc {
     let xml = zip_part(bytes, "word/document.xml");
     let mut reader = quick_xml::Reader::from_str(&xml);
     let mut doc = WordDoc::default();
@@ -236,7 +236,7 @@ fn every_report_is_written_in_every_format() {
 
 // ---- XLSX ---------------------------------------------------------------------------
 
-fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+pub fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let range = workbook.worksheet_range(name).unwrap();
     range
@@ -393,7 +393,7 @@ fn the_html_report_is_a_standalone_printable_page() {
     assert!(!html.contains("<script"), "no script at all");
 }
 
-fn csv_rows(bytes: &[u8]) -> Vec<BTreeMap<String, String>> {
+pub fn csv_rows(bytes: &[u8]) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap());
     let headers = reader.headers().unwrap().clone();
     reader

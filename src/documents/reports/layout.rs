@@ -4,7 +4,7 @@
 use crate::domain::{
     ActionStatus, AreaStatus, DimensionCount, GlossaryEntry, Highlight, KpiMovement,
     MeetingSummary, Monitoring, Progress, PublicSummary, RatingAt, Report, ReportBody,
-    ReportHeader, ResponseAt, Tracker, uk_date,
+    ReportHeader, ResponseAt, SlippedDate, Tracker, uk_date,
 };
 
 /// A laid-out document.
@@ -403,7 +403,7 @@ fn highlight(doc: &mut Doc, header: &ReportHeader, report: &Highlight) {
     }
     h(doc, 1, "Monitoring arrangements");
     monitoring(doc, &report.monitoring);
-    h(doc, 1, format!("Meetings since {}", uk_date(header.since)));
+    h(doc, 1, format!("Meetings since {}", header.since_text()));
     if report.meetings.is_empty() {
         p(
             doc,
@@ -538,7 +538,16 @@ fn progress(doc: &mut Doc, header: &ReportHeader, report: &Progress) {
         uk_date(header.as_at)
     );
     h(doc, 1, "Meeting");
-    p(doc, format!("This report covers the period {period}."));
+    p(
+        doc,
+        match header.since_cycle {
+            Some(n) => format!(
+                "This report covers the period {period}: everything since reporting cycle {n} closed on {}.",
+                uk_date(header.since)
+            ),
+            None => format!("This report covers the period {period}."),
+        },
+    );
     reported_meeting(doc, header, report);
     impact(doc, header, &period, report);
     h(doc, 1, "Progress by area");
@@ -695,8 +704,8 @@ fn exceptions(doc: &mut Doc, header: &ReportHeader, report: &crate::domain::Exce
     p(
         doc,
         format!(
-            "Stale means no update in the {} days before the report's date. Slipped means a milestone finished late or is past its date.",
-            header.cycle_days
+            "Stale means no update in the {} before the report's date (the plan's reporting cycle). Slipped means a due date was moved later; every move is listed under \"Slipped dates\" with its reason.",
+            weeks(header.cycle_weeks)
         ),
     );
     h(doc, 1, "Actions needing attention");
@@ -747,6 +756,7 @@ fn exceptions(doc: &mut Doc, header: &ReportHeader, report: &crate::domain::Exce
             rows,
         }));
     }
+    slipped_dates(doc, header, &report.slipped);
     h(doc, 1, "KPIs off trajectory");
     if report.kpis_off.is_empty() {
         p(
@@ -761,6 +771,62 @@ fn exceptions(doc: &mut Doc, header: &ReportHeader, report: &crate::domain::Exce
     }
     rating_key(doc, header);
     glossary(doc, &header.glossary);
+}
+
+/// "6 weeks", "1 week".
+fn weeks(n: u32) -> String {
+    if n == 1 {
+        "1 week".to_owned()
+    } else {
+        format!("{n} weeks")
+    }
+}
+
+/// Every due date moved later, from the recorded changes: old and new date, why, and
+/// who agreed it.
+fn slipped_dates(doc: &mut Doc, header: &ReportHeader, slipped: &[SlippedDate]) {
+    h(doc, 1, "Slipped dates");
+    if slipped.is_empty() {
+        p(
+            doc,
+            format!(
+                "No due date had been moved later by {}.",
+                uk_date(header.as_at)
+            ),
+        );
+        return;
+    }
+    doc.blocks.push(Block::Table(Table {
+        caption: "Due dates moved later, with the reason and who approved it".into(),
+        header: [
+            "Area",
+            "Ref",
+            "Action",
+            "Changed on",
+            "Was due",
+            "Now due",
+            "Reason",
+            "Approved by",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        widths: vec![1, 2, 7, 3, 3, 3, 6, 3],
+        rows: slipped
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::text(s.area.to_string()),
+                    Cell::text(&s.label),
+                    Cell::text(&s.text),
+                    Cell::text(uk_date(s.change.changed_on)),
+                    Cell::text(&s.change.from),
+                    Cell::text(&s.change.to),
+                    Cell::text(&s.change.reason),
+                    Cell::text(&s.change.approved_by),
+                ]
+            })
+            .collect(),
+    }));
 }
 
 fn public(doc: &mut Doc, header: &ReportHeader, report: &PublicSummary) {

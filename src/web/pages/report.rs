@@ -1,4 +1,5 @@
-//! Reports: a form to choose a report, a format and a date, and the downloads themselves.
+//! Reports: a form to choose a report, a format and a day (today, a closed reporting
+//! cycle or a date), and the downloads themselves.
 //!
 //! The app decides who may read which report (`Actor::may_read_report`): the page offers
 //! only those, and the downloads ask the app, which refuses the rest.
@@ -14,9 +15,11 @@ use axum::routing::get;
 use serde::Deserialize;
 use time::{Date, Month};
 
-use super::{Layout, Page};
+use super::{FormErrors, Layout, Page};
 use crate::app::{App, ReportRequest};
-use crate::domain::{AsAt, Error, PartialDate, PlanSummary, ReportFormat, ReportKind, uk_date};
+use crate::domain::{
+    AsAt, ClosedCycle, Error, PartialDate, PlanSummary, ReportFormat, ReportKind, uk_date,
+};
 use crate::web::extract::Path;
 use crate::web::session::Viewer;
 
@@ -41,6 +44,19 @@ struct Choice {
     formats: Vec<&'static str>,
 }
 
+/// A closed reporting cycle offered as the day to report on.
+struct CycleChoice {
+    /// `cycle:2`, the value the download link carries.
+    value: String,
+    /// `as_at-cycle-2`.
+    id: String,
+    /// "Reporting cycle 2, closed 14 April 2026".
+    label: String,
+    /// "3 March 2026 to 14 April 2026".
+    hint: String,
+    checked: bool,
+}
+
 #[derive(Template)]
 #[template(path = "report/index.html")]
 struct FormPage {
@@ -50,17 +66,24 @@ struct FormPage {
     summary: PlanSummary,
     reports: Vec<Choice>,
     formats: Vec<Choice>,
+    /// Closed reporting cycles, newest first, as on the cycles page.
+    cycles: Vec<CycleChoice>,
+    /// The "as at" radio chosen: `today`, `date`, `cycle:N`, or empty for none.
+    as_at: String,
     day: String,
     month: String,
     year: String,
     today: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct Chosen {
     report: Option<String>,
     format: Option<String>,
+    /// `today`, `date` (the three fields below) or `cycle:N`. Without it the date fields
+    /// are read, blank meaning today.
+    as_at: Option<String>,
     #[serde(rename = "as_at-day")]
     day: Option<String>,
     #[serde(rename = "as_at-month")]
@@ -69,14 +92,22 @@ struct Chosen {
     year: Option<String>,
 }
 
-/// The form, offering only the reports and formats the viewer may download.
+/// The form, offering only the reports and formats the viewer may download, and the
+/// plan's closed cycles beside the date.
 fn page(
     app: &App,
     viewer: &Viewer,
     summary: PlanSummary,
+    closed: &[ClosedCycle],
     chosen: &Chosen,
-    error: Option<String>,
+    errors: FormErrors,
 ) -> FormPage {
+    let as_at = chosen
+        .as_at
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let allowed = |kind: ReportKind, format: ReportFormat| {
         app.may_read_report(&viewer.actor, &summary, kind, format)
     };
@@ -126,11 +157,30 @@ fn page(
             })
             .collect(),
         summary,
+        cycles: closed
+            .iter()
+            .rev()
+            .map(|c| {
+                let value = AsAt::Cycle(c.number).code();
+                CycleChoice {
+                    checked: value == as_at,
+                    id: format!("as_at-cycle-{}", c.number),
+                    label: format!(
+                        "Reporting cycle {}, closed {}",
+                        c.number,
+                        uk_date(c.ends_on)
+                    ),
+                    hint: c.period(),
+                    value,
+                }
+            })
+            .collect(),
+        as_at,
         day: chosen.day.clone().unwrap_or_default(),
         month: chosen.month.clone().unwrap_or_default(),
         year: chosen.year.clone().unwrap_or_default(),
         today: uk_date(app.clock().today()),
-        error,
+        errors,
     }
 }
 
@@ -140,7 +190,15 @@ async fn form(
     Path(plan): Path<String>,
 ) -> Result<Page<FormPage>, Error> {
     let summary = app.plan_summary(&viewer.actor, &plan).await?;
-    Ok(Page(page(&app, &viewer, summary, &Chosen::default(), None)))
+    let closed = app.report_cycles(&viewer.actor, &plan).await?;
+    Ok(Page(page(
+        &app,
+        &viewer,
+        summary,
+        &closed,
+        &Chosen::default(),
+        FormErrors::default(),
+    )))
 }
 
 /// The date from the three fields of the GOV.UK date input; none when all are blank.
@@ -167,6 +225,39 @@ fn chosen_date(chosen: &Chosen) -> Result<Option<Date>, String> {
         .map_err(|_| bad())
 }
 
+/// The day chosen, as the field to point at and the problem when it is not a day: none
+/// for today. Without a choice the date fields are read (blank is today), as before
+/// cycles were offered.
+fn chosen_as_at(chosen: &Chosen, today: Date) -> Result<Option<AsAt>, (&'static str, String)> {
+    let date = |required: bool| match chosen_date(chosen) {
+        Err(message) => Err(("as_at-day", message)),
+        Ok(None) if required => Err((
+            "as_at-day",
+            "Enter the day to report on, for example 3 2 2020".to_owned(),
+        )),
+        Ok(Some(day)) if day > today => Err((
+            "as_at-day",
+            "The date must be today or in the past".to_owned(),
+        )),
+        Ok(day) => Ok(day.map(AsAt::Date)),
+    };
+    match chosen.as_at.as_deref().map(str::trim).unwrap_or_default() {
+        "" => date(false),
+        "date" => date(true),
+        "today" => Ok(None),
+        code if code.starts_with("cycle:") => AsAt::parse(code).map(Some).map_err(|_| {
+            (
+                "as_at",
+                "Choose today, a closed reporting cycle or another day".to_owned(),
+            )
+        }),
+        _ => Err((
+            "as_at",
+            "Choose today, a closed reporting cycle or another day".to_owned(),
+        )),
+    }
+}
+
 /// The form's target: checks the choices and sends the browser to the file's address.
 async fn choose(
     State(app): State<App>,
@@ -177,20 +268,40 @@ async fn choose(
     let summary = app.plan_summary(&viewer.actor, &plan).await?;
     let report = chosen.report.as_deref().map(ReportKind::from_code);
     let format = chosen.format.as_deref().map(ReportFormat::from_code);
-    let problem = match (&report, &format, chosen_date(&chosen)) {
-        (None | Some(Err(_)), _, _) => Some("Select a report".to_owned()),
-        (_, None | Some(Err(_)), _) => Some("Select a format".to_owned()),
-        (_, _, Err(message)) => Some(message),
-        (_, _, Ok(Some(day))) if day > app.clock().today() => {
-            Some("The date must be today or in the past".to_owned())
+    let mut problems = Vec::new();
+    if !matches!(report, Some(Ok(_))) {
+        problems.push(("report".to_owned(), "Select a report".to_owned()));
+    }
+    if !matches!(format, Some(Ok(_))) {
+        problems.push(("format".to_owned(), "Select a format".to_owned()));
+    }
+    let as_at = match chosen_as_at(&chosen, app.clock().today()) {
+        Ok(as_at) => as_at,
+        Err((field, message)) => {
+            problems.push((field.to_owned(), message));
+            None
         }
-        _ => None,
     };
-    if let Some(problem) = problem {
-        let mut response =
-            Page(page(&app, &viewer, summary, &chosen, Some(problem))).into_response();
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+    if let Some(cycle @ AsAt::Cycle(_)) = as_at {
+        // A cycle that is not (or no longer) the plan's is a problem with the form, named
+        // with the cycles there are.
+        match app.resolve_as_at(&viewer.actor, &plan, Some(cycle)).await {
+            Ok(_) => {}
+            Err(Error::Invalid { message, .. }) => problems.push(("as_at".to_owned(), message)),
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        let closed = app.report_cycles(&viewer.actor, &plan).await?;
+        let page = page(
+            &app,
+            &viewer,
+            summary,
+            &closed,
+            &chosen,
+            FormErrors(problems),
+        );
+        return Ok(super::unprocessable(page));
     }
     let (Some(Ok(report)), Some(Ok(format))) = (report, format) else {
         return Err(Error::not_found("report"));
@@ -203,8 +314,8 @@ async fn choose(
         report.code(),
         format.code()
     );
-    if let Ok(Some(day)) = chosen_date(&chosen) {
-        let _ = write!(to, "?as_at={day}");
+    if let Some(as_at) = as_at {
+        let _ = write!(to, "?as_at={}", as_at.code());
     }
     Ok(Redirect::to(&to).into_response())
 }
@@ -240,7 +351,8 @@ fn query_day(field: &'static str, raw: Option<&str>) -> Result<Option<Date>, Err
     }
 }
 
-/// `GET /plans/{plan}/reports/highlight.docx?as_at=2020-02-03`: the file itself.
+/// `GET /plans/{plan}/reports/highlight.docx?as_at=2020-02-03` (or `as_at=cycle:2`): the
+/// file itself.
 async fn download(
     State(app): State<App>,
     viewer: Viewer,
@@ -250,9 +362,13 @@ async fn download(
     let (report, format) = file.rsplit_once('.').ok_or(Error::not_found("report"))?;
     let kind = ReportKind::from_code(report).map_err(|_| Error::not_found("report"))?;
     let format = ReportFormat::from_code(format).map_err(|_| Error::not_found("report"))?;
+    let as_at = match query.as_at.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(AsAt::parse(raw)?),
+    };
     let request = ReportRequest {
         kind,
-        as_at: query_day("as_at", query.as_at.as_deref())?.map(AsAt::Date),
+        as_at,
         since: query_day("since", query.since.as_deref())?,
     };
     let file = app
