@@ -124,30 +124,29 @@ impl App {
         plan_key: &str,
         action: &str,
     ) -> Result<ActionInPlan> {
-        let wanted: i64 = action
-            .parse()
-            .map_err(|_| Error::not_found(format!("action {action:?}")))?;
+        let wanted = action_id(action)?;
         let (summary, plan) = self.plan(actor, plan_key).await?;
-        let at = plan
-            .areas
-            .iter()
-            .enumerate()
-            .flat_map(|(ai, area)| {
-                area.objectives
-                    .iter()
-                    .enumerate()
-                    .flat_map(move |(oi, objective)| {
-                        objective
-                            .actions
-                            .iter()
-                            .enumerate()
-                            .map(move |(xi, a)| ((ai, oi, xi), a.id))
-                    })
-            })
-            .find(|(_, id)| *id == Some(ActionId(wanted)))
-            .map(|(at, _)| at)
-            .ok_or_else(|| Error::not_found(format!("action {action:?} in this plan")))?;
-        Ok(ActionInPlan { summary, plan, at })
+        locate(summary, plan, wanted, action)
+    }
+
+    /// An action about to be changed, with only what checking and recording the change
+    /// needs around it ([`Store::action_tree`](crate::store::Store::action_tree)): the
+    /// tree holds this one action of the plan. Read fresh, never from the plan cache.
+    pub async fn action_to_change(
+        &self,
+        actor: &Actor,
+        plan_key: &str,
+        action: &str,
+    ) -> Result<ActionInPlan> {
+        let wanted = action_id(action)?;
+        let summary = self.plan_summary(actor, plan_key).await?;
+        let plan = match self.store.action_tree(summary.id, wanted).await {
+            Err(Error::NotFound(_)) => {
+                return Err(Error::not_found(format!("action {action:?} in this plan")));
+            }
+            other => Arc::new(other?),
+        };
+        locate(summary, plan, wanted, action)
     }
 
     /// Stores an imported or hand-written plan as a new plan. A plan with the same local
@@ -331,7 +330,7 @@ impl App {
         action: &str,
         update: NewUpdate,
     ) -> Result<()> {
-        let found = self.action(actor, plan_key, action).await?;
+        let found = self.action_to_change(actor, plan_key, action).await?;
         let progress = self.checked_update(
             actor,
             &found,
@@ -344,6 +343,43 @@ impl App {
             .await
             .map(|_| ())
     }
+}
+
+/// An action id as written in a path.
+fn action_id(action: &str) -> Result<ActionId> {
+    action
+        .parse()
+        .map(ActionId)
+        .map_err(|_| Error::not_found(format!("action {action:?}")))
+}
+
+/// Where the action `wanted` sits in `plan`.
+fn locate(
+    summary: PlanSummary,
+    plan: Arc<PlanTree>,
+    wanted: ActionId,
+    action: &str,
+) -> Result<ActionInPlan> {
+    let at = plan
+        .areas
+        .iter()
+        .enumerate()
+        .flat_map(|(ai, area)| {
+            area.objectives
+                .iter()
+                .enumerate()
+                .flat_map(move |(oi, objective)| {
+                    objective
+                        .actions
+                        .iter()
+                        .enumerate()
+                        .map(move |(xi, a)| ((ai, oi, xi), a.id))
+                })
+        })
+        .find(|(_, id)| *id == Some(wanted))
+        .map(|(at, _)| at)
+        .ok_or_else(|| Error::not_found(format!("action {action:?} in this plan")))?;
+    Ok(ActionInPlan { summary, plan, at })
 }
 
 /// How history names whoever made a change in an area: an owner by the key the plan

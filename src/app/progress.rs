@@ -177,7 +177,7 @@ impl App {
         action: &str,
         report: ProgressReport,
     ) -> Result<UpdateId> {
-        let found = self.action(actor, plan, action).await?;
+        let found = self.action_to_change(actor, plan, action).await?;
         let update = self.checked_update(
             actor,
             &found,
@@ -206,7 +206,7 @@ impl App {
         milestone: MilestoneId,
         on: Option<Date>,
     ) -> Result<()> {
-        let found = self.action(actor, plan, action).await?;
+        let found = self.action_to_change(actor, plan, action).await?;
         self.check_may_record_progress(actor, &found)?;
         let today = self.clock.today();
         let on = on.unwrap_or(today);
@@ -233,7 +233,7 @@ impl App {
         change: NewDueChange,
         author: Option<String>,
     ) -> Result<()> {
-        let found = self.action(actor, plan, action).await?;
+        let found = self.action_to_change(actor, plan, action).await?;
         self.check_may_edit_plan(actor, &found.summary)?;
         if found.action().due == Some(change.due.by) && found.action().due_from == change.due.from {
             return Err(Error::invalid(

@@ -562,123 +562,267 @@ impl Store {
             .await
         })?;
 
-        let mut built: HashMap<i64, Action> = HashMap::with_capacity(actions.len());
-        let mut order: Vec<(i64, i64)> = Vec::with_capacity(actions.len());
-        for a in actions {
-            order.push((a.objective_id, a.action_id));
-            built.insert(
-                a.action_id,
-                Action {
-                    id: Some(ActionId(a.action_id)),
-                    reference: a.reference,
-                    text: a.text,
-                    owners: Vec::new(),
-                    due: partial("due", a.due)?,
-                    due_from: partial("due_from", a.due_from)?,
-                    due_text: a.due_text,
-                    ratings: from_json("ratings", &a.ratings)?,
-                    resource: a.resource.as_deref().and_then(Resource::from_code),
-                    success_measures: from_json("success_measures", &a.success_measures)?,
-                    milestones: Vec::new(),
-                    updates: Vec::new(),
-                    notes: from_json("notes", &a.notes)?,
-                },
-            );
-        }
-        for o in owners {
-            if let Some(action) = built.get_mut(&o.action_id) {
-                action.owners.push(o.owner_key);
-            }
-        }
-        for m in milestones {
-            if let Some(action) = built.get_mut(&m.action_id) {
-                action.milestones.push(Milestone {
-                    text: m.text,
-                    due: partial("milestone due", m.due)?,
-                    due_text: m.due_text,
-                    done: partial("milestone done", m.done)?,
-                    done_text: m.done_text,
-                });
-            }
-        }
-        for u in updates {
-            if let Some(action) = built.get_mut(&u.action_id) {
-                action.updates.push(ProgressUpdate {
-                    date: u.update_date,
-                    author: u.author,
-                    narrative: u.narrative,
-                    ratings: from_json("update ratings", &u.ratings)?,
-                });
-            }
-        }
-        let mut by_objective: HashMap<i64, Vec<Action>> = HashMap::new();
-        for (objective_id, action_id) in order {
-            if let Some(action) = built.remove(&action_id) {
-                by_objective.entry(objective_id).or_default().push(action);
-            }
-        }
-        let mut by_area: HashMap<i64, Vec<Objective>> = HashMap::new();
-        for o in objectives {
-            by_area.entry(o.area_id).or_default().push(Objective {
-                number: o.number,
-                text: o.text,
-                impact_statements: from_json("impact_statements", &o.impact_statements)?,
-                success_measures: from_json("success_measures", &o.success_measures)?,
-                actions: by_objective.remove(&o.objective_id).unwrap_or_default(),
-            });
-        }
-        let areas = areas
-            .into_iter()
-            .map(|a| {
-                Ok(Area {
-                    number: u32::try_from(a.number)
-                        .map_err(|e| Error::Internal(anyhow::anyhow!("stored area number: {e}")))?,
-                    title: a.title,
-                    heading: a.heading,
-                    sponsor: a.sponsor,
-                    delivery_partners: from_json("delivery_partners", &a.delivery_partners)?,
-                    objectives: by_area.remove(&a.area_id).unwrap_or_default(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let rating_scheme: RatingScheme = from_json("rating_scheme", &row.rating_scheme)?;
         let evidence = self.evidence(plan_id).await?;
-        Ok(PlanTree {
-            format: crate::domain::PLAN_FORMAT.to_owned(),
-            local_area: row.local_area,
-            title: row.title,
-            kind: PlanKind::from_code(&row.kind)?,
-            status: PlanStatus::from_code(&row.status)?,
-            version: version(row.version),
-            document_date: partial("document_date", row.document_date)?,
-            inspection_start: row.inspection_start,
-            inspection_end: row.inspection_end,
-            report_published: row.report_published,
-            rating_scheme,
-            people: people
-                .into_iter()
-                .map(|p| Person {
-                    initials: p.initials,
-                    name: p.name,
-                    role: p.role,
-                    organisation: p.organisation,
-                })
-                .collect(),
+        assemble(Rows {
+            plan: row,
+            people,
+            glossary,
             areas,
-            glossary: glossary
-                .into_iter()
-                .map(|g| GlossaryEntry {
-                    term: g.term,
-                    definition: g.definition,
-                })
-                .collect(),
-            kpis: evidence.kpis,
-            kpi_tolerance: evidence.kpi_tolerance,
-            voice: evidence.voice,
-            you_said_we_did: evidence.you_said_we_did,
-            boards: evidence.boards,
-            meetings: evidence.meetings,
-            timeline: evidence.timeline,
+            objectives,
+            actions,
+            owners,
+            milestones,
+            updates,
+            evidence,
         })
     }
+}
+
+impl Store {
+    /// One action with just enough of its plan around it to check and record a change
+    /// to it: the plan's fields and key, its people, the action's area and objective, and
+    /// the action with its owners, milestones and updates (no other action, no KPIs or
+    /// voice). A write on a busy plan then costs a few indexed lookups rather than a read
+    /// of the whole plan, which the write is about to make stale anyway.
+    pub async fn action_tree(&self, plan: PlanId, action: ActionId) -> Result<PlanTree> {
+        let (plan_id, action_id) = (plan.0, action.0);
+        let row: Option<PlanRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select p.title, l.name as local_area, p.kind, p.status, p.version, p.document_date, p.inspection_start, p.inspection_end, p.report_published, p.rating_scheme
+                 from plan p join local_area l on l.local_area_id = p.local_area_id
+                 where p.plan_id = $1",
+            )
+            .bind(plan_id)
+            .fetch_optional(pool)
+            .await
+        })?;
+        let row = row.ok_or_else(|| Error::not_found(format!("plan {plan_id}")))?;
+        let people: Vec<PersonRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select initials, name, role, organisation from person where plan_id = $1 order by position",
+            )
+            .bind(plan_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        let actions: Vec<ActionRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select action_id, objective_id, ref, text, due, due_from, due_text, ratings, resource,
+                    success_measures, notes
+                 from action where action_id = $1 and plan_id = $2",
+            )
+            .bind(action_id)
+            .bind(plan_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        let Some(objective_id) = actions.first().map(|a| a.objective_id) else {
+            return Err(Error::not_found(format!("action {action_id} in this plan")));
+        };
+        let objectives: Vec<ObjectiveRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select objective_id, area_id, number, text, impact_statements, success_measures
+                 from objective where objective_id = $1",
+            )
+            .bind(objective_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        let area_id = objectives.first().map_or(0, |o| o.area_id);
+        let areas: Vec<AreaRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select area_id, number, title, heading, sponsor, delivery_partners
+                 from area where area_id = $1",
+            )
+            .bind(area_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        let owners: Vec<OwnerRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select action_id, owner_key from action_owner where action_id = $1 order by position",
+            )
+            .bind(action_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        let milestones: Vec<MilestoneRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select action_id, text, due, due_text, done, done_text
+                 from milestone where action_id = $1 order by position",
+            )
+            .bind(action_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        let updates: Vec<UpdateRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select action_id, update_date, author, narrative, ratings
+                 from progress_update where action_id = $1 order by update_date, progress_update_id",
+            )
+            .bind(action_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        assemble(Rows {
+            plan: row,
+            people,
+            glossary: Vec::new(),
+            areas,
+            objectives,
+            actions,
+            owners,
+            milestones,
+            updates,
+            evidence: super::evidence::Evidence::default(),
+        })
+    }
+}
+
+/// Everything a tree is assembled from, as read.
+struct Rows {
+    plan: PlanRow,
+    people: Vec<PersonRow>,
+    glossary: Vec<GlossaryRow>,
+    areas: Vec<AreaRow>,
+    objectives: Vec<ObjectiveRow>,
+    actions: Vec<ActionRow>,
+    owners: Vec<OwnerRow>,
+    milestones: Vec<MilestoneRow>,
+    updates: Vec<UpdateRow>,
+    evidence: super::evidence::Evidence,
+}
+
+/// Puts a tree together from flat rows in one pass (rows are in tree order).
+#[expect(clippy::too_many_lines, reason = "one pass over nine kinds of row")]
+fn assemble(rows: Rows) -> Result<PlanTree> {
+    let Rows {
+        plan: row,
+        people,
+        glossary,
+        areas,
+        objectives,
+        actions,
+        owners,
+        milestones,
+        updates,
+        evidence,
+    } = rows;
+    let mut built: HashMap<i64, Action> = HashMap::with_capacity(actions.len());
+    let mut order: Vec<(i64, i64)> = Vec::with_capacity(actions.len());
+    for a in actions {
+        order.push((a.objective_id, a.action_id));
+        built.insert(
+            a.action_id,
+            Action {
+                id: Some(ActionId(a.action_id)),
+                reference: a.reference,
+                text: a.text,
+                owners: Vec::new(),
+                due: partial("due", a.due)?,
+                due_from: partial("due_from", a.due_from)?,
+                due_text: a.due_text,
+                ratings: from_json("ratings", &a.ratings)?,
+                resource: a.resource.as_deref().and_then(Resource::from_code),
+                success_measures: from_json("success_measures", &a.success_measures)?,
+                milestones: Vec::new(),
+                updates: Vec::new(),
+                notes: from_json("notes", &a.notes)?,
+            },
+        );
+    }
+    for o in owners {
+        if let Some(action) = built.get_mut(&o.action_id) {
+            action.owners.push(o.owner_key);
+        }
+    }
+    for m in milestones {
+        if let Some(action) = built.get_mut(&m.action_id) {
+            action.milestones.push(Milestone {
+                text: m.text,
+                due: partial("milestone due", m.due)?,
+                due_text: m.due_text,
+                done: partial("milestone done", m.done)?,
+                done_text: m.done_text,
+            });
+        }
+    }
+    for u in updates {
+        if let Some(action) = built.get_mut(&u.action_id) {
+            action.updates.push(ProgressUpdate {
+                date: u.update_date,
+                author: u.author,
+                narrative: u.narrative,
+                ratings: from_json("update ratings", &u.ratings)?,
+            });
+        }
+    }
+    let mut by_objective: HashMap<i64, Vec<Action>> = HashMap::new();
+    for (objective_id, action_id) in order {
+        if let Some(action) = built.remove(&action_id) {
+            by_objective.entry(objective_id).or_default().push(action);
+        }
+    }
+    let mut by_area: HashMap<i64, Vec<Objective>> = HashMap::new();
+    for o in objectives {
+        by_area.entry(o.area_id).or_default().push(Objective {
+            number: o.number,
+            text: o.text,
+            impact_statements: from_json("impact_statements", &o.impact_statements)?,
+            success_measures: from_json("success_measures", &o.success_measures)?,
+            actions: by_objective.remove(&o.objective_id).unwrap_or_default(),
+        });
+    }
+    let areas = areas
+        .into_iter()
+        .map(|a| {
+            Ok(Area {
+                number: u32::try_from(a.number)
+                    .map_err(|e| Error::Internal(anyhow::anyhow!("stored area number: {e}")))?,
+                title: a.title,
+                heading: a.heading,
+                sponsor: a.sponsor,
+                delivery_partners: from_json("delivery_partners", &a.delivery_partners)?,
+                objectives: by_area.remove(&a.area_id).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let rating_scheme: RatingScheme = from_json("rating_scheme", &row.rating_scheme)?;
+    Ok(PlanTree {
+        format: crate::domain::PLAN_FORMAT.to_owned(),
+        local_area: row.local_area,
+        title: row.title,
+        kind: PlanKind::from_code(&row.kind)?,
+        status: PlanStatus::from_code(&row.status)?,
+        version: version(row.version),
+        document_date: partial("document_date", row.document_date)?,
+        inspection_start: row.inspection_start,
+        inspection_end: row.inspection_end,
+        report_published: row.report_published,
+        rating_scheme,
+        people: people
+            .into_iter()
+            .map(|p| Person {
+                initials: p.initials,
+                name: p.name,
+                role: p.role,
+                organisation: p.organisation,
+            })
+            .collect(),
+        areas,
+        glossary: glossary
+            .into_iter()
+            .map(|g| GlossaryEntry {
+                term: g.term,
+                definition: g.definition,
+            })
+            .collect(),
+        kpis: evidence.kpis,
+        kpi_tolerance: evidence.kpi_tolerance,
+        voice: evidence.voice,
+        you_said_we_did: evidence.you_said_we_did,
+        boards: evidence.boards,
+        meetings: evidence.meetings,
+        timeline: evidence.timeline,
+    })
 }

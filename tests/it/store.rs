@@ -10,6 +10,7 @@ use crate::helpers::{TestDb, fixed_now, on_both_backends, small_plan, without_id
 
 on_both_backends!(
     a_stored_plan_reads_back_identical,
+    an_action_read_alone_is_the_action_in_the_whole_plan,
     plans_are_found_by_id_or_slug,
     an_unknown_plan_is_not_found,
     importing_the_same_plan_again_creates_a_new_version,
@@ -280,4 +281,35 @@ async fn several_plans_keep_their_own_actions(db: &TestDb) {
         matches!(err, Error::NotFound(_)),
         "an action is only found in its own plan"
     );
+}
+
+/// The write path reads one action with its area, objective, people and key; each must be
+/// exactly what the whole plan holds, and an action of another plan is not found.
+async fn an_action_read_alone_is_the_action_in_the_whole_plan(db: &TestDb) {
+    let plan = crate::helpers::generated_plan(12, 3);
+    let stored = db.app.import_plan(&Actor::System, plan).await.unwrap();
+    let other = db.small_plan_stored().await;
+    let whole = db.store.plan_tree(stored.id).await.unwrap();
+
+    for (area, objective, action) in whole.actions() {
+        let alone = db
+            .store
+            .action_tree(stored.id, action.id.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(alone.actions().count(), 1);
+        let (a, o, x) = alone.actions().next().unwrap();
+        assert_eq!(x, action);
+        assert_eq!(o.number, objective.number);
+        assert_eq!(o.text, objective.text);
+        assert_eq!(a.number, area.number);
+        assert_eq!(a.title, area.title);
+        assert_eq!(alone.people, whole.people);
+        assert_eq!(alone.rating_scheme, whole.rating_scheme);
+        assert_eq!(alone.title, whole.title);
+        assert!(matches!(
+            db.store.action_tree(other.id, action.id.unwrap()).await,
+            Err(Error::NotFound(_))
+        ));
+    }
 }

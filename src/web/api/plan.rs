@@ -622,7 +622,8 @@ async fn create_update(
         },
     )
     .await?;
-    let found = find_action(&app, &actor, &plan, action).await?;
+    // Only the action's own history is answered: read it alone, not the whole plan.
+    let found = app.action_to_change(&actor, &plan, &action_key).await?;
     let updates: Vec<UpdateView> = found
         .action()
         .updates
