@@ -470,31 +470,9 @@ impl Store {
     }
 
     /// A whole plan with its stored ids, read in a fixed number of queries whatever its size.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "nine flat queries, then one pass assembling the tree"
-    )]
     pub async fn plan_tree(&self, id: PlanId) -> Result<PlanTree> {
         let plan_id = id.0;
-        let row: Option<PlanRow> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "select p.title, l.name as local_area, p.kind, p.status, p.version, p.document_date, p.inspection_start, p.inspection_end, p.report_published, p.rating_scheme
-                 from plan p join local_area l on l.local_area_id = p.local_area_id
-                 where p.plan_id = $1",
-            )
-            .bind(plan_id)
-            .fetch_optional(pool)
-            .await
-        })?;
-        let row = row.ok_or_else(|| Error::not_found(format!("plan {plan_id}")))?;
-        let people: Vec<PersonRow> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "select initials, name, role, organisation from person where plan_id = $1 order by position",
-            )
-            .bind(plan_id)
-            .fetch_all(pool)
-            .await
-        })?;
+        let (row, people) = self.plan_and_people(plan_id).await?;
         let glossary: Vec<GlossaryRow> = on_pool!(self, |pool| {
             sqlx::query_as(
                 "select term, definition from glossary_entry where plan_id = $1 order by position",
@@ -579,13 +557,8 @@ impl Store {
 }
 
 impl Store {
-    /// One action with just enough of its plan around it to check and record a change
-    /// to it: the plan's fields and key, its people, the action's area and objective, and
-    /// the action with its owners, milestones and updates (no other action, no KPIs or
-    /// voice). A write on a busy plan then costs a few indexed lookups rather than a read
-    /// of the whole plan, which the write is about to make stale anyway.
-    pub async fn action_tree(&self, plan: PlanId, action: ActionId) -> Result<PlanTree> {
-        let (plan_id, action_id) = (plan.0, action.0);
+    /// The plan's own row and its people, which every tree starts from.
+    async fn plan_and_people(&self, plan_id: i64) -> Result<(PlanRow, Vec<PersonRow>)> {
         let row: Option<PlanRow> = on_pool!(self, |pool| {
             sqlx::query_as(
                 "select p.title, l.name as local_area, p.kind, p.status, p.version, p.document_date, p.inspection_start, p.inspection_end, p.report_published, p.rating_scheme
@@ -605,6 +578,17 @@ impl Store {
             .fetch_all(pool)
             .await
         })?;
+        Ok((row, people))
+    }
+
+    /// One action with just enough of its plan around it to check and record a change
+    /// to it: the plan's fields and key, its people, the action's area and objective, and
+    /// the action with its owners, milestones and updates (no other action, no KPIs or
+    /// voice). A write on a busy plan then costs a few indexed lookups rather than a read
+    /// of the whole plan, which the write is about to make stale anyway.
+    pub async fn action_tree(&self, plan: PlanId, action: ActionId) -> Result<PlanTree> {
+        let (plan_id, action_id) = (plan.0, action.0);
+        let (row, people) = self.plan_and_people(plan_id).await?;
         let actions: Vec<ActionRow> = on_pool!(self, |pool| {
             sqlx::query_as(
                 "select action_id, objective_id, ref, text, due, due_from, due_text, ratings, resource,

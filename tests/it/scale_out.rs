@@ -71,6 +71,33 @@ impl Drop for Server {
     }
 }
 
+/// The small plan, and an API token of an editor of its area.
+async fn plan_and_editor(
+    db: &TestDb,
+) -> (
+    wsoa::domain::PlanSummary,
+    String,
+    Arc<wsoa::domain::PlanTree>,
+) {
+    let stored = db.small_plan_stored().await;
+    let editor = db
+        .user(
+            "editor@northshire.test",
+            Role::Editor,
+            &stored.local_area,
+            None,
+        )
+        .await;
+    let token = db
+        .app
+        .create_token(&Actor::System, editor.id, "scale-out test")
+        .await
+        .unwrap()
+        .token;
+    let (_, tree) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    (stored, token, tree)
+}
+
 /// Audit entries for recorded progress, read straight from the database.
 async fn audited_updates(url: &str) -> i64 {
     use sqlx::Connection as _;
@@ -132,22 +159,7 @@ async fn page(client: &reqwest::Client, url: &str, cookie: &str) -> (StatusCode,
 #[tokio::test]
 async fn two_instances_on_one_postgres_database_work_as_one() {
     let db = TestDb::postgres().await;
-    let stored = db.small_plan_stored().await;
-    let editor = db
-        .user(
-            "editor@northshire.test",
-            Role::Editor,
-            &stored.local_area,
-            None,
-        )
-        .await;
-    let token = db
-        .app
-        .create_token(&Actor::System, editor.id, "scale-out test")
-        .await
-        .unwrap()
-        .token;
-    let (_, tree) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let (stored, token, tree) = plan_and_editor(&db).await;
     let action = tree.actions().next().unwrap().2.id.unwrap().0;
     let a = Server::start(&db.url);
     let b = Server::start(&db.url);
@@ -299,22 +311,7 @@ impl Owners {
 #[tokio::test]
 async fn a_server_killed_while_owners_post_updates_loses_nothing_acknowledged() {
     for db in [TestDb::sqlite().await, TestDb::postgres().await] {
-        let stored = db.small_plan_stored().await;
-        let editor = db
-            .user(
-                "editor@northshire.test",
-                Role::Editor,
-                &stored.local_area,
-                None,
-            )
-            .await;
-        let token = db
-            .app
-            .create_token(&Actor::System, editor.id, "crash test")
-            .await
-            .unwrap()
-            .token;
-        let (_, tree) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+        let (stored, token, tree) = plan_and_editor(&db).await;
         let actions: Vec<i64> = tree
             .actions()
             .filter_map(|(_, _, a)| a.id.map(|id| id.0))
