@@ -78,6 +78,13 @@ async fn owners_posting_at_once_lose_nothing(db: &TestDb) {
     stored_narratives.sort();
     let mut sent_narratives: Vec<String> = sent.iter().map(|(_, n, _)| n.clone()).collect();
     sent_narratives.sort();
+    eprintln!(
+        "{:?}: 50 owners sent {} updates in {:?}; {} stored",
+        db.store.backend(),
+        sent.len(),
+        soak(),
+        stored_narratives.len()
+    );
     assert!(sent.len() >= 50, "every owner got at least one update in");
     assert_eq!(
         stored_narratives, sent_narratives,
