@@ -143,7 +143,11 @@ impl Store {
                     .create_if_missing(true)
                     .foreign_keys(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                    // FULL: a commit is on disk before it is acknowledged, so an update an
+                    // owner was told is saved survives a power cut, not only a crash of
+                    // the process (NORMAL's promise in WAL mode). An fsync here costs
+                    // about 0.3 ms.
+                    .synchronous(SqliteSynchronous::Full)
                     .busy_timeout(Duration::from_secs(10));
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
