@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use crate::domain::{PlanId, PlanTree};
 
@@ -79,6 +80,30 @@ impl PlanCache {
     }
 }
 
+/// Whether sample data is stored, as last read: every HTML page asks, for its banner.
+/// Sample data is only ever added (by the demo, which tells this memo) and never removed
+/// while the app runs (only a restore, with the app stopped, can), so "yes" is kept for
+/// good and "no" is read again after [`SAMPLE_RECHECK`], in case another instance on the
+/// same database loaded the demo.
+#[derive(Clone, Default)]
+pub(super) struct SampleMemo(Arc<Mutex<Option<(Instant, bool)>>>);
+
+/// How long "no sample data" is trusted.
+const SAMPLE_RECHECK: Duration = Duration::from_secs(5);
+
+impl SampleMemo {
+    /// The remembered answer, while it can be trusted.
+    pub(super) fn get(&self) -> Option<bool> {
+        let memo = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        memo.and_then(|(at, held)| (held || at.elapsed() < SAMPLE_RECHECK).then_some(held))
+    }
+
+    /// Remembers an answer just read (or made true by loading the demo).
+    pub(super) fn set(&self, held: bool) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), held));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +137,22 @@ mod tests {
             cache.get(PlanId(1), 5).map(|t| t.title.clone()),
             Some("five".into())
         );
+    }
+
+    #[test]
+    fn sample_data_once_seen_is_remembered_and_its_absence_is_asked_again_later() {
+        let memo = SampleMemo::default();
+        assert_eq!(memo.get(), None, "nothing read yet");
+        memo.set(false);
+        assert_eq!(memo.get(), Some(false));
+        *memo.0.lock().unwrap() =
+            Some((Instant::now().checked_sub(SAMPLE_RECHECK).unwrap(), false));
+        assert_eq!(memo.get(), None, "\"no\" is read again after a while");
+        *memo.0.lock().unwrap() = Some((
+            Instant::now().checked_sub(SAMPLE_RECHECK * 2).unwrap(),
+            true,
+        ));
+        assert_eq!(memo.get(), Some(true), "\"yes\" is kept");
     }
 
     #[test]

@@ -352,6 +352,7 @@ impl App {
             ..NewAuditEvent::by(&Actor::System, entity, event)
         };
         self.store.mark_sample(summary.id, now).await?;
+        self.sample.set(true);
         let stored = self.plan_tree(summary.id).await?;
         let ids: Vec<Option<ActionId>> = stored.actions().map(|(_, _, a)| a.id).collect();
 
@@ -420,7 +421,12 @@ impl App {
 
     /// Whether any stored plan is the sample data of the demo.
     pub async fn holds_sample_data(&self) -> Result<bool> {
-        self.store.holds_sample_data().await
+        if let Some(held) = self.sample.get() {
+            return Ok(held);
+        }
+        let held = self.store.holds_sample_data().await?;
+        self.sample.set(held);
+        Ok(held)
     }
 
     /// Creates (or resets) one account per role in the plan's local area, with fixed,

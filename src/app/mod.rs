@@ -73,6 +73,7 @@ pub struct App {
     clock: Clock,
     password_cost: PasswordCost,
     plans: cache::PlanCache,
+    sample: cache::SampleMemo,
 }
 
 impl App {
@@ -83,6 +84,7 @@ impl App {
             clock,
             password_cost: PasswordCost::Standard,
             plans: cache::PlanCache::default(),
+            sample: cache::SampleMemo::default(),
         }
     }
 

@@ -99,16 +99,25 @@ impl App {
         Ok(summary)
     }
 
-    /// A plan by id or slug, with its whole tree.
+    /// A plan by id or slug, with its whole tree. The summary and the plan's revision
+    /// come in one query, so an unchanged plan costs that query alone.
     pub async fn plan(&self, actor: &Actor, key: &str) -> Result<(PlanSummary, Arc<PlanTree>)> {
-        let summary = self.plan_summary(actor, key).await?;
-        let tree = self.plan_tree(summary.id).await?;
+        let (summary, revision) = self.store.plan_summary_and_revision(key).await?;
+        actor
+            .may_read(summary.local_area_id, summary.published)
+            .check(|| format!("plan {key:?}"))?;
+        let tree = self.plan_tree_at(summary.id, revision).await?;
         Ok((summary, tree))
     }
 
     /// A plan's tree: the kept one while its revision is unchanged, else read afresh.
     pub(super) async fn plan_tree(&self, plan: PlanId) -> Result<Arc<PlanTree>> {
         let revision = self.store.plan_revision(plan).await?;
+        self.plan_tree_at(plan, revision).await
+    }
+
+    /// The plan's tree as of `revision`, read just before (never after) the tree.
+    async fn plan_tree_at(&self, plan: PlanId, revision: i64) -> Result<Arc<PlanTree>> {
         if let Some(tree) = self.plans.get(plan, revision) {
             return Ok(tree);
         }

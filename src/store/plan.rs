@@ -42,6 +42,13 @@ struct SummaryRow {
 }
 
 #[derive(sqlx::FromRow)]
+struct RevisedSummaryRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    revision: i64,
+}
+
+#[derive(sqlx::FromRow)]
 struct PersonRow {
     initials: Option<String>,
     name: String,
@@ -204,6 +211,24 @@ impl Store {
         })?;
         row.ok_or_else(|| Error::not_found(format!("plan {key:?}")))?
             .into_summary()
+    }
+
+    /// A plan by slug or id with its revision (see [`Store::plan_revision`]), in one query.
+    pub async fn plan_summary_and_revision(&self, key: &str) -> Result<(PlanSummary, i64)> {
+        let id: Option<i64> = key.parse().ok();
+        let row: Option<RevisedSummaryRow> = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "select s.*, coalesce(r.revision, 0) as revision
+                 from ({SUMMARY} where p.slug = $1 or p.plan_id = $2) s
+                 left join plan_revision r on r.plan_id = s.plan_id"
+            )))
+            .bind(key)
+            .bind(id.unwrap_or(-1))
+            .fetch_optional(pool)
+            .await
+        })?;
+        let row = row.ok_or_else(|| Error::not_found(format!("plan {key:?}")))?;
+        Ok((row.summary.into_summary()?, row.revision))
     }
 
     /// Whether a slug is taken.
