@@ -9,10 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use time::Date;
 
-use crate::app::{App, Clock, NewUser, ReportRequest};
+use crate::app::{App, Clock, GenerateRequest, NewUser, ReportRequest};
 use crate::config::DatabaseArgs;
 use crate::documents::{self, Format, MAX_DOCUMENT_BYTES, write_plan_json};
-use crate::domain::{Actor, AsAt, PartialDate, ReportFormat, ReportKind, Role};
+use crate::domain::{Actor, AsAt, PartialDate, ReportFormat, ReportKind, Role, Scale};
 use crate::web;
 
 /// WSOA Tracker: run a local area's SEND improvement plan from the browser or the shell.
@@ -100,6 +100,35 @@ enum Command {
     },
     /// List stored plans: id or slug first, then the title.
     Plans,
+    /// Generate national-scale data for measuring the app: fictional local areas
+    /// ("Northshire 001", …), each with one plan (owners, milestones, dated updates over
+    /// the years, monthly KPI actuals), and one adviser with a role in every area. Refuses
+    /// a database that already holds plans unless given `--force`.
+    Generate {
+        /// Local areas, one plan each (1 to 1,000).
+        #[arg(long, default_value_t = 150)]
+        areas: usize,
+        /// Actions per plan (1 to 1,000).
+        #[arg(long, default_value_t = 250)]
+        actions: usize,
+        /// Progress updates per action, spread from the plan's start to today (0 to 240).
+        #[arg(long, default_value_t = 60)]
+        updates: usize,
+        /// Years of monthly actuals on each KPI (0 to 20; 0 for no KPIs). The plans began
+        /// this many years ago, and at least two.
+        #[arg(long, default_value_t = 5)]
+        kpi_years: usize,
+        /// The adviser's sign-in email.
+        #[arg(long, default_value = "adviser@generated.example")]
+        adviser: String,
+        /// The adviser's password; a random one is made and printed when left out.
+        #[arg(long, env = "WSOA_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Add to a database that already holds plans. Nothing is replaced or deleted: an
+        /// area generated before gets the next version of its plan.
+        #[arg(long)]
+        force: bool,
+    },
     /// Bring the database schema up to date and exit.
     Migrate,
     /// Write a consistent backup of the whole database while the app keeps running:
@@ -306,6 +335,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             export_any(&url, &plan, request, format, dated, output.as_deref()).await
         }
         Command::Plans => plans(&url).await,
+        Command::Generate {
+            areas,
+            actions,
+            updates,
+            kpi_years,
+            adviser,
+            password,
+            force,
+        } => {
+            let scale = Scale::new(areas, actions, updates, kpi_years)?;
+            generate(&url, scale, adviser, password, force).await
+        }
         Command::Backup { output } => {
             let app = open(&url).await?;
             let counts = app.backup(&url, &output).await;
@@ -659,6 +700,92 @@ async fn export_report(
             .context("writing to standard output")?,
     }
     Ok(())
+}
+
+/// `wsoa generate`: a progress bar on a terminal; elsewhere (CI logs, files) a plain line
+/// at every tenth of the way, since indicatif draws nothing there. A summary line ends it
+/// either way.
+async fn generate(
+    url: &str,
+    scale: Scale,
+    adviser: String,
+    password: Option<String>,
+    force: bool,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal as _;
+    let (password, made_up) = match password {
+        Some(password) => (password, false),
+        None => (uuid::Uuid::new_v4().simple().to_string(), true),
+    };
+    let request = GenerateRequest {
+        scale,
+        adviser: Some((adviser.clone(), password.clone())),
+        force,
+    };
+    let app = open(url).await?;
+    let total = u64::try_from(scale.areas).unwrap_or(u64::MAX);
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal {
+        indicatif::ProgressBar::new(total).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {pos}/{len} areas ({per_sec}, {eta} left)",
+            )
+            .context("the progress bar's template")?,
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    eprintln!(
+        "generating {} local areas × {} actions × {} updates ({} updates) and {} years of monthly KPI actuals into {}",
+        scale.areas,
+        scale.actions,
+        scale.updates,
+        scale.total_updates(),
+        scale.kpi_years,
+        crate::app::redact_url(url)
+    );
+    let started = std::time::Instant::now();
+    let tenth = scale.areas.div_ceil(10).max(1);
+    let made = app
+        .generate(&Actor::System, &request, |done| {
+            bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
+            if !terminal && (done % tenth == 0 || done == scale.areas) {
+                eprintln!(
+                    "generated {done}/{} areas in {:.1} s",
+                    scale.areas,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        })
+        .await;
+    bar.finish_and_clear();
+    app.close().await;
+    let made = made?;
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "generated {} plans, {} actions, {} updates and {} KPI actuals in {seconds:.1} s ({:.0} updates/s); \
+         {adviser} is an adviser in every generated area{}",
+        made.plans,
+        made.actions,
+        made.updates,
+        made.actuals,
+        rate(made.updates, seconds),
+        if made_up {
+            format!(", password {password}")
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+/// Items per second, for a summary line.
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "an approximate rate, printed as a whole number"
+)]
+fn rate(items: usize, seconds: f64) -> f64 {
+    items as f64 / seconds.max(0.001)
 }
 
 async fn plans(url: &str) -> anyhow::Result<()> {

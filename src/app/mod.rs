@@ -9,6 +9,7 @@ mod backup;
 mod cache;
 mod compare;
 mod demo;
+mod generate;
 mod governance;
 mod import;
 mod kpi;
@@ -31,6 +32,7 @@ pub use account::{
 pub use audit::audit_csv;
 pub use backup::restore;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
+pub use generate::{GenerateRequest, Generated};
 pub use import::{ImportPreview, PENDING_IMPORT_LIFETIME};
 pub use kpi::KpiInPlan;
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};

@@ -162,7 +162,17 @@ impl App {
     /// area and title that is already stored is never overwritten: this one becomes its
     /// next version. The command line may import for any area (creating it); a person
     /// only as an admin or editor of the plan's local area. A new plan is unpublished.
-    pub async fn import_plan(&self, actor: &Actor, mut plan: PlanTree) -> Result<PlanSummary> {
+    pub async fn import_plan(&self, actor: &Actor, plan: PlanTree) -> Result<PlanSummary> {
+        self.store_new_plan(actor, plan, "plan.imported").await
+    }
+
+    /// [`App::import_plan`], with the audit trail naming how the plan arrived.
+    pub(super) async fn store_new_plan(
+        &self,
+        actor: &Actor,
+        mut plan: PlanTree,
+        event: &'static str,
+    ) -> Result<PlanSummary> {
         actor
             .may_import_into(&plan.local_area)
             .check(|| format!("local area {:?}", plan.local_area))?;
@@ -201,7 +211,7 @@ impl App {
                 "areas": plan.areas.len(),
                 "actions": plan.actions().count(),
             })),
-            ..NewAuditEvent::by(actor, "plan", "plan.imported")
+            ..NewAuditEvent::by(actor, "plan", event)
         };
         let id = self
             .store

@@ -1,10 +1,12 @@
 //! Progress at a glance, for comparing plans across local areas: how many actions sit at
 //! each level of the plan's own key, how many are not rated, and how many are overdue.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use time::Date;
 
-use super::{PlanSummary, PlanTree};
+use super::{PlanSummary, PlanTree, RatingScheme};
 
 /// How many actions sit at one level of a plan's key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,10 +36,26 @@ pub struct PlanProgress {
     pub overdue: usize,
 }
 
-impl PlanTree {
-    /// The plan's progress as of `today`.
-    pub fn progress(&self, summary: PlanSummary, today: Date) -> PlanProgress {
-        let scheme = &self.rating_scheme;
+/// Actions of one plan that share their ratings and their side of today's deadline: what
+/// the store counts in SQL, so the cross-area view need not load every plan's tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingTally {
+    /// The actions' current ratings, by dimension key.
+    pub ratings: BTreeMap<String, String>,
+    /// Whether their deadline's last day is before today.
+    pub past_due: bool,
+    /// How many actions.
+    pub actions: usize,
+}
+
+impl PlanProgress {
+    /// A plan's progress from its key and tallies of its actions: the one place the
+    /// counting rules live, whether the actions come from a tree or from the store.
+    pub fn from_tallies<'a>(
+        summary: PlanSummary,
+        scheme: &RatingScheme,
+        tallies: impl IntoIterator<Item = &'a RatingTally>,
+    ) -> Self {
         let dimension = scheme.dimensions.first();
         let key = dimension.map(|d| d.key.as_str()).unwrap_or_default();
         let mut levels: Vec<LevelCount> = scheme
@@ -51,17 +69,17 @@ impl PlanTree {
             })
             .collect();
         let (mut unrated, mut overdue) = (0, 0);
-        for (_, _, action) in self.actions() {
-            let rating = action.ratings.get(key);
+        for tally in tallies {
+            let rating = tally.ratings.get(key);
             match rating.and_then(|code| levels.iter_mut().find(|l| &l.code == code)) {
-                Some(level) => level.actions += 1,
-                None => unrated += 1,
+                Some(level) => level.actions += tally.actions,
+                None => unrated += tally.actions,
             }
             let complete = rating
                 .and_then(|code| scheme.level(code))
                 .is_some_and(|level| level.complete);
-            if !complete && action.due.is_some_and(|due| due.last_day() < today) {
-                overdue += 1;
+            if !complete && tally.past_due {
+                overdue += tally.actions;
             }
         }
         PlanProgress {
@@ -71,6 +89,21 @@ impl PlanTree {
             unrated,
             overdue,
         }
+    }
+}
+
+impl PlanTree {
+    /// The plan's progress as of `today`.
+    pub fn progress(&self, summary: PlanSummary, today: Date) -> PlanProgress {
+        let tallies: Vec<RatingTally> = self
+            .actions()
+            .map(|(_, _, action)| RatingTally {
+                ratings: action.ratings.clone(),
+                past_due: action.due.is_some_and(|due| due.last_day() < today),
+                actions: 1,
+            })
+            .collect();
+        PlanProgress::from_tallies(summary, &self.rating_scheme, &tallies)
     }
 }
 

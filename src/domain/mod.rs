@@ -31,7 +31,7 @@ pub use account::{
     MIN_PASSWORD_CHARS, Permission, Role, User, UserId, check_new_password,
 };
 pub use audit::{AuditEvent, NewAuditEvent};
-pub use comparison::{LevelCount, PlanProgress};
+pub use comparison::{LevelCount, PlanProgress, RatingTally};
 pub use cycle::{
     ActionSnapshot, ChangedAction, ClosedCycle, CycleChanges, CycleId, DateMove, Movement,
     RatingMove, ReportingCycle,
@@ -79,7 +79,7 @@ pub use reports::{
     glossary_used, kpi_headline, kpi_movements, meeting_reported_to, meetings_between, monitoring,
     months_before, ratings_at, responses_at, responses_done_between, uk_date,
 };
-pub use sample::sample_plan;
+pub use sample::{Scale, generated_area_name, generated_plan, sample_plan};
 pub use scheme_edit::{RatingsInUse, ratings_in_use};
 pub use search::{
     ActionFilter, ActionHit, FilterOptions, FilterQuery, PageLink, Pagination, RatingFilter,

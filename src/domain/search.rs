@@ -267,6 +267,49 @@ fn excerpt(text: &str, word: &str) -> String {
     )
 }
 
+/// Where every word of a search is found in an action, its updates (newest first) and
+/// its milestones: up to three quoted places beyond the action's own text, or `None` when
+/// a word is found nowhere.
+fn found_in(action: &Action, words: &[String]) -> Option<Vec<String>> {
+    let mut places: Vec<(String, String)> = vec![(
+        String::new(),
+        format!(
+            "{} {} {}",
+            action.label(),
+            action.text,
+            action.owners.join(" ")
+        ),
+    )];
+    for update in action.updates.iter().rev() {
+        places.push((
+            format!("Update of {}", PartialDate::Day(update.date).to_uk()),
+            update.narrative.clone(),
+        ));
+    }
+    for milestone in &action.milestones {
+        places.push(("Milestone".into(), milestone.text.clone()));
+    }
+    let lowered: Vec<String> = places.iter().map(|(_, t)| t.to_lowercase()).collect();
+    let all_found = words
+        .iter()
+        .all(|w| lowered.iter().any(|text| text.contains(w.as_str())));
+    if !all_found {
+        return None;
+    }
+    Some(
+        places
+            .iter()
+            .zip(&lowered)
+            .skip(1)
+            .filter_map(|((place, text), low)| {
+                let word = words.iter().find(|w| low.contains(w.as_str()))?;
+                Some(format!("{place}: {}", excerpt(text, word)))
+            })
+            .take(3)
+            .collect(),
+    )
+}
+
 impl PlanTree {
     /// Actions that pass the filter, in plan order.
     pub fn find_actions(&self, filter: &ActionFilter, rules: &FlagRules) -> Vec<ActionHit> {
@@ -281,44 +324,16 @@ impl PlanTree {
             if !filter.matches_fields(self, area.number, action, &state) {
                 continue;
             }
-            let mut places: Vec<(String, String)> = vec![(
-                String::new(),
-                format!(
-                    "{} {} {}",
-                    action.label(),
-                    action.text,
-                    action.owners.join(" ")
-                ),
-            )];
-            for update in action.updates.iter().rev() {
-                places.push((
-                    format!("Update of {}", PartialDate::Day(update.date).to_uk()),
-                    update.narrative.clone(),
-                ));
-            }
-            for milestone in &action.milestones {
-                places.push(("Milestone".into(), milestone.text.clone()));
-            }
-            let lowered: Vec<String> = places.iter().map(|(_, t)| t.to_lowercase()).collect();
-            let all_found = words
-                .iter()
-                .all(|w| lowered.iter().any(|text| text.contains(w.as_str())));
-            if !all_found {
-                continue;
-            }
+            // Without words every action that passes the fields matches and nothing is
+            // quoted: skip copying and lowering its text and every update's narrative,
+            // which at sixty updates an action was most of the plan page's work.
             let found_in = if words.is_empty() {
                 Vec::new()
             } else {
-                places
-                    .iter()
-                    .zip(&lowered)
-                    .skip(1)
-                    .filter_map(|((place, text), low)| {
-                        let word = words.iter().find(|w| low.contains(w.as_str()))?;
-                        Some(format!("{place}: {}", excerpt(text, word)))
-                    })
-                    .take(3)
-                    .collect()
+                match found_in(action, &words) {
+                    Some(found) => found,
+                    None => continue,
+                }
             };
             hits.push(ActionHit {
                 id: action.id,

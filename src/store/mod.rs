@@ -6,6 +6,7 @@
 mod account;
 mod audit;
 mod backup;
+mod compare;
 mod cycle;
 mod evidence;
 mod pending_import;
@@ -170,6 +171,28 @@ impl Store {
             Pool::Sqlite(_) => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Refreshes the query planner's statistics after a bulk load, which autovacuum would
+    /// only catch up with later. SQLite: `ANALYZE`, sampling at most 1,000 rows per index
+    /// (`analysis_limit`), so seconds even on millions of rows. PostgreSQL: `VACUUM
+    /// ANALYZE`, which also marks the new pages all-visible, so index-only scans (a
+    /// plan's owners, the cross-area tallies) are chosen at once.
+    pub async fn refresh_statistics(&self) -> Result<(), Error> {
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query("pragma analysis_limit = 1000")
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("analyze").execute(&mut *conn).await?;
+            }
+            Pool::Postgres(pool) => {
+                // The simple protocol: `VACUUM` refuses to run in a transaction block.
+                sqlx::raw_sql("vacuum analyze").execute(pool).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Closes every connection; SQLite checkpoints its write-ahead log.

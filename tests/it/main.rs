@@ -10,6 +10,7 @@ mod cli;
 mod demo;
 mod evidence;
 mod evidence_pages;
+mod generate;
 mod helpers;
 mod import_formats;
 mod import_pages;
