@@ -239,14 +239,11 @@ impl App {
 
     /// Who a session belongs to: the public when it is unknown or has expired.
     pub async fn actor_for_session(&self, session: &str) -> Result<Actor> {
-        match self
+        Ok(self
             .store
-            .session_user(&digest(session), self.now_seconds())
+            .session_account(&digest(session), self.now_seconds())
             .await?
-        {
-            Some(user) => Ok(Actor::User(self.store.user(user).await?)),
-            None => Ok(Actor::Public),
-        }
+            .map_or(Actor::Public, Actor::User))
     }
 
     /// Who a bearer token belongs to; an unknown or revoked token is refused.

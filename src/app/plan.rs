@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::domain::ReportingCycle;
+
 use time::Date;
 
 use super::App;
@@ -102,12 +104,22 @@ impl App {
     /// A plan by id or slug, with its whole tree. The summary and the plan's revision
     /// come in one query, so an unchanged plan costs that query alone.
     pub async fn plan(&self, actor: &Actor, key: &str) -> Result<(PlanSummary, Arc<PlanTree>)> {
-        let (summary, revision) = self.store.plan_summary_and_revision(key).await?;
+        let (summary, tree, _) = self.plan_and_cycle(actor, key).await?;
+        Ok((summary, tree))
+    }
+
+    /// [`App::plan`] with the plan's reporting cycle, from the same query.
+    pub(super) async fn plan_and_cycle(
+        &self,
+        actor: &Actor,
+        key: &str,
+    ) -> Result<(PlanSummary, Arc<PlanTree>, ReportingCycle)> {
+        let (summary, revision, cycle) = self.store.plan_summary_and_revision(key).await?;
         actor
             .may_read(summary.local_area_id, summary.published)
             .check(|| format!("plan {key:?}"))?;
         let tree = self.plan_tree_at(summary.id, revision).await?;
-        Ok((summary, tree))
+        Ok((summary, tree, cycle))
     }
 
     /// A plan's tree: the kept one while its revision is unchanged, else read afresh.

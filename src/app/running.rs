@@ -67,8 +67,7 @@ pub struct CycleView {
 impl App {
     /// A plan with its cycle and today's flag rules, for whoever may read it.
     pub async fn running_plan(&self, actor: &Actor, key: &str) -> Result<RunningPlan> {
-        let (summary, plan) = self.plan(actor, key).await?;
-        let cycle = self.store.reporting_cycle(summary.id).await?;
+        let (summary, plan, cycle) = self.plan_and_cycle(actor, key).await?;
         Ok(RunningPlan {
             rules: FlagRules::new(self.clock.today(), cycle.weeks),
             summary,

@@ -161,11 +161,40 @@ impl Store {
                 .await
         })?;
         let row = row.ok_or_else(|| Error::not_found("account"))?;
+        self.with_grants(row).await
+    }
+
+    /// The person whose session this is, with all their roles, if it has not expired:
+    /// two queries, as every signed-in request asks.
+    pub async fn session_account(
+        &self,
+        session_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<User>> {
+        let row: Option<UserRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select u.app_user_id, u.email, u.name from session s
+                 join app_user u on u.app_user_id = s.app_user_id
+                 where s.session_id = $1 and s.expires_at > $2",
+            )
+            .bind(session_id)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+        })?;
+        match row {
+            Some(row) => Ok(Some(self.with_grants(row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// An account row with its roles.
+    async fn with_grants(&self, row: UserRow) -> Result<User> {
         let grants: Vec<GrantRow> = on_pool!(self, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "{GRANTS} where g.app_user_id = $1 order by l.name"
             )))
-            .bind(id.0)
+            .bind(row.app_user_id)
             .fetch_all(pool)
             .await
         })?;
@@ -388,24 +417,6 @@ impl Store {
             .await?;
         });
         Ok(())
-    }
-
-    /// Whose session this is, if it has not expired.
-    pub async fn session_user(
-        &self,
-        session_id: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<UserId>> {
-        let found: Option<i64> = on_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "select app_user_id from session where session_id = $1 and expires_at > $2",
-            )
-            .bind(session_id)
-            .bind(now)
-            .fetch_optional(pool)
-            .await
-        })?;
-        Ok(found.map(UserId))
     }
 
     /// Ends a session.

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use time::{Date, OffsetDateTime};
 
+use crate::domain::ReportingCycle;
+
 use super::audit::insert_audit;
 use super::evidence::write_evidence;
 use super::{Store, from_json, in_write_transaction, on_pool, to_json};
@@ -46,6 +48,8 @@ struct RevisedSummaryRow {
     #[sqlx(flatten)]
     summary: SummaryRow,
     revision: i64,
+    cycle_weeks: i64,
+    cycle_start: Option<Date>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -299,13 +303,18 @@ impl Store {
             .into_summary()
     }
 
-    /// A plan by slug or id with its revision (see [`Store::plan_revision`]), in one query.
-    pub async fn plan_summary_and_revision(&self, key: &str) -> Result<(PlanSummary, i64)> {
+    /// A plan by slug or id with its revision (see [`Store::plan_revision`]) and its
+    /// reporting cycle, in one query: what every page of a plan starts from.
+    pub async fn plan_summary_and_revision(
+        &self,
+        key: &str,
+    ) -> Result<(PlanSummary, i64, ReportingCycle)> {
         let id: Option<i64> = key.parse().ok();
         let row: Option<RevisedSummaryRow> = on_pool!(self, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "select s.*, coalesce(r.revision, 0) as revision
+                "select s.*, coalesce(r.revision, 0) as revision, c.cycle_weeks, c.cycle_start
                  from ({SUMMARY} where p.slug = $1 or p.plan_id = $2) s
+                 join plan c on c.plan_id = s.plan_id
                  left join plan_revision r on r.plan_id = s.plan_id"
             )))
             .bind(key)
@@ -314,7 +323,11 @@ impl Store {
             .await
         })?;
         let row = row.ok_or_else(|| Error::not_found(format!("plan {key:?}")))?;
-        Ok((row.summary.into_summary()?, row.revision))
+        let cycle = ReportingCycle {
+            weeks: u32::try_from(row.cycle_weeks).unwrap_or(crate::domain::DEFAULT_CYCLE_WEEKS),
+            start: row.cycle_start,
+        };
+        Ok((row.summary.into_summary()?, row.revision, cycle))
     }
 
     /// Whether a slug is taken.
