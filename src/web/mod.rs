@@ -98,6 +98,14 @@ const SAMPLE_BANNER_MARK: &str = "<!-- sample-data-banner -->";
 #[template(path = "_sample_banner.html")]
 struct SampleBanner;
 
+/// The page with the sample-data banner in its place (once: a page that has it already
+/// has no mark left).
+pub(crate) fn with_sample_banner(html: &str) -> String {
+    use askama::Template as _;
+    let banner = SampleBanner.render().unwrap_or_default();
+    html.replacen(SAMPLE_BANNER_MARK, &banner, 1)
+}
+
 /// Puts the sample-data banner on every HTML page while sample data is stored. A layer
 /// rather than a field of each page, so that no page (including error pages and pages
 /// other modules add) can forget it.
@@ -106,7 +114,6 @@ async fn sample_banner(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use askama::Template as _;
     use axum::response::IntoResponse as _;
     let response = next.run(request).await;
     let is_html = response
@@ -114,16 +121,16 @@ async fn sample_banner(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !is_html || !app.holds_sample_data().await.unwrap_or(false) {
+    // An encoded page (the plan page, served gzipped) put the banner in itself.
+    let encoded = response.headers().contains_key(header::CONTENT_ENCODING);
+    if !is_html || encoded || !app.holds_sample_data().await.unwrap_or(false) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
         return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let html = String::from_utf8_lossy(&bytes);
-    let banner = SampleBanner.render().unwrap_or_default();
-    let body = html.replacen(SAMPLE_BANNER_MARK, &banner, 1);
+    let body = with_sample_banner(&String::from_utf8_lossy(&bytes));
     parts.headers.remove(header::CONTENT_LENGTH);
     axum::response::Response::from_parts(parts, axum::body::Body::from(body))
 }

@@ -338,6 +338,20 @@ pub async fn send(app: &App, request: Request<Body>) -> Reply {
     }
 }
 
+/// Sends a request to the web app over `app` and returns the body's bytes as sent
+/// (not decoded: for checking compressed answers).
+pub async fn send_raw(app: &App, request: Request<Body>) -> Vec<u8> {
+    let response = web::router(app.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec()
+}
+
 /// Adds the cookie or bearer token.
 pub fn with_auth(
     builder: axum::http::request::Builder,

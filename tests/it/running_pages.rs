@@ -144,6 +144,44 @@ async fn every_page_of_the_demo_renders_and_says_it_is_sample_data() {
     }
 }
 
+/// The plan page is served gzipped to browsers (which all ask for it), and put its
+/// sample-data banner in itself: once, as on every other page.
+#[tokio::test]
+async fn the_demo_plan_page_gzipped_has_the_banner_once() {
+    use std::io::Read as _;
+    let db = TestDb::sqlite().await;
+    let demo = db.app.load_demo_if_empty().await.unwrap().unwrap();
+    let path = format!("/plans/{}", demo.slug);
+    let plain = db.get(&path, &Auth::Anonymous).await;
+
+    let response = db
+        .send(
+            Request::get(&path)
+                .header(header::ACCEPT_ENCODING, "br;q=1.0, gzip;q=0.8, *;q=0.1")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.headers[header::CONTENT_ENCODING], "gzip");
+    let raw = crate::helpers::send_raw(
+        &db.app,
+        Request::get(&path)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(raw.as_slice())
+        .read_to_string(&mut html)
+        .unwrap();
+    assert_eq!(html, plain.body, "the same page, gzipped");
+    assert_eq!(html.matches("app-sample-banner").count(), 1, "one banner");
+    assert!(html.contains("Sample data"));
+    assert!(!plain.headers.contains_key(header::CONTENT_ENCODING));
+}
+
 #[tokio::test]
 async fn a_real_plan_shows_no_sample_banner() {
     let db = TestDb::sqlite().await;
