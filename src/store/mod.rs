@@ -34,6 +34,11 @@ pub use pending_import::PendingImportRecord;
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    /// SQLite has one writer at a time. Writers of this process queue here, in order,
+    /// rather than in SQLite's busy handler, which sleeps in growing steps (up to 100 ms)
+    /// and so gave concurrent updates a long tail. Other processes (a CLI import while
+    /// the server runs) still meet the busy timeout.
+    sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Clone)]
@@ -64,6 +69,7 @@ macro_rules! in_write_transaction {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite(pool) => {
+                let _writer = $store.sqlite_writer.lock().await;
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
@@ -162,7 +168,10 @@ impl Store {
                 Pool::Sqlite(pool)
             }
         };
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            sqlite_writer: std::sync::Arc::default(),
+        })
     }
 
     /// Which backend this store runs on.
