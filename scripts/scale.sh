@@ -34,6 +34,7 @@ seconds="${SCALE_SECONDS:-20}"
 connections="${SCALE_CONNECTIONS:-4}"
 port="${SCALE_PORT:-18088}"
 admin_url="${WSOA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export PGOPTIONS="--client-min-messages=warning"
 adviser="adviser@generated.example"
 password="scale-measurement-password"
 
@@ -67,46 +68,71 @@ wsoa() { "$WSOA_BIN" "$@"; }
 # wrk's latency lines for one page: 50%, 75%, 90% and 99%, and the request rate.
 measure() {
   local name="$1" path="$2" cookie="$3"
-  echo "--- GET $path ($name; $connections connections, ${seconds} s)"
+  echo "--- GET $path ($name; $connections connections, ${seconds} s, after 3 s of warm-up)"
+  # Warm-up, not reported: the pool's connections and prepared statements, the caches.
+  wrk -t2 -c"$connections" -d3s -H "Cookie: $cookie" "http://127.0.0.1:$port$path" >/dev/null
   wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency \
     -H "Cookie: $cookie" "http://127.0.0.1:$port$path" >"$work/wrk.txt"
   grep -E '^ +(50|75|90|99)%|Requests/sec|Non-2xx|Socket errors' "$work/wrk.txt" || true
 }
 
-explain_sqlite() {
-  local file="$1" plan_id="$2"
-  sqlite3 "$file" <<SQL
-.print '--- EXPLAIN QUERY PLAN, the plan page''s queries (plan $plan_id)'
-.print 'updates:'
-explain query plan select u.action_id, u.update_date, u.author, u.narrative, u.ratings
-  from progress_update u join action a on a.action_id = u.action_id
-  where a.plan_id = $plan_id order by a.position, u.update_date, u.progress_update_id;
-.print 'milestones:'
-explain query plan select m.action_id from milestone m join action a on a.action_id = m.action_id
-  where a.plan_id = $plan_id order by a.position, m.position;
-.print 'owners:'
-explain query plan select o.action_id from action_owner o join action a on a.action_id = o.action_id
-  where a.plan_id = $plan_id order by a.position, o.position;
-.print 'compare (tallies):'
-explain query plan select plan_id, ratings, coalesce(due_by < '2030-01-01', false), count(*)
-  from action where plan_id in (1, 2, 3) group by 1, 2, 3;
-.print 'session:'
-explain query plan select app_user_id from session where session_id = 'x' and expires_at > 'y';
+# The queries the two pages run, as the store writes them, for one plan and all plans.
+queries() {
+  local plan_id="$1" today="$2" ids="$3"
+  cat <<SQL
+-- plan page: the actions
+select action_id, objective_id, ref, text, due, due_from, due_text, ratings, resource, success_measures, notes
+  from action where plan_id = $plan_id order by position;
+-- plan page: owners
+select o.action_id, o.owner_key from action_owner o join action a on a.action_id = o.action_id
+  where a.plan_id = $plan_id order by o.action_id, o.position;
+-- plan page: milestones
+select m.action_id, m.text, m.due, m.due_text, m.done, m.done_text
+  from milestone m join action a on a.action_id = m.action_id
+  where a.plan_id = $plan_id order by m.action_id, m.position;
+-- plan page: the latest update of each action
+select u.progress_update_id, u.action_id, u.update_date, u.author, u.narrative, u.ratings
+  from action a, progress_update u
+  where a.plan_id = $plan_id and u.action_id = a.action_id and u.progress_update_id = (
+    select l.progress_update_id from progress_update l where l.action_id = a.action_id
+    order by l.update_date desc, l.progress_update_id desc limit 1);
+-- plan page with search words, and exports: every update
+select u.progress_update_id, u.action_id, u.update_date, u.author, u.narrative, u.ratings
+  from progress_update u join action a on a.action_id = u.action_id where a.plan_id = $plan_id;
+-- plan page: KPI actuals
+select a.kpi_id, a.period, a.value from kpi_actual a join kpi k on k.kpi_id = a.kpi_id
+  where k.plan_id = $plan_id order by k.position, a.period_end;
+-- compare: the tallies of every plan
+select plan_id, ratings, count(*) as actions, sum(case when due_by < '$today' then 1 else 0 end) as past_due
+  from action where true and plan_id in ($ids) group by plan_id, ratings;
+-- compare: the plans the adviser may read
+select p.plan_id, (select count(*) from action a where a.plan_id = p.plan_id) as actions
+  from plan p join local_area l on l.local_area_id = p.local_area_id
+  where p.published or exists (select 1 from role_grant g where g.local_area_id = p.local_area_id and g.app_user_id = 1)
+  order by l.name, p.title, p.version desc, p.plan_id;
+-- every page: the session (after the adviser signed in: one row)
+select app_user_id from session where session_id = 'x' and expires_at > '$today';
 SQL
 }
 
+explain_sqlite() {
+  local file="$1" plan_id="$2" ids="$3"
+  echo "--- EXPLAIN QUERY PLAN (SQLite), plan $plan_id"
+  queries "$plan_id" "$(date -u +%F)" "$ids" | awk '
+    /^--/ { print; next }
+    { sql = sql " " $0 }
+    /;$/ { print "explain query plan" sql; sql = "" }' \
+  | sed -E 's/^(-- .*)$/.print "\1"/' | sqlite3 "$file"
+}
+
 explain_postgres() {
-  local url="$1" plan_id="$2"
-  echo "--- EXPLAIN ANALYZE, the plan page's updates and the compare tallies (plan $plan_id)"
-  psql -q "$url" <<SQL
-explain (analyze, costs off, timing off, summary on)
-  select u.action_id, u.update_date, u.author, u.narrative, u.ratings
-  from progress_update u join action a on a.action_id = u.action_id
-  where a.plan_id = $plan_id order by a.position, u.update_date, u.progress_update_id;
-explain (analyze, costs off, timing off, summary on)
-  select plan_id, ratings, coalesce(due_by < current_date, false), count(*)
-  from action group by 1, 2, 3;
-SQL
+  local url="$1" plan_id="$2" ids="$3"
+  echo "--- EXPLAIN ANALYZE (PostgreSQL), plan $plan_id"
+  queries "$plan_id" "$(date -u +%F)" "$ids" | awk '
+    /^--/ { print "\\echo " $0; next }
+    { sql = sql " " $0 }
+    /;$/ { print "explain (analyze, costs off, summary on)" sql; sql = "" }' \
+  | psql -q "$url" | grep -vE '^\s*$|^ *QUERY PLAN|^-+$|^\([0-9]+ rows\)'
 }
 
 for backend in $backends; do
@@ -120,17 +146,14 @@ for backend in $backends; do
     psql -q "$admin_url" -c "create database $database" >/dev/null
     url="${admin_url%/*}/$database"
   fi
-  WSOA_LOG=warn timeout 900 "$WSOA_BIN" --db "$url" generate --areas "$areas" --actions "$actions" \
+  # The generator's own summary; sqlx's warning that VACUUM took over a second is expected.
+  WSOA_LOG=error timeout 900 "$WSOA_BIN" --db "$url" generate --areas "$areas" --actions "$actions" \
     --updates "$updates" --kpi-years "$kpi_years" --adviser "$adviser" --password "$password" 2>&1 \
     | grep -v '^generated [0-9]*/'
   plan_line="$(wsoa --db "$url" plans | sed -n "$(( (areas + 1) / 2 ))p")"
   slug="${plan_line%%$'\t'*}"
   plan_id="$(sed -E 's/.*\(id ([0-9]+),.*/\1/' <<<"$plan_line")"
-  if [ "$backend" = sqlite ]; then
-    explain_sqlite "$work/national.db" "$plan_id"
-  else
-    explain_postgres "$url" "$plan_id"
-  fi
+  ids="$(seq -s, 1 "$areas")"
 
   WSOA_LOG=warn "$WSOA_BIN" --db "$url" serve --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
   server=$!
@@ -145,8 +168,15 @@ for backend in $backends; do
     --data-urlencode "password=$password" "http://127.0.0.1:$port/login" \
     | sed -nE 's/^[Ss]et-[Cc]ookie: ([^;]*wsoa_session=[^;]*);.*/\1/p' | head -1)"
   [ -n "$cookie" ] || { echo "signing in as $adviser failed" >&2; exit 1; }
-  shown="$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port/compare" | grep -c 'shire [0-9]' || true)"
-  echo "--- /compare as $adviser lists $shown rows naming a generated area; plan page: /plans/$slug"
+  shown="$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port/compare" \
+    | grep -o '[A-Z][a-z]*shire [0-9][0-9][0-9]' | sort -u | wc -l)"
+  echo "--- /compare as $adviser names $shown generated areas; the plan page measured: /plans/$slug"
+  if [ "$backend" = sqlite ]; then
+    explain_sqlite "$work/national.db" "$plan_id" "$ids"
+  else
+    explain_postgres "$url" "$plan_id" "$ids"
+  fi
+  echo "--- load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
   measure "$backend" /compare "$cookie"
   measure "$backend" "/plans/$slug" "$cookie"
 

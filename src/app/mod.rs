@@ -75,6 +75,8 @@ pub struct App {
     clock: Clock,
     password_cost: PasswordCost,
     plans: cache::PlanCache,
+    /// Trees as they stand (latest update per action), for the plan page.
+    standing: cache::PlanCache,
     sample: cache::SampleMemo,
 }
 
@@ -86,6 +88,7 @@ impl App {
             clock,
             password_cost: PasswordCost::Standard,
             plans: cache::PlanCache::default(),
+            standing: cache::PlanCache::default(),
             sample: cache::SampleMemo::default(),
         }
     }

@@ -122,6 +122,26 @@ impl App {
         Ok((summary, tree, cycle))
     }
 
+    /// [`App::plan_and_cycle`] with the tree as it stands: each action with its latest
+    /// update only (what the plan page shows unless it searches the updates' words),
+    /// kept by revision like the whole tree.
+    pub(super) async fn plan_as_it_stands(
+        &self,
+        actor: &Actor,
+        key: &str,
+    ) -> Result<(PlanSummary, Arc<PlanTree>, ReportingCycle)> {
+        let (summary, revision, cycle) = self.store.plan_summary_and_revision(key).await?;
+        actor
+            .may_read(summary.local_area_id, summary.published)
+            .check(|| format!("plan {key:?}"))?;
+        if let Some(tree) = self.standing.get(summary.id, revision) {
+            return Ok((summary, tree, cycle));
+        }
+        let tree = Arc::new(self.store.plan_tree_as_it_stands(summary.id).await?);
+        self.standing.put(summary.id, revision, Arc::clone(&tree));
+        Ok((summary, tree, cycle))
+    }
+
     /// A plan's tree: the kept one while its revision is unchanged, else read afresh.
     pub(super) async fn plan_tree(&self, plan: PlanId) -> Result<Arc<PlanTree>> {
         let revision = self.store.plan_revision(plan).await?;

@@ -3,6 +3,8 @@
 //! the plan reads them all; setting the cycle and closing one is for the area's admins
 //! and editors, with an audit entry.
 
+use std::sync::Arc;
+
 use time::Duration;
 
 use super::App;
@@ -68,12 +70,21 @@ impl App {
     /// A plan with its cycle and today's flag rules, for whoever may read it.
     pub async fn running_plan(&self, actor: &Actor, key: &str) -> Result<RunningPlan> {
         let (summary, plan, cycle) = self.plan_and_cycle(actor, key).await?;
-        Ok(RunningPlan {
+        Ok(self.running(summary, plan, cycle))
+    }
+
+    fn running(
+        &self,
+        summary: PlanSummary,
+        plan: Arc<PlanTree>,
+        cycle: ReportingCycle,
+    ) -> RunningPlan {
+        RunningPlan {
             rules: FlagRules::new(self.clock.today(), cycle.weeks),
             summary,
             plan,
             cycle,
-        })
+        }
     }
 
     /// The dashboard of a plan today.
@@ -91,13 +102,21 @@ impl App {
         key: &str,
         query: &FilterQuery,
     ) -> Result<PlanView> {
-        let running = self.running_plan(actor, key).await?;
         let (filter, problem) = match ActionFilter::parse(query) {
             Ok(filter) => (filter, None),
             Err(Error::Invalid { field, message }) => {
                 (ActionFilter::default(), Some((field, message)))
             }
             Err(other) => return Err(other),
+        };
+        // Only a search for words reads the update history; every other filter, and the
+        // page itself, reads the same from each action's latest update. At national
+        // scale that is 250 rows rather than 15,000 per page.
+        let running = if filter.words.trim().is_empty() {
+            let (summary, plan, cycle) = self.plan_as_it_stands(actor, key).await?;
+            self.running(summary, plan, cycle)
+        } else {
+            self.running_plan(actor, key).await?
         };
         let hits = running.plan.find_actions(&filter, &running.rules);
         Ok(PlanView {

@@ -442,6 +442,23 @@ impl PlanTree {
             .map_or(super::DEFAULT_TOLERANCE_PERCENT, Number::get)
     }
 
+    /// The tree with each action's history cut to its latest update (the last, as
+    /// updates are in date order). Everything on the plan page (ratings, flags, filters)
+    /// reads the same from it as from the whole tree, except a search of the updates'
+    /// words and the day an action was completed, which need the history.
+    #[must_use]
+    pub fn latest_updates_only(mut self) -> Self {
+        for area in &mut self.areas {
+            for objective in &mut area.objectives {
+                for action in &mut objective.actions {
+                    let latest = action.updates.pop();
+                    action.updates = latest.into_iter().collect();
+                }
+            }
+        }
+        self
+    }
+
     /// Every action with its area, in plan order.
     pub fn actions(&self) -> impl Iterator<Item = (&Area, &Objective, &Action)> {
         self.areas.iter().flat_map(|area| {

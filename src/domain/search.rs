@@ -705,4 +705,63 @@ mod tests {
             "No actions"
         );
     }
+
+    #[test]
+    fn every_filter_without_words_finds_the_same_from_each_actions_latest_update() {
+        let today = date!(2026 - 11 - 22);
+        let scale = crate::domain::Scale::new(4, 60, 8, 1).unwrap();
+        for index in 0..scale.areas {
+            let plan = crate::domain::generated_plan(scale, index, today);
+            let latest = plan.clone().latest_updates_only();
+            // Early in the plan's life, so some actions are not started or stale too.
+            for rules in [
+                FlagRules::new(today, 6),
+                FlagRules::new(date!(2025 - 01 - 10), 2),
+            ] {
+                let options = plan.filter_options();
+                let mut queries: Vec<FilterQuery> = vec![FilterQuery::default()];
+                for flag in ActionFlag::ALL {
+                    queries.push(FilterQuery {
+                        flag: Some(flag.code().into()),
+                        ..FilterQuery::default()
+                    });
+                }
+                for (rating, _) in options.ratings {
+                    queries.push(FilterQuery {
+                        rating: Some(rating),
+                        ..FilterQuery::default()
+                    });
+                }
+                for (owner, _) in options.owners.into_iter().take(5) {
+                    queries.push(FilterQuery {
+                        owner: Some(owner),
+                        flag: Some("stale".into()),
+                        ..FilterQuery::default()
+                    });
+                }
+                queries.push(FilterQuery {
+                    area: Some("2".into()),
+                    due_after: Some("2025-01-01".into()),
+                    due_before: Some("2026-06-30".into()),
+                    ..FilterQuery::default()
+                });
+                for query in queries {
+                    let filter = ActionFilter::parse(&query).unwrap();
+                    let full = plan.find_actions(&filter, &rules);
+                    assert_eq!(full, latest.find_actions(&filter, &rules), "{query:?}");
+                }
+            }
+            let words = ActionFilter::parse(&FilterQuery {
+                q: Some("appointed".into()),
+                ..FilterQuery::default()
+            })
+            .unwrap();
+            let rules = FlagRules::new(today, 6);
+            assert_ne!(
+                plan.find_actions(&words, &rules),
+                latest.find_actions(&words, &rules),
+                "words are searched in the whole history: the page reads it for them"
+            );
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! and deadline, in two grouped queries for any number of plans, instead of every plan's
 //! whole tree (at national scale, 2.25 million updates per page).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use time::Date;
 
@@ -22,8 +22,8 @@ struct SchemeRow {
 struct TallyRow {
     plan_id: i64,
     ratings: String,
-    past_due: bool,
     actions: i64,
+    past_due: i64,
 }
 
 /// Appends ` and plan_id in (…)` with one bound parameter per plan.
@@ -61,25 +61,37 @@ impl Store {
                 let scheme = from_json("rating_scheme", &row.rating_scheme)?;
                 out.insert(PlanId(row.plan_id), (scheme, Vec::new()));
             }
-            // Grouped by the ratings' JSON text: a plan has a few dozen distinct
-            // combinations, so a few thousand rows stand for tens of thousands of actions.
+            // Grouped by the ratings' JSON text, a prefix of the action_plan_tally index, so
+            // the groups stream from the index with no sort: a plan has a few dozen
+            // distinct combinations, so a few hundred rows stand for tens of thousands of
+            // actions. Deadlines are counted within each group.
             let tallies: Vec<TallyRow> = on_pool!(self, |pool| {
-                let mut query =
-                    sqlx::QueryBuilder::new("select plan_id, ratings, coalesce(due_by < ");
+                let mut query = sqlx::QueryBuilder::new(
+                    "select plan_id, ratings, count(*) as actions, sum(case when due_by < ",
+                );
                 query
                     .push_bind(today)
-                    .push(", false) as past_due, count(*) as actions from action where true");
+                    .push(" then 1 else 0 end) as past_due from action where true");
                 and_plan_in(&mut query, chunk);
-                query.push(" group by 1, 2, 3");
+                query.push(" group by plan_id, ratings");
                 query.build_query_as().fetch_all(pool).await
             })?;
             for row in tallies {
                 if let Some((_, list)) = out.get_mut(&PlanId(row.plan_id)) {
-                    list.push(RatingTally {
-                        ratings: from_json("ratings", &row.ratings)?,
-                        past_due: row.past_due,
-                        actions: usize::try_from(row.actions).unwrap_or(0),
-                    });
+                    let ratings: BTreeMap<String, String> = from_json("ratings", &row.ratings)?;
+                    let count = |n: i64| usize::try_from(n).unwrap_or(0);
+                    for (past_due, actions) in [
+                        (true, count(row.past_due)),
+                        (false, count(row.actions - row.past_due)),
+                    ] {
+                        if actions > 0 {
+                            list.push(RatingTally {
+                                ratings: ratings.clone(),
+                                past_due,
+                                actions,
+                            });
+                        }
+                    }
                 }
             }
         }

@@ -171,6 +171,15 @@ const SUMMARY: &str =
         (select count(*) from action a where a.plan_id = p.plan_id) as actions
      from plan p join local_area l on l.local_area_id = p.local_area_id";
 
+/// How much of each action's update history a read of a plan takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum History {
+    /// Every update.
+    All,
+    /// The latest update only.
+    Latest,
+}
+
 /// Rows per multi-row `insert`: 1,000 rows of at most 9 values stay far below SQLite's
 /// 32,766 bound parameters and PostgreSQL's 65,535, and every full chunk has the same
 /// text, so it is prepared once per connection.
@@ -556,6 +565,17 @@ impl Store {
 
     /// A whole plan with its stored ids, read in a fixed number of queries whatever its size.
     pub async fn plan_tree(&self, id: PlanId) -> Result<PlanTree> {
+        self.read_plan_tree(id, History::All).await
+    }
+
+    /// The plan as it stands: the whole tree, but each action with only its latest update
+    /// ([`PlanTree::latest_updates_only`]). What the plan page needs unless it searches
+    /// the updates' words: at national scale 250 rows instead of 15,000.
+    pub async fn plan_tree_as_it_stands(&self, id: PlanId) -> Result<PlanTree> {
+        self.read_plan_tree(id, History::Latest).await
+    }
+
+    async fn read_plan_tree(&self, id: PlanId, history: History) -> Result<PlanTree> {
         let plan_id = id.0;
         let (row, people) = self.plan_and_people(plan_id).await?;
         let glossary: Vec<GlossaryRow> = on_pool!(self, |pool| {
@@ -616,15 +636,25 @@ impl Store {
         })?;
         // No `order by`: each action's updates are put in order below. Sorting a plan's
         // whole history in SQL (15,000 rows at national scale) cost more than the read.
-        let updates: Vec<UpdateRow> = on_pool!(self, |pool| {
-            sqlx::query_as(
+        let sql = match history {
+            History::All => {
                 "select u.progress_update_id, u.action_id, u.update_date, u.author, u.narrative, u.ratings
                  from progress_update u join action a on a.action_id = u.action_id
-                 where a.plan_id = $1",
-            )
-            .bind(plan_id)
-            .fetch_all(pool)
-            .await
+                 where a.plan_id = $1"
+            }
+            // One probe of progress_update (action_id, update_date) per action, from its
+            // end. Written as a `where`, not `join … on`: Debian's SQLite 3.40 ran the `on`
+            // form 40 times slower with the same query plan.
+            History::Latest => {
+                "select u.progress_update_id, u.action_id, u.update_date, u.author, u.narrative, u.ratings
+                 from action a, progress_update u
+                 where a.plan_id = $1 and u.action_id = a.action_id and u.progress_update_id = (
+                    select l.progress_update_id from progress_update l where l.action_id = a.action_id
+                    order by l.update_date desc, l.progress_update_id desc limit 1)"
+            }
+        };
+        let updates: Vec<UpdateRow> = on_pool!(self, |pool| {
+            sqlx::query_as(sql).bind(plan_id).fetch_all(pool).await
         })?;
 
         let evidence = self.evidence(plan_id).await?;

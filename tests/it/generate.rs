@@ -18,6 +18,7 @@ on_both_backends!(
     the_generator_stores_the_scale_asked_for_and_the_adviser_sees_every_area,
     the_generator_refuses_a_database_that_holds_plans_unless_forced,
     the_cross_area_view_counts_what_each_plan_tree_counts,
+    the_plan_as_it_stands_is_the_tree_with_each_actions_latest_update,
 );
 
 const ADVISER: &str = "adviser@generated.example";
@@ -208,6 +209,55 @@ async fn the_cross_area_view_counts_what_each_plan_tree_counts(db: &TestDb) {
         compared.iter().any(|p| p.overdue > 0 && p.unrated > 0),
         "the fixture has overdue and unrated actions"
     );
+}
+
+async fn the_plan_as_it_stands_is_the_tree_with_each_actions_latest_update(db: &TestDb) {
+    let small = db.small_plan_stored().await;
+    let scale = Scale::new(1, 30, 6, 1).unwrap();
+    let generated = db
+        .app
+        .import_plan(&Actor::System, generated_plan(scale, 1, fixed_now().date()))
+        .await
+        .unwrap();
+    let (_, tree) = db.app.plan(&Actor::System, &small.slug).await.unwrap();
+    let action = tree
+        .actions()
+        .find_map(|(_, _, a)| a.id)
+        .unwrap()
+        .0
+        .to_string();
+    // Two updates on the same day: the one recorded last is the latest.
+    for narrative in ["First of the day.", "Second of the day."] {
+        db.app
+            .record_progress(
+                &Actor::System,
+                &small.slug,
+                &action,
+                ProgressReport {
+                    author: Some("CD".into()),
+                    narrative: narrative.into(),
+                    ..ProgressReport::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    for plan in [small.id, generated.id] {
+        let whole = db.store.plan_tree(plan).await.unwrap();
+        let as_it_stands = db.store.plan_tree_as_it_stands(plan).await.unwrap();
+        assert!(whole.actions().any(|(_, _, a)| a.updates.len() > 1));
+        assert_eq!(as_it_stands, whole.latest_updates_only());
+    }
+    let (_, tree) = db.app.plan(&Actor::System, &small.slug).await.unwrap();
+    let latest = db.store.plan_tree_as_it_stands(small.id).await.unwrap();
+    let narrative = |t: &wsoa::domain::PlanTree| {
+        t.actions()
+            .find(|(_, _, a)| a.id.is_some_and(|id| id.0.to_string() == action))
+            .and_then(|(_, _, a)| a.updates.last().map(|u| u.narrative.clone()))
+    };
+    assert_eq!(narrative(&latest).as_deref(), Some("Second of the day."));
+    assert_eq!(narrative(&tree), narrative(&latest));
 }
 
 fn wsoa(args: &[&str]) -> (bool, String) {
