@@ -169,8 +169,8 @@ pub struct Results {
     pub query: String,
 }
 
-/// The plan page: the shared layout around a main column that may come from
-/// [`RenderedPlans`].
+/// The plan page: the shared layout around its main column. Served pages are kept whole
+/// in [`RenderedPlans`].
 #[derive(Template)]
 #[template(path = "plan/show.html")]
 struct ShowPage {
@@ -180,7 +180,7 @@ struct ShowPage {
     content: Arc<str>,
 }
 
-/// The plan page's main column: everything but the header, which names the viewer.
+/// The plan page's main column: everything but the layout's header and banner.
 #[derive(Template)]
 #[template(path = "plan/_show_content.html")]
 struct ShowContent {
