@@ -114,12 +114,22 @@ impl App {
         actor: &Actor,
         key: &str,
     ) -> Result<(PlanSummary, Arc<PlanTree>, ReportingCycle)> {
+        let (summary, revision, cycle) = self.readable_plan(actor, key).await?;
+        let tree = self.plan_tree_at(summary.id, revision).await?;
+        Ok((summary, tree, cycle))
+    }
+
+    /// A plan the actor may read, with its revision and reporting cycle (one query).
+    async fn readable_plan(
+        &self,
+        actor: &Actor,
+        key: &str,
+    ) -> Result<(PlanSummary, i64, ReportingCycle)> {
         let (summary, revision, cycle) = self.store.plan_summary_and_revision(key).await?;
         actor
             .may_read(summary.local_area_id, summary.published)
             .check(|| format!("plan {key:?}"))?;
-        let tree = self.plan_tree_at(summary.id, revision).await?;
-        Ok((summary, tree, cycle))
+        Ok((summary, revision, cycle))
     }
 
     /// [`App::plan_and_cycle`] with the tree as it stands: each action with its latest
@@ -130,10 +140,7 @@ impl App {
         actor: &Actor,
         key: &str,
     ) -> Result<(PlanSummary, Arc<PlanTree>, ReportingCycle)> {
-        let (summary, revision, cycle) = self.store.plan_summary_and_revision(key).await?;
-        actor
-            .may_read(summary.local_area_id, summary.published)
-            .check(|| format!("plan {key:?}"))?;
+        let (summary, revision, cycle) = self.readable_plan(actor, key).await?;
         if let Some(tree) = self.standing.get(summary.id, revision) {
             return Ok((summary, tree, cycle));
         }
@@ -165,9 +172,19 @@ impl App {
         plan_key: &str,
         action: &str,
     ) -> Result<ActionInPlan> {
+        Ok(self.action_and_cycle(actor, plan_key, action).await?.0)
+    }
+
+    /// [`App::action`] with the plan's reporting cycle, from the same query.
+    pub(super) async fn action_and_cycle(
+        &self,
+        actor: &Actor,
+        plan_key: &str,
+        action: &str,
+    ) -> Result<(ActionInPlan, ReportingCycle)> {
         let wanted = action_id(action)?;
-        let (summary, plan) = self.plan(actor, plan_key).await?;
-        locate(summary, plan, wanted, action)
+        let (summary, plan, cycle) = self.plan_and_cycle(actor, plan_key).await?;
+        Ok((locate(summary, plan, wanted, action)?, cycle))
     }
 
     /// An action about to be changed, with only what checking and recording the change

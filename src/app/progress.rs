@@ -73,9 +73,8 @@ impl App {
     /// The action, its history with ids and today's flag rules, for whoever may read
     /// the plan.
     pub async fn action_page(&self, actor: &Actor, plan: &str, action: &str) -> Result<ActionPage> {
-        let found = self.action(actor, plan, action).await?;
+        let (found, cycle) = self.action_and_cycle(actor, plan, action).await?;
         let record = self.store.action_record(stored_id(&found)?).await?;
-        let cycle = self.store.reporting_cycle(found.summary.id).await?;
         Ok(ActionPage {
             rules: FlagRules::new(self.clock.today(), cycle.weeks),
             found,
