@@ -5,7 +5,8 @@
 //! What Word keeps that a text export loses is kept here as the text importer already
 //! reads it: paragraphs inside a cell become `<p>` fragments, list paragraphs `<ul><li>`
 //! items, a cell spanning columns (`w:gridSpan`) is followed by empty cells so every row
-//! lines up with the grid, a cell continuing a vertical merge (`w:vMerge`) is empty, and
+//! lines up with the grid (its text carried into each column it covers), a cell continuing
+//! a vertical merge (`w:vMerge`) shows the merged cell's text (marked as carried), and
 //! tabs in a body paragraph separate cells, as in a text export. A header row Word repeats
 //! on every page (`w:tblHeader`) is stored once; one repeated inside the same table is
 //! skipped. Two tables with nothing between them (a table split across pages) are
@@ -81,6 +82,9 @@ struct Cell {
     paragraphs: Vec<(String, bool)>,
     span: usize,
     merged: bool,
+    /// Some text of the cell was in a bold run, and none in a plain one.
+    bold: bool,
+    plain: bool,
 }
 
 /// A table being read; tables nest inside cells.
@@ -89,6 +93,14 @@ struct Table {
     id: usize,
     rows: usize,
     cells: Vec<String>,
+    /// Per grid column of the row being read: copied from a merged cell.
+    carried: Vec<bool>,
+    /// Per grid column of the row being read: all bold.
+    bold: Vec<bool>,
+    /// The previous row's cells by grid column, for cells that continue a vertical merge.
+    above: Vec<String>,
+    /// The table's style marks its first row as a header (`w:tblLook w:firstRow`).
+    first_row_header: bool,
     cell: Option<Cell>,
     /// The row being read is marked as a header Word repeats on each page.
     header_row: bool,
@@ -111,6 +123,10 @@ struct Walker {
     skipping: usize,
     in_text: bool,
     in_properties: bool,
+    /// Inside a run's properties (`w:rPr` of a `w:r`).
+    in_run_properties: bool,
+    /// The run being read is bold.
+    run_bold: bool,
     truncated: bool,
 }
 
@@ -172,6 +188,15 @@ impl Walker {
         if let Some(paragraph) = self.paragraph.as_mut() {
             paragraph.text.push_str(text);
         }
+        if !text.trim().is_empty()
+            && let Some(cell) = self.stack.last_mut().and_then(|t| t.cell.as_mut())
+        {
+            if self.run_bold {
+                cell.bold = true;
+            } else {
+                cell.plain = true;
+            }
+        }
     }
 
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
@@ -193,9 +218,30 @@ impl Walker {
             "w:tr" => {
                 if let Some(table) = self.stack.last_mut() {
                     table.cells.clear();
+                    table.carried.clear();
+                    table.bold.clear();
                     table.header_row = false;
                     table.before = 0;
                 }
+            }
+            "w:tblLook" => {
+                // `w:firstRow="1"`, or the old hexadecimal `w:val` with bit 0x0020.
+                let first = attribute(e, "w:firstRow").map_or_else(
+                    || {
+                        attribute(e, "w:val")
+                            .and_then(|v| u32::from_str_radix(v.trim(), 16).ok())
+                            .is_some_and(|v| v & 0x0020 != 0)
+                    },
+                    |v| v == "1" || v == "true" || v == "on",
+                );
+                if let Some(table) = self.stack.last_mut() {
+                    table.first_row_header = first;
+                }
+            }
+            "w:r" => self.run_bold = false,
+            "w:rPr" if !empty && self.paragraph.is_some() => self.in_run_properties = true,
+            "w:b" if self.in_run_properties => {
+                self.run_bold = attribute(e, "w:val").is_none_or(|v| v != "0" && v != "false");
             }
             "w:tblHeader" => {
                 let on = attribute(e, "w:val").is_none_or(|v| v != "0" && v != "false");
@@ -256,6 +302,7 @@ impl Walker {
             }
             "w:t" => self.in_text = false,
             "w:pPr" => self.in_properties = false,
+            "w:rPr" => self.in_run_properties = false,
             "w:p" => {
                 self.depth = self.depth.saturating_sub(1);
                 if self.depth == 0 {
@@ -306,23 +353,31 @@ impl Walker {
         let Some(cell) = table.cell.take() else {
             return;
         };
-        let content = if cell.merged {
-            String::new()
-        } else {
-            cell_html(&cell.paragraphs)
-        };
         if table.cells.is_empty() {
             table
                 .cells
                 .extend(std::iter::repeat_n(String::new(), table.before));
+            table.carried.extend(std::iter::repeat_n(false, table.before));
+            table.bold.extend(std::iter::repeat_n(false, table.before));
         }
+        let at = table.cells.len();
+        // A cell continuing a vertical merge shows the text of the merged cell above it,
+        // marked as carried so only grouping columns count it.
+        let (content, carried) = if cell.merged {
+            (table.above.get(at).cloned().unwrap_or_default(), true)
+        } else {
+            (cell_html(&cell.paragraphs), false)
+        };
+        let bold = (cell.bold && !cell.plain)
+            || (table.first_row_header && table.rows == 0 && !content.is_empty());
         if table.cells.len() < MAX_CELLS {
-            table.cells.push(content);
-            let room = MAX_CELLS - table.cells.len();
-            table.cells.extend(std::iter::repeat_n(
-                String::new(),
-                (cell.span - 1).min(room),
-            ));
+            let room = MAX_CELLS - table.cells.len() - 1;
+            let span = (cell.span - 1).min(room);
+            // A cell spanning columns: its text is carried into each column it covers.
+            table.cells.extend(std::iter::repeat_n(content, span + 1));
+            table.carried.push(carried);
+            table.carried.extend(std::iter::repeat_n(true, span));
+            table.bold.extend(std::iter::repeat_n(bold, span + 1));
         }
     }
 
@@ -332,6 +387,9 @@ impl Walker {
         };
         table.rows += 1;
         let cells = std::mem::take(&mut table.cells);
+        let carried = std::mem::take(&mut table.carried);
+        let bold = std::mem::take(&mut table.bold);
+        table.above.clone_from(&cells);
         let repeated_header = table.header_row && table.body_seen;
         table.body_seen |= !table.header_row;
         let origin = Origin::TableRow {
@@ -339,9 +397,18 @@ impl Walker {
             row: table.rows,
         };
         if self.stack.len() > 1 {
-            self.nested_row(&cells);
+            let own: Vec<String> = cells
+                .iter()
+                .zip(carried.iter().chain(std::iter::repeat(&false)))
+                .filter(|(_, carried)| !**carried)
+                .map(|(cell, _)| cell.clone())
+                .collect();
+            self.nested_row(&own);
         } else if !repeated_header {
-            self.push_line(Line::new(origin, cells));
+            let mut line = Line::new(origin, cells);
+            line.carried = carried;
+            line.bold = bold;
+            self.push_line(line);
         }
     }
 
@@ -475,12 +542,18 @@ mod tests {
         let got = lines(&body);
         let rows: Vec<&Line> = got.iter().filter(|l| !l.is_blank()).collect();
         assert_eq!(rows.len(), 3, "the repeated header row is skipped");
-        assert_eq!(rows[0].cells, ["Action", "", "Impact"]);
+        assert_eq!(rows[0].cells, ["Action", "Action", "Impact"]);
+        assert_eq!(rows[0].carried, [false, true, false], "a spanning cell is carried");
         assert_eq!(
             rows[1].cells,
             ["Aim", "1.1", "<ul><li>One</li><li>Two</li></ul>"]
         );
-        assert_eq!(rows[2].cells, ["", "", "Three"], "a merged cell is empty");
+        assert_eq!(
+            rows[2].cells,
+            ["Aim", "", "Three"],
+            "a cell continuing a vertical merge shows the merged cell's text"
+        );
+        assert!(rows[2].is_carried(0) && !rows[2].is_carried(2));
         assert_eq!(rows[2].origin.cell(2), "table 1, row 4, cell 3");
     }
 

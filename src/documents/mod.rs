@@ -9,6 +9,7 @@ mod archive;
 mod csv;
 mod docx;
 mod kpi_csv;
+pub mod mapping;
 mod pdf;
 mod plan_json;
 pub mod reports;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Error, PlanTree, Result};
 
 pub use kpi_csv::read_kpi_actuals;
+pub use mapping::{ColumnChoices, ColumnRead, ColumnRole, ImportOptions, TableColumns};
 pub use plan_json::{read_plan_json, write_plan_json};
 pub use reports::export_report;
 pub use text::import_text;
@@ -237,6 +239,10 @@ pub struct ImportReport {
     pub warnings: Vec<Finding>,
     /// Source text not mapped to any item of the plan.
     pub unmapped: Vec<Finding>,
+    /// Each table or sheet read as plan rows, with the role given to each column: what
+    /// the preview shows so a person can correct it.
+    #[serde(default)]
+    pub tables: Vec<TableColumns>,
 }
 
 impl ImportReport {
@@ -290,6 +296,11 @@ pub struct Imported {
 /// Readers never panic on bad input; a panic in a third-party reader is caught and
 /// reported as an unreadable file.
 pub fn import(format: Format, bytes: &[u8]) -> Result<Imported> {
+    import_with(format, bytes, &ImportOptions::default())
+}
+
+/// Reads a document in the given format, with the column roles a person chose.
+pub fn import_with(format: Format, bytes: &[u8], options: &ImportOptions) -> Result<Imported> {
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(Error::invalid(
             "file",
@@ -311,13 +322,15 @@ pub fn import(format: Format, bytes: &[u8]) -> Result<Imported> {
                 report: ImportReport::default(),
             }
         }
-        Format::Text => import_text(&decode_text(bytes))?,
-        Format::Pdf => pdf::import(bytes)?,
+        Format::Text => text::import_text_with(&decode_text(bytes), options)?,
+        Format::Pdf => pdf::import(bytes, options)?,
         Format::Xlsx => match read_own_tracker(bytes)? {
             Some(imported) => imported,
-            None => import_lines(format, bytes)?,
+            None => import_lines(format, bytes, options)?,
         },
-        Format::Docx | Format::Xls | Format::Ods | Format::Csv => import_lines(format, bytes)?,
+        Format::Docx | Format::Xls | Format::Ods | Format::Csv => {
+            import_lines(format, bytes, options)?
+        }
     };
     imported.report.format = format.to_string();
     imported.report.counts = Counts::of(&imported.plan);
@@ -336,7 +349,7 @@ fn reader_failed(format: Format) -> Error {
 }
 
 /// Reads a document as lines of cells, then maps them with the text importer's passes.
-fn import_lines(format: Format, bytes: &[u8]) -> Result<Imported> {
+fn import_lines(format: Format, bytes: &[u8], options: &ImportOptions) -> Result<Imported> {
     let mut report = ImportReport::default();
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
         Format::Docx => docx::read(bytes, &mut report),
@@ -344,7 +357,7 @@ fn import_lines(format: Format, bytes: &[u8]) -> Result<Imported> {
         _ => sheet::read(bytes, format, &mut report),
     }));
     let lines = read.map_err(|_| reader_failed(format))??;
-    text::import_lines(&lines, report)
+    text::import_lines(&lines, report, options)
 }
 
 /// Largest unpacked workbook handed to the tracker reader, which holds whole sheets in
@@ -375,8 +388,23 @@ fn read_own_tracker(bytes: &[u8]) -> Result<Option<Imported>> {
 
 /// Reads a document whose format is given, or else detected from its name and bytes.
 pub fn import_named(name: &str, bytes: &[u8], format: Option<Format>) -> Result<Imported> {
+    import_named_with(name, bytes, format, &ImportOptions::default())
+}
+
+/// Reads a named document with the column roles a person chose; the name is also the
+/// last place the local area is looked for.
+pub fn import_named_with(
+    name: &str,
+    bytes: &[u8],
+    format: Option<Format>,
+    options: &ImportOptions,
+) -> Result<Imported> {
     let format = format.unwrap_or_else(|| Format::detect(name, bytes));
-    import(format, bytes)
+    let mut options = options.clone();
+    if options.file_name.is_none() && !name.is_empty() {
+        options.file_name = Some(name.to_owned());
+    }
+    import_with(format, bytes, &options)
 }
 
 /// Text as UTF-8 (a BOM is dropped); bytes that are not UTF-8 are read as Windows-1252,

@@ -10,14 +10,14 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::text::{import_flowed_text, split};
-use super::{ImportReport, Imported};
+use super::{ImportOptions, ImportReport, Imported};
 use crate::domain::{Error, Result};
 
 /// How long text extraction may take before the import gives up.
 const TIME_LIMIT: Duration = Duration::from_secs(20);
 
 /// Reads a plan from the text of a PDF.
-pub(crate) fn import(bytes: &[u8]) -> Result<Imported> {
+pub(crate) fn import(bytes: &[u8], options: &ImportOptions) -> Result<Imported> {
     let text = extract(bytes)?;
     if text.trim().is_empty() {
         return Err(Error::invalid(
@@ -33,7 +33,7 @@ pub(crate) fn import(bytes: &[u8]) -> Result<Imported> {
          if you have it",
     );
     let lines = split(&text);
-    let mut imported = import_flowed_text(&text, report).map_err(|e| match e {
+    let mut imported = import_flowed_text(&text, report, options).map_err(|e| match e {
         Error::Invalid { message, .. } => Error::invalid(
             "file",
             format!("{message}. The PDF's text was read, but no plan table could be rebuilt from it: the layout of tables is lost in a PDF"),

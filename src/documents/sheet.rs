@@ -15,7 +15,9 @@
 use std::io::Cursor;
 use std::sync::Arc;
 
-use calamine::{Data, DataRef, ExcelDateTime, Ods, Reader as _, Xls, Xlsx};
+use std::collections::HashMap;
+
+use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Ods, Reader as _, Xls, Xlsx};
 
 use super::archive::Archive;
 use super::text::{Line, Origin, escape, names_a_part, paragraphs_html};
@@ -31,6 +33,8 @@ pub(crate) fn read(bytes: &[u8], format: Format, report: &mut ImportReport) -> R
         lines: Vec::new(),
         report,
         truncated: false,
+        merges: Vec::new(),
+        tops: HashMap::new(),
     };
     match format {
         Format::Xlsx => {
@@ -39,6 +43,9 @@ pub(crate) fn read(bytes: &[u8], format: Format, report: &mut ImportReport) -> R
                 Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable("Excel workbook", &e))?;
             for name in book.sheet_names() {
                 out.sheet_heading(&name);
+                // A damaged list of merged ranges loses only the copies, never the sheet.
+                let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                out.start_sheet(merges);
                 let sheet: Arc<str> = name.as_str().into();
                 let mut cells = book
                     .worksheet_cells_reader(&name)
@@ -118,6 +125,7 @@ where
 {
     for name in book.sheet_names() {
         out.sheet_heading(&name);
+        out.start_sheet(Vec::new());
         let range = book
             .worksheet_range(&name)
             .map_err(|e| unreadable(what, &format!("sheet {name}: {e}")))?;
@@ -153,6 +161,10 @@ struct Rows<'r> {
     lines: Vec<Line>,
     report: &'r mut ImportReport,
     truncated: bool,
+    /// The merged ranges of the sheet being read.
+    merges: Vec<Dimensions>,
+    /// The text of each merged range's top-left cell, once read.
+    tops: HashMap<(u32, u32), String>,
 }
 
 impl Rows<'_> {
@@ -161,6 +173,12 @@ impl Rows<'_> {
             self.truncated = true;
         }
         self.truncated
+    }
+
+    fn start_sheet(&mut self, merges: Vec<Dimensions>) {
+        self.merges = merges;
+        self.merges.truncate(10_000);
+        self.tops.clear();
     }
 
     fn sheet_heading(&mut self, name: &str) {
@@ -173,33 +191,60 @@ impl Rows<'_> {
         }
     }
 
-    /// A row's filled cells (0-based columns) as a line from its first filled column.
-    fn row(&mut self, sheet: &Arc<str>, row: u32, cells: Vec<(usize, String)>) {
-        let row = usize::try_from(row).unwrap_or(usize::MAX).saturating_add(1);
-        let Some(first) = cells.first().map(|(c, _)| *c) else {
-            self.lines.push(Line::blank(Origin::SheetRow {
-                sheet: sheet.clone(),
-                row,
-                first_column: 0,
-            }));
-            return;
-        };
-        let mut texts = Vec::new();
-        for (column, text) in cells {
-            let at = column - first;
-            if texts.len() < at {
-                texts.resize(at, String::new());
+    /// A row's filled cells (0-based columns) as a line from column A, so every row of
+    /// a sheet keeps its columns. A cell inside a merged range shows the range's text,
+    /// marked as carried.
+    fn row(&mut self, sheet: &Arc<str>, row: u32, mut cells: Vec<(usize, String)>) {
+        let mut carried: Vec<usize> = Vec::new();
+        for region in &self.merges {
+            if row < region.start.0 || row > region.end.0 {
+                continue;
             }
-            texts.push(text);
+            let (top_row, left) = region.start;
+            let left_column = usize::try_from(left).unwrap_or(usize::MAX);
+            if row == top_row
+                && let Some((_, text)) = cells.iter().find(|(c, _)| *c == left_column)
+            {
+                self.tops.insert(region.start, text.clone());
+            }
+            let Some(text) = self.tops.get(&region.start) else {
+                continue;
+            };
+            for column in left..=region.end.1.min(left + 64) {
+                let column = usize::try_from(column).unwrap_or(usize::MAX);
+                if column >= MAX_COLUMNS
+                    || (row == top_row && column == left_column)
+                    || cells.iter().any(|(c, _)| *c == column)
+                {
+                    continue;
+                }
+                cells.push((column, text.clone()));
+                carried.push(column);
+            }
         }
-        self.lines.push(Line::new(
-            Origin::SheetRow {
-                sheet: sheet.clone(),
-                row,
-                first_column: first,
-            },
-            texts,
-        ));
+        cells.sort_by_key(|(c, _)| *c);
+        let row = usize::try_from(row).unwrap_or(usize::MAX).saturating_add(1);
+        let origin = Origin::SheetRow {
+            sheet: sheet.clone(),
+            row,
+            first_column: 0,
+        };
+        if cells.is_empty() {
+            self.lines.push(Line::blank(origin));
+            return;
+        }
+        let width = cells.last().map_or(0, |(c, _)| c + 1);
+        let mut texts = vec![String::new(); width];
+        for (column, text) in cells {
+            if let Some(slot) = texts.get_mut(column) {
+                *slot = text;
+            }
+        }
+        let mut line = Line::new(origin, texts);
+        if !carried.is_empty() {
+            line.carried = (0..width).map(|c| carried.contains(&c)).collect();
+        }
+        self.lines.push(line);
     }
 
     fn value(&mut self, value: &Data, sheet: &str, row: u32, column: usize) -> String {

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::clean::{clean, items, starts_lowercase};
+use super::clean::{clean, items, paragraphs, starts_lowercase};
 use super::columns::{Role, is_initials, parse_due, without_brackets};
 use super::front::Front;
 use super::sections::{Key, Sections, level_code, people_named};
@@ -59,6 +59,8 @@ pub(super) fn plan(
         people: &plan.people,
         updated: front.date.map(PartialDate::last_day),
         unknown_owners: BTreeMap::new(),
+        undated: 0,
+        undated_kept: 0,
         report,
     };
     let listed = sections.areas;
@@ -81,8 +83,33 @@ pub(super) fn plan(
     let Context {
         unknown_owners,
         report,
+        undated,
+        undated_kept,
         ..
     } = context;
+    if undated > 0 {
+        let day = front.date.map(PartialDate::to_uk).unwrap_or_default();
+        report.warn(
+            "file",
+            format!(
+                "{undated} progress {} no date of {} own, so {} dated at the document's date ({day}): check the dates",
+                if undated == 1 { "text has" } else { "texts have" },
+                if undated == 1 { "its" } else { "their" },
+                if undated == 1 { "it is" } else { "they are" },
+            ),
+        );
+    }
+    if undated_kept > 0 {
+        report.warn(
+            "file",
+            format!(
+                "{undated_kept} progress {} no date and the document gives none, so {} kept as notes on {} actions",
+                if undated_kept == 1 { "text has" } else { "texts have" },
+                if undated_kept == 1 { "it is" } else { "they are" },
+                if undated_kept == 1 { "its" } else { "their" },
+            ),
+        );
+    }
     let listed = !plan.people.is_empty();
     for (owner, (location, count)) in unknown_owners {
         let actions = if count == 1 {
@@ -123,12 +150,42 @@ struct Context<'a> {
     updated: Option<time::Date>,
     /// Owners found in no list: where first seen, and how often.
     unknown_owners: BTreeMap<String, (String, usize)>,
+    /// Progress texts with no date of their own, dated at the document's date.
+    undated: usize,
+    /// Progress texts with no date, kept as notes for want of a document date.
+    undated_kept: usize,
     report: &'a mut ImportReport,
+}
+
+/// What the columns of one monitoring period say about an action.
+#[derive(Default)]
+struct PeriodDraft {
+    ratings: BTreeMap<String, String>,
+    narratives: Vec<String>,
+}
+
+/// A progress entry that starts with its date: "2024-07-10: Draft agreed", "10/07/2024 -
+/// Met", "July 2024: …". The date and the text after it.
+fn dated_entry(text: &str) -> Option<(PartialDate, &str)> {
+    static START: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^[\[(]?\s*(?:update\s+|progress\s+)?([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}|(?:[0-9]{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[\s-]+(?:[0-9]{4}|'?[0-9]{2}))\s*[\])]?\s*(?:update\s*)?(?:[:–—-]\s*|\s+)(\S.*)$")
+            .expect("valid regex")
+    });
+    let caps = START.captures(text)?;
+    let date = parse_due(&caps[1]).map(|d| d.by).or_else(|| {
+        // "Jul-24": a month and a two-digit year.
+        let fixed = caps[1].replace('-', " 20");
+        parse_due(&fixed).map(|d| d.by)
+    })?;
+    let rest = caps.get(2)?.as_str();
+    Some((date, rest))
 }
 
 #[derive(Default)]
 struct ObjectiveDraft {
     number: Option<String>,
+    /// The cleaned text of the cell that started it, to know it when it is repeated.
+    value: String,
     raw: String,
     actions: Vec<Action>,
 }
@@ -184,6 +241,7 @@ impl Context<'_> {
                 }
                 objectives.push(ObjectiveDraft {
                     number: Some(number),
+                    value: String::new(),
                     raw: record.field(Role::Action).to_owned(),
                     actions: Vec::new(),
                 });
@@ -203,9 +261,15 @@ impl Context<'_> {
                 if objectives.is_empty() {
                     objectives.push(ObjectiveDraft::default());
                 }
+            } else if !cleaned.is_empty()
+                && objectives.last().is_some_and(|o| o.value == cleaned)
+            {
+                // The same outcome written again on each row, or merged down the rows:
+                // one objective holding them all.
             } else if starts_objective(&objectives, &cleaned, numbered) {
                 objectives.push(ObjectiveDraft {
                     number: objective_number(&cleaned).map(|(n, _)| n),
+                    value: cleaned.clone(),
                     raw: raw.to_owned(),
                     actions: Vec::new(),
                 });
@@ -286,7 +350,18 @@ impl Context<'_> {
             }
             action.due_text = Some(due_text);
         }
-        for (index, label) in record.rating_labels.iter().enumerate() {
+        let start_text = clean(record.field(Role::Start));
+        if !start_text.is_empty() {
+            // A start column is the start of the period, never the deadline.
+            match parse_due(&start_text).map(|d| d.from.unwrap_or(d.by)) {
+                Some(start) if action.due.is_none_or(|due| start.first_day() <= due.last_day()) => {
+                    action.due_from = Some(start);
+                }
+                _ => action.notes.push(format!("{}: {start_text}", record.label(Role::Start))),
+            }
+        }
+        let mut periods: BTreeMap<PartialDate, PeriodDraft> = BTreeMap::new();
+        for (index, slot) in record.rating_labels.iter().enumerate() {
             let Ok(index) = u8::try_from(index) else {
                 break;
             };
@@ -294,7 +369,17 @@ impl Context<'_> {
             if text.is_empty() {
                 continue;
             }
-            self.rate(&mut action, label, usize::from(index), &text, &location);
+            match slot.period {
+                None => self.rate(&mut action, &slot.label, usize::from(index), &text, &location),
+                Some(period) => {
+                    // A period's rating: read into a scratch action, kept for its update.
+                    let mut scratch = Action::default();
+                    self.rate(&mut scratch, &slot.label, 0, &text, &location);
+                    let draft = periods.entry(period).or_default();
+                    draft.ratings.extend(scratch.ratings);
+                    action.notes.extend(scratch.notes);
+                }
+            }
         }
         let resource = clean(record.field(Role::Resource));
         if !resource.is_empty() {
@@ -316,21 +401,107 @@ impl Context<'_> {
             self.report
                 .warn(location.clone(), "this action has no text of its own");
         }
-        let narrative = clean(record.field(Role::Progress));
-        if !narrative.is_empty() {
-            match self.updated {
-                Some(date) => action.updates.push(ProgressUpdate {
-                    date,
-                    author: None,
-                    narrative,
-                    ratings: action.ratings.clone(),
-                }),
-                None => action
-                    .notes
-                    .push(format!("Progress (undated): {narrative}")),
+        for (index, slot) in record.update_slots.iter().enumerate() {
+            let Ok(index) = u8::try_from(index) else {
+                break;
+            };
+            let raw = record.field(Role::Progress(index));
+            match slot.period {
+                Some(period) => {
+                    let text = clean(raw);
+                    if !text.is_empty() {
+                        periods.entry(period).or_default().narratives.push(text);
+                    }
+                }
+                None => self.progress(raw, &mut action),
             }
         }
+        self.periods(periods, &mut action);
         action
+    }
+
+    /// Progress text without a period in its heading: each paragraph that starts with a
+    /// date is an update of that day (later undated paragraphs continue it); text with no
+    /// date at all is an update dated at the document's date, and the report says so.
+    fn progress(&mut self, raw: &str, action: &mut Action) {
+        let mut entries: Vec<(Option<PartialDate>, String)> = Vec::new();
+        for paragraph in paragraphs(raw) {
+            let paragraph = clean(&paragraph);
+            if paragraph.is_empty() {
+                continue;
+            }
+            match dated_entry(&paragraph) {
+                Some((date, rest)) => entries.push((Some(date), rest.to_owned())),
+                None => match entries.last_mut() {
+                    Some((_, text)) => {
+                        text.push(' ');
+                        text.push_str(&paragraph);
+                    }
+                    None => entries.push((None, paragraph)),
+                },
+            }
+        }
+        let latest = entries
+            .iter()
+            .filter_map(|(date, _)| *date)
+            .max();
+        for (date, narrative) in entries {
+            let (day, ratings) = match date {
+                Some(date) => {
+                    let ratings = if Some(date) == latest {
+                        action.ratings.clone()
+                    } else {
+                        BTreeMap::new()
+                    };
+                    (date.last_day(), ratings)
+                }
+                None => match self.updated {
+                    Some(day) => {
+                        self.undated += 1;
+                        (day, action.ratings.clone())
+                    }
+                    None => {
+                        action.notes.push(format!("Progress (undated): {narrative}"));
+                        self.undated_kept += 1;
+                        continue;
+                    }
+                },
+            };
+            action.updates.push(ProgressUpdate {
+                date: day,
+                author: None,
+                narrative,
+                ratings,
+            });
+        }
+        action.updates.sort_by_key(|u| u.date);
+    }
+
+    /// One update per monitoring period named in the headings ("RAG Sep 24 | Update Sep
+    /// 24"), oldest first; the action's current rating is the latest period's where no
+    /// column without a period gives it.
+    fn periods(&mut self, periods: BTreeMap<PartialDate, PeriodDraft>, action: &mut Action) {
+        let mut latest: Option<BTreeMap<String, String>> = None;
+        for (period, draft) in periods {
+            if draft.ratings.is_empty() && draft.narratives.is_empty() {
+                continue;
+            }
+            if !draft.ratings.is_empty() {
+                latest = Some(draft.ratings.clone());
+            }
+            action.updates.push(ProgressUpdate {
+                date: period.last_day(),
+                author: None,
+                narrative: draft.narratives.join(" "),
+                ratings: draft.ratings,
+            });
+        }
+        if let Some(latest) = latest {
+            for (dimension, code) in latest {
+                action.ratings.entry(dimension).or_insert(code);
+            }
+        }
+        action.updates.sort_by_key(|u| u.date);
     }
 
     /// The milestone rows: deadlines parsed, and a date in the rating column read as

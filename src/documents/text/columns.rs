@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::documents::mapping::{ColumnChoices, ColumnRead, ColumnRole, TableColumns};
 use crate::domain::{Due, PartialDate, Resource, parse_uk_due};
 
 /// What a column holds.
@@ -30,10 +31,12 @@ pub(super) enum Role {
     Measures,
     /// Who owns the action.
     Owner,
-    /// A narrative of progress so far.
-    Progress,
+    /// A narrative of progress so far; the number indexes [`Header::updates`].
+    Progress(u8),
     /// The deadline.
     Due,
+    /// When the action starts: kept as its start, never as its deadline.
+    Start,
     /// A rating column; the number indexes [`Header::ratings`].
     Rating(u8),
     /// AR / ER.
@@ -55,6 +58,29 @@ pub(super) struct Column {
     pub label: String,
     /// Added by the importer: a ref column the header did not name.
     pub implicit: bool,
+    /// The role was chosen by a person, not read from the heading.
+    pub chosen: bool,
+}
+
+impl Column {
+    fn new(role: Role, label: String) -> Self {
+        Self {
+            role,
+            label,
+            implicit: false,
+            chosen: false,
+        }
+    }
+}
+
+/// A rating or progress column's place in time: the monitoring period its heading
+/// names ("RAG Sep 24"), or none for the current rating and the latest update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Slot {
+    /// The heading without its period ("RAG", "Update"), to match a rating dimension.
+    pub label: String,
+    /// The end of the period the heading names.
+    pub period: Option<PartialDate>,
 }
 
 /// A recognised header row.
@@ -66,6 +92,10 @@ pub(super) struct Header {
     pub width: usize,
     /// Labels of the rating columns, in order ("RAG", or "Completed", "Impact"…).
     pub ratings: Vec<String>,
+    /// The period of each rating column, by [`Role::Rating`] index.
+    pub rating_periods: Vec<Option<PartialDate>>,
+    /// The progress columns, by [`Role::Progress`] index.
+    pub updates: Vec<Slot>,
 }
 
 impl Header {
@@ -89,6 +119,95 @@ impl Header {
         self.columns
             .iter()
             .any(|c| c.role == Role::Ref && !c.implicit)
+    }
+
+    /// The rating columns as slots, by [`Role::Rating`] index.
+    pub fn rating_slots(&self) -> Vec<Slot> {
+        self.ratings
+            .iter()
+            .enumerate()
+            .map(|(i, label)| Slot {
+                label: label.clone(),
+                period: self.rating_periods.get(i).copied().flatten(),
+            })
+            .collect()
+    }
+
+    /// The header as the import report shows it: the source's columns (not the implicit
+    /// ref), each with its role, period and a sample from the first row that fills it.
+    pub fn report(&self, location: String) -> TableColumns {
+        let columns: Vec<ColumnRead> = self
+            .columns
+            .iter()
+            .filter(|c| !c.implicit)
+            .map(|c| ColumnRead {
+                heading: c.label.clone(),
+                role: c.role.public(),
+                chosen: c.chosen,
+                period: match c.role {
+                    Role::Rating(i) => self.rating_periods.get(usize::from(i)).copied().flatten(),
+                    Role::Progress(i) => self.updates.get(usize::from(i)).and_then(|s| s.period),
+                    _ => None,
+                },
+                sample: String::new(),
+            })
+            .collect();
+        let headings: Vec<&str> = columns.iter().map(|c| c.heading.as_str()).collect();
+        TableColumns {
+            location,
+            signature: TableColumns::signature_of(&headings),
+            rows: 0,
+            columns,
+        }
+    }
+
+    /// The index among the source's columns (implicit ones left out) of column `j`.
+    pub fn source_index(&self, j: usize) -> Option<usize> {
+        let column = self.columns.get(j)?;
+        if column.implicit {
+            return None;
+        }
+        Some(self.columns[..j].iter().filter(|c| !c.implicit).count())
+    }
+}
+
+impl Role {
+    /// The role as people choose it.
+    pub fn public(self) -> ColumnRole {
+        match self {
+            Self::Area => ColumnRole::Area,
+            Self::Objective => ColumnRole::Objective,
+            Self::Ref => ColumnRole::Ref,
+            Self::Action => ColumnRole::Action,
+            Self::Measures => ColumnRole::Measures,
+            Self::Owner => ColumnRole::Owners,
+            Self::Progress(_) => ColumnRole::Update,
+            Self::Due => ColumnRole::Due,
+            Self::Start => ColumnRole::Start,
+            Self::Rating(_) => ColumnRole::Rating,
+            Self::Resource => ColumnRole::Resource,
+            Self::Milestone => ColumnRole::Milestones,
+            Self::Other | Self::Blank => ColumnRole::Ignore,
+        }
+    }
+
+    /// A chosen role; rating and progress indexes are given by the header.
+    fn chosen(role: ColumnRole) -> Self {
+        match role {
+            ColumnRole::Area => Self::Area,
+            ColumnRole::Objective => Self::Objective,
+            ColumnRole::Ref => Self::Ref,
+            ColumnRole::Action => Self::Action,
+            ColumnRole::Owners => Self::Owner,
+            ColumnRole::Due => Self::Due,
+            ColumnRole::Start => Self::Start,
+            ColumnRole::Rating => Self::Rating(0),
+            ColumnRole::Update => Self::Progress(0),
+            ColumnRole::Measures => Self::Measures,
+            ColumnRole::Milestones => Self::Milestone,
+            ColumnRole::Resource => Self::Resource,
+            ColumnRole::Ignore => Self::Other,
+        }
     }
 }
 
@@ -116,27 +235,31 @@ static RECURRING: LazyLock<Regex> = LazyLock::new(|| {
 /// Header wording for each role, tried in this order: the first that matches wins, so
 /// "Action Owner" is an owner and "Key milestones (Action tracker)" a milestone column.
 static ROLE_WORDS: LazyLock<Vec<(Role, Regex)>> = LazyLock::new(|| {
-    let table: [(Role, &str); 11] = [
+    let table: [(Role, &str); 12] = [
         (
             Role::Area,
-            r"^(?:wsoa )?(?:areas?|areas? of (?:weakness|concern|focus|improvement|priority(?: action)?|significant weakness)|areas? for (?:improvement|development|action)|priority areas?|significant (?:areas? of )?weakness(?:es)?|work ?streams?|strands?|themes?|key priorit(?:y|ies))(?: no| number| ref)?$",
+            r"^(?:wsoa )?(?:areas?|areas? of (?:weakness|concern|focus|improvement|priority(?: action)?|significant weakness)|areas? for (?:priority action|improvement|development|action)|priority areas?|priority|priorities|priority no|priority number|significant (?:areas? of )?weakness(?:es)?|work ?streams?|strands?|themes?|key priorit(?:y|ies)|inspection findings?|findings?)(?: no| number| ref)?$",
         ),
-        (Role::Milestone, r"(?-u:\b)milestones?(?-u:\b)"),
+        (Role::Milestone, r"(?-u:\b)(?:milestones?|key tasks?|sub tasks?)(?-u:\b)"),
         (
             Role::Rating(0),
-            r"(?-u:\b)(?:b?rag|brag ?p|ratings?|status)(?-u:\b)|^(?:completed?|sustained)$",
+            r"(?-u:\b)(?:b?rag|brag ?p|ratings?|status|rag rating|progress rating|rating of progress)(?-u:\b)|^(?:completed?|sustained)$",
         ),
         (
             Role::Owner,
-            r"(?-u:\b)(?:owners?|leads?|lead officers?|who|whos|responsible|accountable|by whom|postholders?)(?-u:\b)",
+            r"(?-u:\b)(?:owners?|leads?|lead officers?|who|whos|responsible|responsibility|accountable|by whom|postholders?|lead agency|lead person|lead organisation|officers? responsible|responsible officers?)(?-u:\b)",
         ),
         (
-            Role::Progress,
-            r"(?-u:\b)(?:how far have we come|progress|updates?|commentary|current position|position statement)(?-u:\b)",
+            Role::Progress(0),
+            r"(?-u:\b)(?:how far have we come|progress|updates?|commentary|comments?|current position|position statement|narrative|what have we done|progress to date)(?-u:\b)",
+        ),
+        (
+            Role::Start,
+            r"^(?:start|starts|start date|date started|start by|commencing|commencement|commencement date|from|begin|begins|planned start|start month)$",
         ),
         (
             Role::Due,
-            r"(?-u:\b)(?:time ?scales?|time ?frames?|deadlines?|by when|when|completion dates?|target dates?|due|dates?|by)(?-u:\b)",
+            r"(?-u:\b)(?:time ?scales?|time ?frames?|deadlines?|by when|when|completion dates?|target dates?|target completion|due|due dates?|dates?|by|end date|finish|completion|target|date for completion|complete by)(?-u:\b)",
         ),
         (
             Role::Resource,
@@ -144,19 +267,19 @@ static ROLE_WORDS: LazyLock<Vec<(Role, Regex)>> = LazyLock::new(|| {
         ),
         (
             Role::Measures,
-            r"(?-u:\b)(?:how will we know|success|measures?|evaluation|impact|evidence|what difference|kpis?)(?-u:\b)",
+            r"(?-u:\b)(?:how will we know|how will we measure|success|measures?|evaluation|impact|evidence|what difference|kpis?|outcome measures?|indicators?)(?-u:\b)",
         ),
         (
             Role::Ref,
-            r"^(?:ref|refs|reference|ref no|no|number|id|action no|action ref|action number)$",
+            r"^(?:ref|refs|reference|ref no|no|number|id|action no|action ref|action number|action id|item|item no)$",
         ),
         (
             Role::Objective,
-            r"(?-u:\b)(?:objectives?|outcomes?|intended outcomes?|priority|priorities|aims?|focus areas?|goals?|what we want to achieve|what do we want to achieve)(?-u:\b)",
+            r"(?-u:\b)(?:objectives?|outcomes?|intended outcomes?|aims?|focus areas?|goals?|what we want to achieve|what do we want to achieve|outcome we want|outcomes we want|what will be different)(?-u:\b)",
         ),
         (
             Role::Action,
-            r"(?-u:\b)(?:actions?|how will we achieve|implementation|what are we doing|what will we do|what we will do|what are we going to do|activity|activities|tasks?|how)(?-u:\b)",
+            r"(?-u:\b)(?:actions?|how will we achieve|implementation|what are we doing|what will we do|what we will do|what are we going to do|activity|activities|activity planned|tasks?|how|deliverables?|interventions?)(?-u:\b)",
         ),
     ];
     table
@@ -167,17 +290,7 @@ static ROLE_WORDS: LazyLock<Vec<(Role, Regex)>> = LazyLock::new(|| {
 
 /// The header wording normalised: lower case, punctuation as spaces.
 fn normalise(label: &str) -> String {
-    let spaced: String = label
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::documents::mapping::normalise_heading(label)
 }
 
 /// The role a header cell names, if any.
@@ -192,39 +305,74 @@ fn role_of(label: &str) -> Option<Role> {
         .map(|(role, _)| *role)
 }
 
+/// What one header cell says: its role and, for a rating or progress column, the
+/// monitoring period it names. `None` when the cell reads as data, not a heading.
+fn heading_role(label: &str, choices: &ColumnChoices) -> Option<(Role, Option<PartialDate>, bool)> {
+    let period = period_label(label);
+    if let Some(role) = choices.get(label) {
+        return Some((Role::chosen(role), period.map(|(p, _)| p), true));
+    }
+    if label.chars().count() > 80 || is_ref(label) {
+        return None;
+    }
+    if let Some((period, rest)) = period {
+        return match role_of(&rest) {
+            Some(role @ (Role::Rating(_) | Role::Progress(_))) => Some((role, Some(period), false)),
+            // "Date", "Target date April 2025": a deadline column named with a date.
+            Some(Role::Due) => Some((Role::Due, None, false)),
+            _ => None,
+        };
+    }
+    if parse_uk_due(label).is_some() {
+        return None;
+    }
+    Some((role_of(label).unwrap_or(Role::Other), None, false))
+}
+
+/// "RAG Sep 24", "January 2025 update", "Q1 2024/25 status": the period's end and the
+/// heading without it. A month and a two-digit year count here: a heading names no day.
+fn period_label(label: &str) -> Option<(PartialDate, String)> {
+    static SHORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?[\s-]+'?([0-9]{2})(?-u:\b)")
+            .expect("valid regex")
+    });
+    let text = SHORT_YEAR.replace_all(label, "$1 20$2").into_owned();
+    let due = parse_uk_due(&text)?;
+    let rest = strip_dates(&text);
+    let rest = normalise(&rest);
+    if rest.is_empty() {
+        return None;
+    }
+    Some((due.by, rest))
+}
+
+/// The words of a heading that are not part of a date.
+fn strip_dates(text: &str) -> String {
+    static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:q[1-4]|quarter [1-4]|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{4}(?:[/-][0-9]{2,4})?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|as at|at|end of|of|in|for|period|term|spring|summer|autumn)(?-u:\b)|[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}")
+            .expect("valid regex")
+    });
+    DATE_WORDS.replace_all(text, " ").into_owned()
+}
+
 /// Reads a header row: at least two cells name plan columns, one of them the objective,
 /// action or milestone, and no cell looks like data (a ref, a date, a long sentence).
-pub(super) fn recognise<S: AsRef<str>>(labels: &[S]) -> Option<Header> {
+/// Roles a person chose for a heading win over its wording.
+pub(super) fn recognise<S: AsRef<str>>(labels: &[S], known: &Known) -> Option<Header> {
     if labels.len() < 2 {
         return None;
     }
     let mut columns = Vec::with_capacity(labels.len() + 1);
     let (mut filled, mut named, mut core) = (0, 0, false);
-    let mut ratings = Vec::new();
     for label in labels {
         let label = label.as_ref().to_owned();
         if label.is_empty() {
-            columns.push(Column {
-                role: Role::Blank,
-                label,
-                implicit: false,
-            });
+            columns.push(Column::new(Role::Blank, label));
             continue;
         }
         filled += 1;
-        if label.chars().count() > 80 || is_ref(&label) || parse_uk_due(&label).is_some() {
-            return None;
-        }
-        let role = match role_of(&label) {
-            Some(Role::Rating(_)) => {
-                let index = u8::try_from(ratings.len()).unwrap_or(u8::MAX);
-                ratings.push(label.clone());
-                Role::Rating(index)
-            }
-            Some(role) => role,
-            None => Role::Other,
-        };
-        if role != Role::Other {
+        let (role, period, chosen) = heading_role(&label, &known.choices)?;
+        if role != Role::Other || chosen {
             named += 1;
         }
         core |= matches!(role, Role::Action | Role::Objective | Role::Milestone);
@@ -232,12 +380,51 @@ pub(super) fn recognise<S: AsRef<str>>(labels: &[S]) -> Option<Header> {
             role,
             label,
             implicit: false,
+            chosen,
         });
+        if let Some(period) = period {
+            // Kept beside the column until the indexes are given out below.
+            columns.last_mut().map(|c| c.label.push_str(&format!("\u{0}{period}")));
+        }
     }
     if named < 2 || !core || named * 2 < filled {
         return None;
     }
-    rating_dimensions(&mut columns, &mut ratings);
+    Some(finish(columns, labels.len()))
+}
+
+/// Gives rating and progress columns their indexes and periods, splits the grouped
+/// rating dimensions, and adds an implicit ref column where the header names none.
+fn finish(mut columns: Vec<Column>, width: usize) -> Header {
+    let mut ratings = Vec::new();
+    let mut rating_periods = Vec::new();
+    let mut updates = Vec::new();
+    for column in &mut columns {
+        let (label, period) = match column.label.split_once('\u{0}') {
+            Some((label, period)) => (label.to_owned(), PartialDate::parse_iso(period).ok()),
+            None => (column.label.clone(), None),
+        };
+        column.label.clone_from(&label);
+        let bare = period
+            .and_then(|_| period_label(&label).map(|(_, rest)| rest))
+            .unwrap_or_else(|| label.clone());
+        match column.role {
+            Role::Rating(_) => {
+                column.role = Role::Rating(u8::try_from(ratings.len()).unwrap_or(u8::MAX));
+                ratings.push(bare);
+                rating_periods.push(period);
+            }
+            Role::Progress(_) => {
+                column.role = Role::Progress(u8::try_from(updates.len()).unwrap_or(u8::MAX));
+                updates.push(Slot {
+                    label: bare,
+                    period,
+                });
+            }
+            _ => {}
+        }
+    }
+    rating_dimensions(&mut columns, &mut ratings, &mut rating_periods);
     if !columns.iter().any(|c| c.role == Role::Ref) {
         let at = columns
             .iter()
@@ -255,19 +442,122 @@ pub(super) fn recognise<S: AsRef<str>>(labels: &[S]) -> Option<Header> {
                 role: Role::Ref,
                 label: "Ref".into(),
                 implicit: true,
+                chosen: false,
             },
         );
     }
-    Some(Header {
+    Header {
         columns,
-        width: labels.len(),
+        width,
         ratings,
-    })
+        rating_periods,
+        updates,
+    }
+}
+
+/// Reads a header row whose wording names too few plan columns, by its shape: short
+/// labels (bold in Word, or the first row of a table) above rows of longer content. The
+/// roles the wording gives are kept; the other columns take the role their contents
+/// show (refs, dates, rating codes, initials, the longest text as the action, a text
+/// before it as the objective). `None` unless an action column is found this way.
+pub(super) fn recognise_by_structure<S: AsRef<str>>(
+    labels: &[S],
+    rows: &[&[String]],
+    marked: bool,
+    known: &Known,
+) -> Option<Header> {
+    let filled: Vec<&str> = labels
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if filled.len() < 3 || rows.len() < 2 {
+        return None;
+    }
+    let short = filled.iter().all(|l| {
+        l.chars().count() <= 50
+            && l.split_whitespace().count() <= 7
+            && !is_ref(l)
+            && !l.chars().all(|c| c.is_ascii_digit() || c.is_whitespace())
+    });
+    if !short {
+        return None;
+    }
+    let longer = rows
+        .iter()
+        .filter(|row| row.iter().any(|c| c.chars().count() > 60 || is_ref(c)))
+        .count();
+    if !(marked && longer >= 1) && longer < 2 {
+        return None;
+    }
+    let width = labels.len().max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
+    let mut tallies = vec![Tally::default(); width];
+    for row in rows {
+        for (tally, text) in tallies.iter_mut().zip(row.iter()) {
+            tally.add(text, known);
+        }
+    }
+    let mut columns: Vec<Column> = Vec::with_capacity(width);
+    for (k, tally) in tallies.iter().enumerate() {
+        let label = labels.get(k).map_or("", AsRef::as_ref).to_owned();
+        let read = if label.is_empty() {
+            None
+        } else {
+            match heading_role(&label, &known.choices) {
+                Some((role, period, chosen)) if role != Role::Other || chosen => {
+                    Some((role, period, chosen))
+                }
+                Some(_) => None,
+                // A cell reading as data in a row of headings: not a header after all.
+                None => return None,
+            }
+        };
+        let mut column = match read {
+            Some((role, period, chosen)) => {
+                let mut column = Column {
+                    role,
+                    label: label.clone(),
+                    implicit: false,
+                    chosen,
+                };
+                if let Some(period) = period {
+                    column.label.push_str(&format!("\u{0}{period}"));
+                }
+                column
+            }
+            None => Column::new(tally.role(), label),
+        };
+        if column.role == Role::Other && column.label.is_empty() {
+            column.role = Role::Blank;
+        }
+        columns.push(column);
+    }
+    if !columns.iter().any(|c| c.role == Role::Action) {
+        // The longest plain text not already given a role is the action.
+        let action = (0..width)
+            .filter(|&k| matches!(columns[k].role, Role::Other | Role::Blank))
+            .filter(|&k| tallies[k].plain_text())
+            .max_by_key(|&k| tallies[k].chars / tallies[k].filled.max(1))?;
+        columns[action].role = Role::Action;
+        let before = (0..action).rev().find(|&k| {
+            matches!(columns[k].role, Role::Other | Role::Blank) && tallies[k].plain_text()
+        });
+        if let Some(k) = before
+            && !columns.iter().any(|c| c.role == Role::Objective)
+        {
+            columns[k].role = Role::Objective;
+        }
+    }
+    Some(finish(columns, width))
 }
 
 /// "Completed | Impact | Sustained" side by side are three rating dimensions (the
 /// BRAG(P) highlight-report layout), so "Impact" there is a rating, not a measure.
-fn rating_dimensions(columns: &mut [Column], ratings: &mut Vec<String>) {
+fn rating_dimensions(
+    columns: &mut [Column],
+    ratings: &mut Vec<String>,
+    periods: &mut Vec<Option<PartialDate>>,
+) {
     let grouped = columns.iter().any(|c| {
         matches!(
             normalise(&c.label).as_str(),
@@ -278,11 +568,13 @@ fn rating_dimensions(columns: &mut [Column], ratings: &mut Vec<String>) {
         return;
     }
     ratings.clear();
+    periods.clear();
     for column in columns.iter_mut() {
         let impact = column.role == Role::Measures && normalise(&column.label) == "impact";
         if impact || matches!(column.role, Role::Rating(_)) {
             let index = u8::try_from(ratings.len()).unwrap_or(u8::MAX);
             ratings.push(column.label.clone());
+            periods.push(None);
             column.role = Role::Rating(index);
         }
     }
@@ -360,11 +652,14 @@ pub(super) fn without_brackets(text: &str) -> String {
     out
 }
 
-/// What the scorer knows about the document: the owner list's initials.
+/// What the scorer knows about the document: the owner list's initials, and the roles
+/// a person chose for columns.
 #[derive(Debug, Default)]
 pub(super) struct Known {
     /// Initials from owner lists.
     pub initials: HashSet<String>,
+    /// Roles chosen by heading.
+    pub choices: ColumnChoices,
 }
 
 /// What the scorer needs to know about one cell, worked out once per cell.
@@ -421,7 +716,7 @@ fn fit(role: Role, cell: &Features) -> i32 {
                 -40
             }
         }
-        Role::Due => match (cell.date, chars) {
+        Role::Due | Role::Start => match (cell.date, chars) {
             (true, 0..=60) => 20,
             (true, _) => 5,
             _ if cell.recurring => 10,
@@ -470,7 +765,7 @@ fn fit(role: Role, cell: &Features) -> i32 {
                 0
             }
         }
-        Role::Action | Role::Measures | Role::Progress | Role::Milestone | Role::Other => {
+        Role::Action | Role::Measures | Role::Progress(_) | Role::Milestone | Role::Other => {
             if looks_like_data || (cell.code && chars <= 2) {
                 -20
             } else if cell.date && chars <= 30 {
@@ -616,6 +911,39 @@ struct Tally {
 }
 
 impl Tally {
+    fn add(&mut self, text: &str, known: &Known) {
+        if text.is_empty() {
+            return;
+        }
+        let features = Features::of(text, known);
+        self.filled += 1;
+        self.chars += features.chars;
+        self.refs += usize::from(features.reference || features.loose_reference);
+        self.dates += usize::from(features.date && features.chars <= 60);
+        self.codes += usize::from(features.code);
+        self.resources += usize::from(features.resource);
+        self.owners += usize::from(features.owner >= 20);
+    }
+
+    /// The role a column's contents show, for a column whose heading names none.
+    fn role(&self) -> Role {
+        if self.filled == 0 {
+            Role::Blank
+        } else if self.mostly(self.refs) {
+            Role::Ref
+        } else if self.mostly(self.resources) {
+            Role::Resource
+        } else if self.mostly(self.codes) {
+            Role::Rating(0)
+        } else if self.mostly(self.dates) {
+            Role::Due
+        } else if self.mostly(self.owners) {
+            Role::Owner
+        } else {
+            Role::Other
+        }
+    }
+
     fn mostly(&self, count: usize) -> bool {
         self.filled > 0 && count * 2 > self.filled
     }
@@ -688,17 +1016,16 @@ pub(super) fn guess(rows: &[&[String]], known: &Known) -> Option<Header> {
             } else {
                 Role::Other
             };
-            Column {
-                role,
-                label: format!("Column {}", k + 1),
-                implicit: false,
-            }
+            Column::new(role, format!("Column {}", k + 1))
         })
         .collect();
+    let rating_periods = vec![None; ratings.len()];
     Some(Header {
         columns,
         width,
         ratings,
+        rating_periods,
+        updates: Vec::new(),
     })
 }
 
@@ -715,7 +1042,7 @@ mod tests {
     use super::*;
 
     fn roles(cells: &[&str]) -> Vec<Role> {
-        recognise(cells)
+        recognise(cells, &Known::default())
             .unwrap()
             .columns
             .iter()
@@ -742,7 +1069,7 @@ mod tests {
                 Action,
                 Measures,
                 Owner,
-                Progress,
+                Progress(0),
                 Due,
                 Rating(0)
             ]
@@ -799,7 +1126,8 @@ mod tests {
 
     #[test]
     fn completed_impact_and_sustained_together_are_rating_dimensions() {
-        let header = recognise(&[
+        let header = recognise(
+            &[
             "",
             "Focus area",
             "Action",
@@ -807,7 +1135,9 @@ mod tests {
             "Completed",
             "Impact",
             "Sustained",
-        ])
+            ],
+            &Known::default(),
+        )
         .unwrap();
         assert_eq!(header.ratings, ["Completed", "Impact", "Sustained"]);
         assert!(header.names_ref());
@@ -816,17 +1146,18 @@ mod tests {
     #[test]
     fn data_rows_and_prose_are_not_headers() {
         assert!(
-            recognise(&["1. Do things", "1.1", "Review the plan", "SK", "April 2019"]).is_none()
+            recognise(&["1. Do things", "1.1", "Review the plan", "SK", "April 2019"], &Known::default()).is_none()
         );
-        assert!(recognise(&["Initial", "Name", "Position/Organisation"]).is_none());
-        assert!(recognise(&["RAG", "Red, Amber, Green"]).is_none());
-        assert!(recognise(&["Action Owner List", "28"]).is_none());
+        assert!(recognise(&["Initial", "Name", "Position/Organisation"], &Known::default()).is_none());
+        assert!(recognise(&["RAG", "Red, Amber, Green"], &Known::default()).is_none());
+        assert!(recognise(&["Action Owner List", "28"], &Known::default()).is_none());
     }
 
     #[test]
     fn a_merged_header_cell_still_aligns_the_ref_and_a_missing_cell_is_skipped() {
         use Role::*;
-        let header = recognise(&[
+        let header = recognise(
+            &[
             "Objective",
             "How will we achieve this?",
             "",
@@ -835,7 +1166,9 @@ mod tests {
             "How far have we come? Progress",
             "Time-scale",
             "RAG",
-        ])
+            ],
+            &Known::default(),
+        )
         .unwrap();
         let known = Known::default();
         let full = [
@@ -862,7 +1195,7 @@ mod tests {
                 Action,
                 Measures,
                 Owner,
-                Progress,
+                Progress(0),
                 Due,
                 Rating(0)
             ]
@@ -871,7 +1204,7 @@ mod tests {
         let short = ["", "1.2", "Do more", "SP (ORG)", "Begun", "March 2020", ""];
         assert_eq!(
             roles_of(&short),
-            [Objective, Ref, Action, Owner, Progress, Due, Rating(0)].map(Some)
+            [Objective, Ref, Action, Owner, Progress(0), Due, Rating(0)].map(Some)
         );
     }
 

@@ -78,6 +78,17 @@ pub(crate) fn column_name(index: usize) -> String {
     letters.iter().rev().collect()
 }
 
+/// Which grid a line's cells sit in: rows of one grid share their columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum GridKey {
+    /// Word tables (one table split across pages continues the grid).
+    Word,
+    /// A sheet of a workbook.
+    Sheet(Arc<str>),
+    /// A CSV file.
+    Csv,
+}
+
 /// One line of the source.
 #[derive(Debug, Clone)]
 pub(crate) struct Line {
@@ -90,6 +101,11 @@ pub(crate) struct Line {
     pub texts: Vec<String>,
     /// A Markdown table rule such as `|---|:---:|`: structure, not content.
     pub rule: bool,
+    /// Per cell: its text is all bold (Word), a sign of a header row.
+    pub bold: Vec<bool>,
+    /// Per cell: its text was copied from a merged cell above or to the left (Word's
+    /// `w:vMerge` and `w:gridSpan`, Excel's merged ranges), not written in this cell.
+    pub carried: Vec<bool>,
 }
 
 impl Line {
@@ -101,6 +117,43 @@ impl Line {
             cells,
             texts,
             rule: false,
+            bold: Vec::new(),
+            carried: Vec::new(),
+        }
+    }
+
+    /// Whether cell `index` holds a copy of a merged cell rather than text of its own.
+    pub fn is_carried(&self, index: usize) -> bool {
+        self.carried.get(index).copied().unwrap_or(false)
+    }
+
+    /// Whether every filled cell is bold.
+    pub fn all_bold(&self) -> bool {
+        let mut any = false;
+        for (k, text) in self.texts.iter().enumerate() {
+            if text.is_empty() || self.is_carried(k) {
+                continue;
+            }
+            if !self.bold.get(k).copied().unwrap_or(false) {
+                return false;
+            }
+            any = true;
+        }
+        any
+    }
+
+    /// Whether the line comes from a real grid (a Word table, a sheet, a CSV file), where
+    /// a cell's position is its column: nothing was lost between cells.
+    pub fn grid(&self) -> Option<(GridKey, usize)> {
+        match &self.origin {
+            Origin::TableRow { .. } => Some((GridKey::Word, 0)),
+            Origin::SheetRow {
+                sheet,
+                first_column,
+                ..
+            } => Some((GridKey::Sheet(sheet.clone()), *first_column)),
+            Origin::Record(_) => Some((GridKey::Csv, 0)),
+            _ => None,
         }
     }
 

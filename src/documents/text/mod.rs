@@ -30,7 +30,7 @@ pub(crate) fn names_a_part(text: &str) -> bool {
     table::area_heading(text).is_some() || sections::is_heading(text)
 }
 
-use super::{ImportReport, Imported};
+use super::{ImportOptions, ImportReport, Imported};
 use crate::domain::{Error, Result};
 
 /// Reads a plan from the text of a document.
@@ -38,15 +38,24 @@ use crate::domain::{Error, Result};
 /// Fails when the text holds no plan table: no header row naming plan columns and no
 /// run of rows numbered like "1.1".
 pub fn import_text(text: &str) -> Result<Imported> {
-    import_lines(&lines::split(text), ImportReport::default())
+    import_text_with(text, &ImportOptions::default())
+}
+
+/// Reads a plan from the text of a document, with the column roles a person chose.
+pub(crate) fn import_text_with(text: &str, options: &ImportOptions) -> Result<Imported> {
+    import_lines(&lines::split(text), ImportReport::default(), options)
 }
 
 /// Reads a plan from text whose tables were flattened into running words (a PDF's
 /// text): as [`import_text`], and when that finds no table, with each block of words
 /// rebuilt into the cells of a row. The report says when rows were rebuilt.
-pub(crate) fn import_flowed_text(text: &str, report: ImportReport) -> Result<Imported> {
+pub(crate) fn import_flowed_text(
+    text: &str,
+    report: ImportReport,
+    options: &ImportOptions,
+) -> Result<Imported> {
     let lines = split(text);
-    match import_lines(&lines, report.clone()) {
+    match import_lines(&lines, report.clone(), options) {
         Err(Error::Invalid { message, .. }) if message.starts_with("no plan table found") => {
             let Some(rebuilt) = flow::rebuild(&lines) else {
                 return Err(Error::invalid("file", message));
@@ -58,7 +67,7 @@ pub(crate) fn import_flowed_text(text: &str, report: ImportReport) -> Result<Imp
                  headings was split into objective, ref, action, owners, deadline and rating \
                  by its content: check every action",
             );
-            import_lines(&rebuilt, report)
+            import_lines(&rebuilt, report, options)
         }
         other => other,
     }
@@ -66,7 +75,11 @@ pub(crate) fn import_flowed_text(text: &str, report: ImportReport) -> Result<Imp
 
 /// Reads a plan from lines of cells, whichever format they came from. `report` may
 /// already hold what the format's reader noticed.
-pub(crate) fn import_lines(lines: &[Line], mut report: ImportReport) -> Result<Imported> {
+pub(crate) fn import_lines(
+    lines: &[Line],
+    mut report: ImportReport,
+    options: &ImportOptions,
+) -> Result<Imported> {
     let mut used = vec![false; lines.len()];
     let sections = sections::find(lines, &mut used, &mut report);
     let front = front::read(lines, &mut used);
@@ -76,6 +89,7 @@ pub(crate) fn import_lines(lines: &[Line], mut report: ImportReport) -> Result<I
             .iter()
             .filter_map(|p| p.initials.clone())
             .collect(),
+        choices: options.columns.clone(),
     };
     let mut layout = table::read(lines, &mut used, &known, &mut report);
     let listed: Vec<u32> = sections.areas.iter().map(|a| a.number).collect();

@@ -13,9 +13,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::clean::{clean, paragraphs, starts_lowercase};
-use super::columns::{self, Header, Known, Role, is_loose_ref, is_ref, leading_ref};
+use super::columns::{self, Header, Known, Role, Slot, is_loose_ref, is_ref, leading_ref};
 use super::front::heading_text;
-use super::lines::Line;
+use super::lines::{GridKey, Line, Origin};
 use crate::documents::ImportReport;
 
 /// An area of weakness as read: its heading, prose and rows.
@@ -48,8 +48,10 @@ pub(super) struct Record {
     pub reference: Option<String>,
     /// Each role's text, continuation rows joined with a space.
     pub fields: BTreeMap<Role, String>,
-    /// The labels of the table's rating columns, by [`Role::Rating`] index.
-    pub rating_labels: Vec<String>,
+    /// The table's rating columns, by [`Role::Rating`] index.
+    pub rating_labels: Vec<Slot>,
+    /// The table's progress columns, by [`Role::Progress`] index.
+    pub update_slots: Vec<Slot>,
     /// Milestone rows.
     pub milestones: Vec<MilestoneDraft>,
     /// Cells that fitted no field, with their column's heading.
@@ -276,6 +278,8 @@ struct Table {
     record: bool,
     /// The cell-to-column layout of the current run of rows, and the line it ends at.
     layout: Option<(usize, Vec<Option<usize>>)>,
+    /// The grid the header row sits in: rows of the same grid keep their columns.
+    grid: Option<(GridKey, usize)>,
 }
 
 impl Table {
@@ -317,13 +321,18 @@ impl Reader<'_> {
                 }
             } else if line.rule {
                 self.mark(i);
-            } else if let Some(header) = columns::recognise(&line.texts) {
+            } else if let Some(header) = columns::recognise(&header_labels(line), self.known)
+                .or_else(|| self.structural_header(i))
+            {
                 self.mark(i);
                 match self.table.as_mut() {
                     Some(table) if table.header.signature() == header.signature() => {
                         table.page_break = true;
                     }
-                    _ => self.start_table(header, Some(i)),
+                    _ => {
+                        let location = line.location();
+                        self.start_table(header, Some(i), location);
+                    }
                 }
             } else if self.table.as_ref().is_some_and(|t| t.accepts(line)) {
                 self.row(i);
@@ -339,7 +348,7 @@ impl Reader<'_> {
                         line.location(),
                         "this table has no header row; its columns were guessed from their contents",
                     );
-                    self.start_table(header, None);
+                    self.start_table(header, None, line.location());
                     self.row(i);
                 } else {
                     self.prose(i);
@@ -348,7 +357,9 @@ impl Reader<'_> {
         }
     }
 
-    fn start_table(&mut self, header: Header, line: Option<usize>) {
+    fn start_table(&mut self, header: Header, line: Option<usize>, location: String) {
+        self.report.tables.push(header.report(location));
+        let grid = line.and_then(|i| self.lines.get(i)).and_then(Line::grid);
         for label in &header.ratings {
             if !self.rating_labels.contains(label) {
                 self.rating_labels.push(label.clone());
@@ -362,6 +373,7 @@ impl Reader<'_> {
             refs_seen: false,
             record: false,
             layout: None,
+            grid,
         });
     }
 
@@ -513,6 +525,18 @@ impl Reader<'_> {
         };
         let header = &table.header;
         let cells = place(line, &placed, header);
+        if let Some(read) = self.report.tables.get_mut(table.id) {
+            for (k, column) in placed.iter().enumerate() {
+                let text = line.texts.get(k).map_or("", String::as_str);
+                let source = column.and_then(|j| header.source_index(j));
+                if let (Some(at), false) = (source, text.is_empty())
+                    && let Some(read) = read.columns.get_mut(at)
+                    && read.sample.is_empty()
+                {
+                    read.sample = text.chars().take(80).collect();
+                }
+            }
+        }
         let area_text = cells
             .iter()
             .find(|c| c.role == Some(Role::Area))
@@ -544,12 +568,14 @@ impl Reader<'_> {
         let fresh = Record {
             location: line.location(),
             reference: reference.clone(),
-            rating_labels: header.ratings.clone(),
+            rating_labels: header.rating_slots(),
+            update_slots: header.updates.clone(),
             milestone_table: header.has_milestones(),
             table: table_id,
             ..Record::default()
         };
-        let fill = Fill {
+        let mut fill = Fill {
+            joined: false,
             cells: &cells,
             ref_used: reference.is_some() && action_override.is_none(),
             action_override: action_override.as_deref(),
@@ -560,8 +586,12 @@ impl Reader<'_> {
         let blank_used = self.area_label(blank_label, i);
         let area = self.ensure_area();
         let records = &mut self.areas[area].records;
+        fill.joined = !(starts || records.is_empty());
         if starts || records.is_empty() {
             records.push(fresh);
+            if let Some(read) = self.report.tables.get_mut(table_id) {
+                read.rows += 1;
+            }
         }
         if let Some(record) = records.last_mut() {
             fill.into(record, blank_used);
@@ -609,6 +639,12 @@ impl Reader<'_> {
         {
             return placed.clone();
         }
+        if let (Some((key, offset)), Some((header_key, header_offset))) =
+            (lines[i].grid(), table.grid.clone())
+            && key == header_key
+        {
+            return grid_layout(&table.header, lines[i].cells.len(), offset, header_offset);
+        }
         let width = lines[i].cells.len();
         let mut rows: Vec<&[String]> = vec![&lines[i].texts];
         let mut end = i + 1;
@@ -617,7 +653,7 @@ impl Reader<'_> {
                 && !next.is_blank()
                 && !next.rule
                 && next.cells.len() == width
-                && columns::recognise(&next.texts).is_none();
+                && columns::recognise(&next.texts, self.known).is_none();
             if !same || rows.len() >= 200 {
                 break;
             }
@@ -627,6 +663,33 @@ impl Reader<'_> {
         let placed = columns::align(&table.header, &rows, self.known);
         table.layout = Some((end, placed.clone()));
         placed
+    }
+
+    /// A header row whose wording names too few columns, read by its shape: short labels,
+    /// bold or opening a Word table, above rows of longer content.
+    fn structural_header(&self, i: usize) -> Option<Header> {
+        let line = &self.lines[i];
+        if line.filled() < 3 {
+            return None;
+        }
+        let marked = line.all_bold() || matches!(line.origin, Origin::TableRow { row: 1, .. });
+        let mut rows: Vec<&[String]> = Vec::new();
+        for (j, next) in self.lines.iter().enumerate().skip(i + 1) {
+            if self.used.get(j).copied().unwrap_or(true) || rows.len() >= 30 {
+                break;
+            }
+            if next.is_blank() {
+                if next.paginated() && rows.len() < 2 {
+                    continue;
+                }
+                break;
+            }
+            if next.filled() < 2 {
+                continue;
+            }
+            rows.push(&next.texts);
+        }
+        columns::recognise_by_structure(&header_labels(line), &rows, marked, self.known)
     }
 
     /// A run of rows with refs in one column, but no header: columns guessed from content.
@@ -648,6 +711,42 @@ impl Reader<'_> {
     }
 }
 
+/// A header row's labels, with the copies a spanning or merged cell left blanked: a
+/// heading over two columns names one of them, and the contents decide the other.
+fn header_labels(line: &Line) -> Vec<String> {
+    line.texts
+        .iter()
+        .enumerate()
+        .map(|(k, text)| {
+            if line.is_carried(k) {
+                String::new()
+            } else {
+                text.clone()
+            }
+        })
+        .collect()
+}
+
+/// Cells of a row from the same grid as the header keep their column: cell `k` sits in
+/// the header's `k`-th source column (the implicit ref column holds none).
+fn grid_layout(
+    header: &Header,
+    width: usize,
+    offset: usize,
+    header_offset: usize,
+) -> Vec<Option<usize>> {
+    let sources: Vec<usize> = (0..header.columns.len())
+        .filter(|&j| !header.columns[j].implicit)
+        .collect();
+    (0..width)
+        .map(|k| {
+            let absolute = offset + k;
+            let at = absolute.checked_sub(header_offset)?;
+            sources.get(at).copied()
+        })
+        .collect()
+}
+
 /// A non-empty cell of a row, with the column it was aligned to.
 struct Placed<'r> {
     /// The column's role, or `None` for a cell beyond the header.
@@ -660,6 +759,8 @@ struct Placed<'r> {
     text: String,
     /// "line 214, cell 3", "Tracker!C12".
     location: String,
+    /// Copied from a merged cell: counts only for the area and objective columns.
+    carried: bool,
 }
 
 fn place<'r>(line: &'r Line, placed: &[Option<usize>], header: &Header) -> Vec<Placed<'r>> {
@@ -680,6 +781,7 @@ fn place<'r>(line: &'r Line, placed: &[Option<usize>], header: &Header) -> Vec<P
                 raw: raw.as_str(),
                 text: text.clone(),
                 location: line.origin.cell(index),
+                carried: line.is_carried(index),
             }
         })
         .collect()
@@ -769,6 +871,8 @@ pub(super) fn split_by_refs(layout: &mut Layout, listed: &[u32]) {
 /// One row's cells, put into a record.
 struct Fill<'c, 'r> {
     cells: &'c [Placed<'r>],
+    /// The row adds to the record above rather than starting one.
+    joined: bool,
     ref_used: bool,
     action_override: Option<&'c str>,
     location: String,
@@ -793,6 +897,12 @@ impl Fill<'_, '_> {
                     .or_insert_with(|| cell.location.clone());
             }
             if blank_used && cell.role == Some(Role::Blank) {
+                continue;
+            }
+            // A merged cell's copy groups rows; its text is the first row's, not this one's.
+            if cell.carried
+                && (self.joined || !matches!(cell.role, Some(Role::Area | Role::Objective)))
+            {
                 continue;
             }
             let (raw, text) = (cell.raw.trim(), cell.text.as_str());

@@ -1,0 +1,320 @@
+//! Which column of an imported table holds what: the roles the importer gave each column
+//! (shown on the preview and in the import report), and the roles a person chose instead
+//! (`--columns "Who will lead=owners;When=due"` on the command line, the selects of the
+//! web preview, or the choices remembered for a local area's layout).
+//!
+//! A choice names a column by its heading as written; headings are compared normalised
+//! (case, punctuation and spacing ignored), so a choice made for one table applies to
+//! every table of the document, and of later documents, with the same heading.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Error, PartialDate, Result};
+
+/// What a column holds, in the words the preview and the command line use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnRole {
+    /// Groups rows into areas of weakness (priority, workstream, strand).
+    Area,
+    /// Groups rows into objectives (outcome, aim, focus area): repeated values are one.
+    Objective,
+    /// The action's number: "1.1", "2.4a".
+    Ref,
+    /// What will be done.
+    Action,
+    /// Who leads it: initials, names or job titles.
+    Owners,
+    /// The deadline.
+    Due,
+    /// When the action starts; never taken as the deadline.
+    Start,
+    /// A rating on the plan's key (RAG, BRAG, a status word).
+    Rating,
+    /// Progress so far: dated entries become dated updates.
+    Update,
+    /// How success will be known.
+    Measures,
+    /// Dated steps under the action.
+    Milestones,
+    /// AR (additional) or ER (existing) resource.
+    Resource,
+    /// Not part of the plan's structure: the text is kept as a note on each action.
+    Ignore,
+}
+
+impl ColumnRole {
+    /// Every role, in the order the preview offers them.
+    pub const ALL: [Self; 13] = [
+        Self::Area,
+        Self::Objective,
+        Self::Ref,
+        Self::Action,
+        Self::Owners,
+        Self::Due,
+        Self::Start,
+        Self::Rating,
+        Self::Update,
+        Self::Measures,
+        Self::Milestones,
+        Self::Resource,
+        Self::Ignore,
+    ];
+
+    /// The name used on the command line and in forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Area => "area",
+            Self::Objective => "objective",
+            Self::Ref => "ref",
+            Self::Action => "action",
+            Self::Owners => "owners",
+            Self::Due => "due",
+            Self::Start => "start",
+            Self::Rating => "rating",
+            Self::Update => "update",
+            Self::Measures => "measures",
+            Self::Milestones => "milestones",
+            Self::Resource => "resource",
+            Self::Ignore => "ignore",
+        }
+    }
+
+    /// What the role means, for the preview's select.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Area => "Area of weakness (groups the rows)",
+            Self::Objective => "Objective (groups the rows)",
+            Self::Ref => "Action number",
+            Self::Action => "Action",
+            Self::Owners => "Owners or leads",
+            Self::Due => "Deadline",
+            Self::Start => "Start date",
+            Self::Rating => "Rating",
+            Self::Update => "Progress update",
+            Self::Measures => "Success measures",
+            Self::Milestones => "Milestones",
+            Self::Resource => "Resource (AR or ER)",
+            Self::Ignore => "Not used (kept as a note)",
+        }
+    }
+
+    /// Reads a role's name, or one of the words people use for it.
+    pub fn from_code(code: &str) -> Option<Self> {
+        let code = code.trim().to_ascii_lowercase();
+        let role = match code.as_str() {
+            "area" | "areas" | "priority" | "workstream" | "grouping" => Self::Area,
+            "objective" | "objectives" | "outcome" | "outcomes" => Self::Objective,
+            "ref" | "reference" | "number" | "no" => Self::Ref,
+            "action" | "actions" => Self::Action,
+            "owners" | "owner" | "lead" | "leads" => Self::Owners,
+            "due" | "deadline" | "when" => Self::Due,
+            "start" | "from" => Self::Start,
+            "rating" | "ratings" | "rag" | "status" => Self::Rating,
+            "update" | "updates" | "progress" => Self::Update,
+            "measures" | "measure" | "success" | "success measures" => Self::Measures,
+            "milestones" | "milestone" => Self::Milestones,
+            "resource" | "resources" => Self::Resource,
+            "ignore" | "note" | "notes" | "none" => Self::Ignore,
+            _ => return None,
+        };
+        Some(role)
+    }
+}
+
+impl fmt::Display for ColumnRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A heading as choices compare it: lower case, letters and digits, single spaces.
+pub fn normalise_heading(heading: &str) -> String {
+    let spaced: String = heading
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The roles a person chose for columns, by heading.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnChoices(BTreeMap<String, ColumnRole>);
+
+impl ColumnChoices {
+    /// Reads `"Who will lead=owners;When=due"`: headings as written, `=`, a role's name;
+    /// pairs separated by `;`.
+    pub fn parse(spec: &str) -> Result<Self> {
+        let mut choices = Self::default();
+        for pair in spec.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((heading, role)) = pair.rsplit_once('=') else {
+                return Err(Error::invalid(
+                    "columns",
+                    format!("{pair:?} is not HEADING=ROLE (for example \"Who will lead=owners\")"),
+                ));
+            };
+            let Some(role) = ColumnRole::from_code(role) else {
+                let known: Vec<&str> = ColumnRole::ALL.iter().map(|r| r.code()).collect();
+                return Err(Error::invalid(
+                    "columns",
+                    format!(
+                        "{:?} is not a column role; the roles are {}",
+                        role.trim(),
+                        known.join(", ")
+                    ),
+                ));
+            };
+            if normalise_heading(heading).is_empty() {
+                return Err(Error::invalid(
+                    "columns",
+                    format!("{pair:?} names no column heading before the ="),
+                ));
+            }
+            choices.set(heading, role);
+        }
+        Ok(choices)
+    }
+
+    /// Chooses a role for every column with this heading.
+    pub fn set(&mut self, heading: &str, role: ColumnRole) {
+        self.0.insert(normalise_heading(heading), role);
+    }
+
+    /// Forgets the choice for a heading.
+    pub fn unset(&mut self, heading: &str) {
+        self.0.remove(&normalise_heading(heading));
+    }
+
+    /// The role chosen for a heading, if one was.
+    pub fn get(&self, heading: &str) -> Option<ColumnRole> {
+        if self.0.is_empty() {
+            return None;
+        }
+        self.0.get(&normalise_heading(heading)).copied()
+    }
+
+    /// No choice was made.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many headings have a chosen role.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Adds the choices of `other`, which win where both choose for a heading.
+    pub fn merge(&mut self, other: &Self) {
+        for (heading, role) in &other.0 {
+            self.0.insert(heading.clone(), *role);
+        }
+    }
+
+    /// The choices as `--columns` takes them (headings normalised).
+    pub fn to_spec(&self) -> String {
+        self.0
+            .iter()
+            .map(|(heading, role)| format!("{heading}={role}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    /// Each normalised heading with its role.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, ColumnRole)> {
+        self.0.iter().map(|(h, r)| (h.as_str(), *r))
+    }
+}
+
+/// How to read a document, beyond its bytes.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Roles chosen for columns, which win over the importer's reading of the headings.
+    pub columns: ColumnChoices,
+    /// The uploaded file's name: the last place the local area may be found.
+    pub file_name: Option<String>,
+}
+
+/// One column of a table as the importer read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnRead {
+    /// The heading as written ("" for a column without one).
+    pub heading: String,
+    /// The role it was given.
+    pub role: ColumnRole,
+    /// Whether the role was chosen by a person rather than read from the heading.
+    #[serde(default)]
+    pub chosen: bool,
+    /// The monitoring period the heading names ("RAG Sep 24"), for period columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<PartialDate>,
+    /// The first filled cell under the heading, cut short, to help choose.
+    #[serde(default)]
+    pub sample: String,
+}
+
+/// A table or sheet of the document, with the role of each of its columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableColumns {
+    /// Where its header row is: "sheet Tracker, row 4", "table 2, row 1".
+    pub location: String,
+    /// The normalised headings joined by `|`: the layout, to remember choices by.
+    pub signature: String,
+    /// How many rows of actions it gave.
+    #[serde(default)]
+    pub rows: usize,
+    /// Columns in order.
+    pub columns: Vec<ColumnRead>,
+}
+
+impl TableColumns {
+    /// The signature of a header: its headings normalised and joined.
+    pub fn signature_of<S: AsRef<str>>(headings: &[S]) -> String {
+        headings
+            .iter()
+            .map(|h| normalise_heading(h.as_ref()))
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spec_names_headings_and_roles() {
+        let choices = ColumnChoices::parse("Who will lead=owners; When = due ;;").unwrap();
+        assert_eq!(choices.get("WHO WILL LEAD?"), Some(ColumnRole::Owners));
+        assert_eq!(choices.get("when"), Some(ColumnRole::Due));
+        assert_eq!(choices.get("Status"), None);
+        assert_eq!(choices.to_spec(), "when=due;who will lead=owners");
+        assert_eq!(ColumnChoices::parse(&choices.to_spec()).unwrap(), choices);
+    }
+
+    #[test]
+    fn a_bad_spec_says_what_is_wrong() {
+        let err = ColumnChoices::parse("Who will lead").unwrap_err().to_string();
+        assert!(err.contains("HEADING=ROLE"), "{err}");
+        let err = ColumnChoices::parse("Lead=boss").unwrap_err().to_string();
+        assert!(err.contains("\"boss\" is not a column role"), "{err}");
+        assert!(err.contains("owners"), "{err}");
+        let err = ColumnChoices::parse(" =due").unwrap_err().to_string();
+        assert!(err.contains("names no column heading"), "{err}");
+    }
+
+    #[test]
+    fn every_role_reads_back_from_its_code() {
+        for role in ColumnRole::ALL {
+            assert_eq!(ColumnRole::from_code(role.code()), Some(role));
+        }
+    }
+}
