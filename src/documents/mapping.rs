@@ -241,6 +241,8 @@ pub struct ImportOptions {
     pub columns: ColumnChoices,
     /// The uploaded file's name: the last place the local area may be found.
     pub file_name: Option<String>,
+    /// The title in the document's own properties, read by the importer itself.
+    pub document_title: Option<String>,
 }
 
 /// One column of a table as the importer read it.

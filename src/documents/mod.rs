@@ -351,6 +351,11 @@ fn reader_failed(format: Format) -> Error {
 /// Reads a document as lines of cells, then maps them with the text importer's passes.
 fn import_lines(format: Format, bytes: &[u8], options: &ImportOptions) -> Result<Imported> {
     let mut report = ImportReport::default();
+    let mut options = options.clone();
+    if matches!(format, Format::Docx | Format::Xlsx | Format::Ods) && options.document_title.is_none() {
+        options.document_title = document_title(bytes);
+    }
+    let options = &options;
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
         Format::Docx => docx::read(bytes, &mut report),
         Format::Csv => csv::read(bytes, &mut report),
@@ -358,6 +363,21 @@ fn import_lines(format: Format, bytes: &[u8], options: &ImportOptions) -> Result
     }));
     let lines = read.map_err(|_| reader_failed(format))??;
     text::import_lines(&lines, report, options)
+}
+
+/// The title a Word, Excel or OpenDocument file keeps in its properties, if any.
+fn document_title(bytes: &[u8]) -> Option<String> {
+    static TITLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?s)<dc:title>(.*?)</dc:title>").expect("valid regex")
+    });
+    let mut archive = archive::Archive::open(bytes, "document").ok()?;
+    let xml = ["docProps/core.xml", "meta.xml"]
+        .into_iter()
+        .find_map(|part| archive.read(part, 1024 * 1024).ok().flatten())?;
+    let xml = String::from_utf8(xml).ok()?;
+    let raw = TITLE.captures(&xml)?.get(1)?.as_str();
+    let title = text::clean_cell(raw);
+    (!title.is_empty()).then_some(title)
 }
 
 /// Largest unpacked workbook handed to the tracker reader, which holds whole sheets in

@@ -33,8 +33,6 @@ pub(crate) fn read(bytes: &[u8], format: Format, report: &mut ImportReport) -> R
         lines: Vec::new(),
         report,
         truncated: false,
-        merges: Vec::new(),
-        tops: HashMap::new(),
     };
     match format {
         Format::Xlsx => {
@@ -43,9 +41,7 @@ pub(crate) fn read(bytes: &[u8], format: Format, report: &mut ImportReport) -> R
                 Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable("Excel workbook", &e))?;
             for name in book.sheet_names() {
                 out.sheet_heading(&name);
-                // A damaged list of merged ranges loses only the copies, never the sheet.
-                let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                out.start_sheet(merges);
+                let first_line = out.lines.len();
                 let sheet: Arc<str> = name.as_str().into();
                 let mut cells = book
                     .worksheet_cells_reader(&name)
@@ -82,9 +78,15 @@ pub(crate) fn read(bytes: &[u8], format: Format, report: &mut ImportReport) -> R
                 {
                     out.row(&sheet, previous, row);
                 }
+                drop(cells);
                 if out.full() {
                     break;
                 }
+                // Merged ranges are listed after the rows, so calamine reads the whole
+                // sheet to find them: only for a sheet read in full. A damaged list loses
+                // only the copies, never the sheet.
+                let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                carry_merges(&mut out.lines[first_line..], &merges);
             }
         }
         Format::Ods => {
@@ -125,7 +127,6 @@ where
 {
     for name in book.sheet_names() {
         out.sheet_heading(&name);
-        out.start_sheet(Vec::new());
         let range = book
             .worksheet_range(&name)
             .map_err(|e| unreadable(what, &format!("sheet {name}: {e}")))?;
@@ -153,6 +154,70 @@ where
     Ok(())
 }
 
+/// A cell inside a merged range shows the range's text (its top-left cell's), marked as
+/// carried, so a grouping column merged down its rows groups every one of them.
+fn carry_merges(lines: &mut [Line], merges: &[Dimensions]) {
+    if merges.is_empty() {
+        return;
+    }
+    let mut at: HashMap<usize, usize> = HashMap::new();
+    for (k, line) in lines.iter().enumerate() {
+        if let Origin::SheetRow { row, .. } = line.origin {
+            at.insert(row, k);
+        }
+    }
+    for region in merges.iter().take(10_000) {
+        let row_of = |r: u32| usize::try_from(r).ok().map(|r| r + 1);
+        let (Some(top), Some(bottom)) = (row_of(region.start.0), row_of(region.end.0)) else {
+            continue;
+        };
+        let (Ok(left), Ok(right)) = (
+            usize::try_from(region.start.1),
+            usize::try_from(region.end.1),
+        ) else {
+            continue;
+        };
+        let right = right.min(left + 64).min(MAX_COLUMNS - 1);
+        let Some(text) = at
+            .get(&top)
+            .and_then(|&k| lines[k].cells.get(left))
+            .filter(|t| !t.is_empty())
+            .cloned()
+        else {
+            continue;
+        };
+        for row in top..=bottom.min(top + 5_000) {
+            let Some(&k) = at.get(&row) else { continue };
+            let line = &lines[k];
+            let mut cells = line.cells.clone();
+            let mut carried = line.carried.clone();
+            let mut changed = false;
+            for column in left..=right {
+                if row == top && column == left {
+                    continue;
+                }
+                if cells.len() <= column {
+                    cells.resize(column + 1, String::new());
+                }
+                if cells[column].is_empty() {
+                    cells[column].clone_from(&text);
+                    if carried.len() <= column {
+                        carried.resize(column + 1, false);
+                    }
+                    carried[column] = true;
+                    changed = true;
+                }
+            }
+            if changed {
+                let mut replaced = Line::new(line.origin.clone(), cells);
+                replaced.carried = carried;
+                replaced.bold.clone_from(&line.bold);
+                lines[k] = replaced;
+            }
+        }
+    }
+}
+
 fn unreadable(what: &str, e: &dyn std::fmt::Display) -> Error {
     Error::invalid("file", format!("is not a readable {what}: {e}"))
 }
@@ -161,10 +226,6 @@ struct Rows<'r> {
     lines: Vec<Line>,
     report: &'r mut ImportReport,
     truncated: bool,
-    /// The merged ranges of the sheet being read.
-    merges: Vec<Dimensions>,
-    /// The text of each merged range's top-left cell, once read.
-    tops: HashMap<(u32, u32), String>,
 }
 
 impl Rows<'_> {
@@ -173,12 +234,6 @@ impl Rows<'_> {
             self.truncated = true;
         }
         self.truncated
-    }
-
-    fn start_sheet(&mut self, merges: Vec<Dimensions>) {
-        self.merges = merges;
-        self.merges.truncate(10_000);
-        self.tops.clear();
     }
 
     fn sheet_heading(&mut self, name: &str) {
@@ -192,59 +247,25 @@ impl Rows<'_> {
     }
 
     /// A row's filled cells (0-based columns) as a line from column A, so every row of
-    /// a sheet keeps its columns. A cell inside a merged range shows the range's text,
-    /// marked as carried.
-    fn row(&mut self, sheet: &Arc<str>, row: u32, mut cells: Vec<(usize, String)>) {
-        let mut carried: Vec<usize> = Vec::new();
-        for region in &self.merges {
-            if row < region.start.0 || row > region.end.0 {
-                continue;
-            }
-            let (top_row, left) = region.start;
-            let left_column = usize::try_from(left).unwrap_or(usize::MAX);
-            if row == top_row
-                && let Some((_, text)) = cells.iter().find(|(c, _)| *c == left_column)
-            {
-                self.tops.insert(region.start, text.clone());
-            }
-            let Some(text) = self.tops.get(&region.start) else {
-                continue;
-            };
-            for column in left..=region.end.1.min(left + 64) {
-                let column = usize::try_from(column).unwrap_or(usize::MAX);
-                if column >= MAX_COLUMNS
-                    || (row == top_row && column == left_column)
-                    || cells.iter().any(|(c, _)| *c == column)
-                {
-                    continue;
-                }
-                cells.push((column, text.clone()));
-                carried.push(column);
-            }
-        }
-        cells.sort_by_key(|(c, _)| *c);
+    /// a sheet keeps its columns.
+    fn row(&mut self, sheet: &Arc<str>, row: u32, cells: Vec<(usize, String)>) {
         let row = usize::try_from(row).unwrap_or(usize::MAX).saturating_add(1);
         let origin = Origin::SheetRow {
             sheet: sheet.clone(),
             row,
             first_column: 0,
         };
-        if cells.is_empty() {
+        let Some(width) = cells.iter().map(|(c, _)| c + 1).max() else {
             self.lines.push(Line::blank(origin));
             return;
-        }
-        let width = cells.last().map_or(0, |(c, _)| c + 1);
+        };
         let mut texts = vec![String::new(); width];
         for (column, text) in cells {
             if let Some(slot) = texts.get_mut(column) {
                 *slot = text;
             }
         }
-        let mut line = Line::new(origin, texts);
-        if !carried.is_empty() {
-            line.carried = (0..width).map(|c| carried.contains(&c)).collect();
-        }
-        self.lines.push(line);
+        self.lines.push(Line::new(origin, texts));
     }
 
     fn value(&mut self, value: &Data, sheet: &str, row: u32, column: usize) -> String {

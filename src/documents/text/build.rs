@@ -61,6 +61,7 @@ pub(super) fn plan(
         unknown_owners: BTreeMap::new(),
         undated: 0,
         undated_kept: 0,
+        status_words: BTreeMap::new(),
         report,
     };
     let listed = sections.areas;
@@ -76,6 +77,9 @@ pub(super) fn plan(
                 if draft.heading.is_none() {
                     draft.heading = Some(entry.label.clone());
                 }
+                if draft.sponsor.is_none() {
+                    draft.sponsor.clone_from(&entry.sponsor);
+                }
             }
             context.area(draft)
         })
@@ -85,8 +89,19 @@ pub(super) fn plan(
         report,
         undated,
         undated_kept,
+        status_words,
         ..
     } = context;
+    for (word, (code, location)) in status_words {
+        let level = plan
+            .rating_scheme
+            .level(&code)
+            .map_or_else(|| code.clone(), |l| format!("{code} ({})", l.label));
+        report.warn(
+            location,
+            format!("the status {word:?} is not on the plan's key; it was read as {level}: check it"),
+        );
+    }
     if undated > 0 {
         let day = front.date.map(PartialDate::to_uk).unwrap_or_default();
         report.warn(
@@ -152,6 +167,8 @@ struct Context<'a> {
     unknown_owners: BTreeMap<String, (String, usize)>,
     /// Progress texts with no date of their own, dated at the document's date.
     undated: usize,
+    /// Status words read as a level the key does not name them for: the code and where.
+    status_words: BTreeMap<String, (String, String)>,
     /// Progress texts with no date, kept as notes for want of a document date.
     undated_kept: usize,
     report: &'a mut ImportReport,
@@ -541,6 +558,14 @@ impl Context<'_> {
     fn rate(&mut self, action: &mut Action, label: &str, index: usize, text: &str, location: &str) {
         let dimension = dimension_for(self.scheme, label, index);
         let code = level_for(self.scheme, text);
+        if let Some(code) = &code
+            && key_level(self.scheme, text).is_none()
+        {
+            // A status word the key does not define, read as the nearest level.
+            self.status_words
+                .entry(text.to_owned())
+                .or_insert_with(|| (code.clone(), location.to_owned()));
+        }
         match (dimension, code) {
             (Some(dimension), Some(code)) => {
                 let allowed = self
@@ -569,6 +594,10 @@ impl Context<'_> {
     /// people, and anything else kept as written (and reported).
     fn owners(&mut self, text: &str, location: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
+        let whole = text.trim().trim_end_matches('.');
+        if let Some(person) = person_by_role(self.people, whole) {
+            return vec![person.key().to_owned()];
+        }
         let bare = without_brackets(text);
         let segments = bare
             .split([',', ';', '/', '&', '+', '\n'])
@@ -581,6 +610,7 @@ impl Context<'_> {
                 .people
                 .iter()
                 .find(|p| p.name.eq_ignore_ascii_case(segment))
+                .or_else(|| person_by_role(self.people, segment))
             {
                 out.push(person.key().to_owned());
                 continue;
@@ -610,6 +640,22 @@ impl Context<'_> {
             .or_insert_with(|| (location.to_owned(), 0));
         entry.1 += 1;
     }
+}
+
+/// The one person whose job title a lead is written as ("Head of SEND"), through a
+/// who's-who or an owner list with roles. `None` when no role or several match.
+fn person_by_role<'p>(people: &'p [Person], lead: &str) -> Option<&'p Person> {
+    let wanted = crate::documents::mapping::normalise_heading(lead);
+    if wanted.split_whitespace().count() < 2 {
+        return None;
+    }
+    let mut found = people.iter().filter(|p| {
+        p.role
+            .as_deref()
+            .is_some_and(|role| crate::documents::mapping::normalise_heading(role) == wanted)
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 /// Whether an objective cell starts a new objective: it is numbered (with a new
@@ -740,8 +786,14 @@ fn dimension_for(scheme: &RatingScheme, label: &str, index: usize) -> Option<Str
         .map(|d| d.key.clone())
 }
 
-/// The level a rating cell names: its code, colour word, label or meaning.
+/// The level a rating cell names: its code, colour word, label or meaning, else the
+/// level a status word means.
 fn level_for(scheme: &RatingScheme, text: &str) -> Option<String> {
+    key_level(scheme, text).or_else(|| status_level(scheme, text))
+}
+
+/// The level a rating cell names by the key's own codes, colours, labels or meanings.
+fn key_level(scheme: &RatingScheme, text: &str) -> Option<String> {
     let first = text
         .split(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | ':' | '(' | '/'))
         .find(|w| !w.is_empty())?;
@@ -765,7 +817,6 @@ fn level_for(scheme: &RatingScheme, text: &str) -> Option<String> {
                 })
                 .map(|l| l.code.clone())
         })
-        .or_else(|| status_level(scheme, text))
 }
 
 /// A status word trackers use instead of a colour ("Complete", "On track", "Delayed",
@@ -795,7 +846,15 @@ fn status_level(scheme: &RatingScheme, text: &str) -> Option<String> {
             return Some(level.code.clone());
         }
         &["B", "G"]
-    } else if is(&["not started", "yet to start", "not yet started", "to start"]) {
+    } else if is(&[
+        "not started",
+        "yet to start",
+        "not yet started",
+        "to start",
+        "not due",
+        "not yet due",
+        "planned",
+    ]) {
         &["P", "R"]
     } else if is(&[
         "at risk",
@@ -804,6 +863,11 @@ fn status_level(scheme: &RatingScheme, text: &str) -> Option<String> {
         "stalled",
         "blocked",
         "overdue",
+        "significant delay",
+        "significant delays",
+        "major delay",
+        "not achieved",
+        "not on target",
     ]) {
         &["R"]
     } else if is(&[
@@ -813,7 +877,14 @@ fn status_level(scheme: &RatingScheme, text: &str) -> Option<String> {
         "slipped",
         "slipping",
         "some delays",
+        "some delay",
         "minor delays",
+        "minor delay",
+        "delay",
+        "partially complete",
+        "partly complete",
+        "at risk of delay",
+        "behind plan",
     ]) {
         &["A"]
     } else if is(&[
@@ -823,6 +894,10 @@ fn status_level(scheme: &RatingScheme, text: &str) -> Option<String> {
         "progressing",
         "good progress",
         "ongoing",
+        "on target",
+        "started",
+        "underway",
+        "under way",
     ]) {
         &["G"]
     } else {

@@ -1106,7 +1106,33 @@ mod tests {
                 "Evaluation",
                 "Impact"
             ]),
-            [Objective, Ref, Action, Owner, Due, Measures, Measures]
+            [Area, Ref, Action, Owner, Due, Measures, Measures]
+        );
+        assert_eq!(
+            roles(&[
+                "Priority",
+                "Outcome",
+                "Ref",
+                "Action",
+                "Lead officer",
+                "Start",
+                "Completion date",
+                "Status",
+                "Latest update"
+            ]),
+            [Area, Objective, Ref, Action, Owner, Start, Due, Rating(0), Progress(0)]
+        );
+        assert_eq!(
+            roles(&[
+                "Outcome we want",
+                "No.",
+                "What we will do",
+                "Who will lead",
+                "When",
+                "January 2025 RAG",
+                "January 2025 update"
+            ]),
+            [Objective, Ref, Action, Owner, Due, Rating(0), Progress(0)]
         );
     }
 

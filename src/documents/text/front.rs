@@ -44,7 +44,17 @@ static CONTENTS: LazyLock<Regex> =
 
 /// Reads the title block (the opening lines up to "Contents", a table or a paragraph),
 /// marking the lines it uses.
-pub(super) fn read(lines: &[Line], used: &mut [bool]) -> Front {
+/// What is known of the document apart from its text: where the local area may be
+/// named when the title block does not name it.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Hints {
+    /// The title in the document's properties (Word and Excel keep one).
+    pub title: Option<String>,
+    /// The uploaded file's name.
+    pub file_name: Option<String>,
+}
+
+pub(super) fn read(lines: &[Line], used: &mut [bool], hints: &Hints) -> Front {
     let mut front = Front::default();
     let mut title: Vec<String> = Vec::new();
     let mut seen = 0;
@@ -86,14 +96,26 @@ pub(super) fn read(lines: &[Line], used: &mut [bool]) -> Front {
     if !title.is_empty() {
         front.title = Some(title.join(" "));
     }
-    front.local_area = local_area(&title).or_else(|| {
-        lines.iter().find_map(|line| {
-            let text = line.text();
-            INSPECTION_OF
-                .captures(&text)
-                .map(|caps| caps[1].trim().to_owned())
+    front.local_area = local_area(&title)
+        .or_else(|| {
+            // A heading or sentence further on: "SEND inspection in X", or a heading
+            // line naming the area before the plan's topic.
+            lines.iter().take(400).find_map(|line| {
+                let text = line.text();
+                INSPECTION_OF
+                    .captures(&text)
+                    .map(|caps| caps[1].trim().to_owned())
+                    .or_else(|| {
+                        (line.filled() == 1 && text.chars().count() <= 160)
+                            .then(|| local_area(std::slice::from_ref(&text)))
+                            .flatten()
+                    })
+            })
         })
-    });
+        .or_else(|| hints.title.as_deref().and_then(|t| local_area(&[t.to_owned()])))
+        .or_else(|| hints.file_name.as_deref().and_then(area_from_file_name))
+        .map(|area| tidy_area(&area))
+        .filter(|area| !area.is_empty());
     let opening: String = lines
         .iter()
         .take(80)
@@ -150,6 +172,56 @@ fn local_area(title: &[String]) -> Option<String> {
     None
 }
 
+/// The local area as the app names areas: "Northshire" from "Northshire County Council
+/// and NHS Northshire ICB" or "The London Borough of Wexbridge".
+fn tidy_area(raw: &str) -> String {
+    static PARTNER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s+(?:and|&)\s+(?:the\s+)?(?:nhs|icb|ccg|health|integrated care|clinical commissioning|partners).*$")
+            .expect("valid regex")
+    });
+    static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:the\s+)?(?:(?:london|royal)\s+borough\s+of\s+|city\s+of\s+|county\s+of\s+)?")
+            .expect("valid regex")
+    });
+    static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s+(?:metropolitan\s+borough\s+council|borough\s+council|county\s+council|city\s+council|district\s+council|council|local\s+area(?:\s+partnership)?|send\s+partnership|partnership|local\s+authority)$")
+            .expect("valid regex")
+    });
+    let trimmed = raw.trim().trim_end_matches(['—', '–', '-', ',', ':', '|']).trim();
+    let without_partner = PARTNER.replace(trimmed, "");
+    let without_prefix = PREFIX.replace(&without_partner, "");
+    let mut area = without_prefix.trim().to_owned();
+    loop {
+        let shorter = SUFFIX.replace(&area, "").trim().to_owned();
+        if shorter == area || shorter.is_empty() {
+            break;
+        }
+        area = shorter;
+    }
+    area.trim_end_matches(['—', '–', '-', ',', ':', '\'', '’']).trim().to_owned()
+}
+
+/// "holmford-send-pap-tracker-v3.xlsx" → "Holmford": the words of a file name before
+/// the plan's topic words.
+fn area_from_file_name(name: &str) -> Option<String> {
+    const TOPIC: [&str; 17] = [
+        "send", "sen", "wsoa", "pap", "app", "plan", "tracker", "written", "priority",
+        "action", "improvement", "accelerated", "statement", "local", "area", "progress", "v1",
+    ];
+    let stem = std::path::Path::new(name).file_stem()?.to_str()?;
+    let mut words = Vec::new();
+    for word in stem.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let lower = word.to_lowercase();
+        if TOPIC.contains(&lower.as_str()) || lower.chars().all(|c| c.is_ascii_digit()) {
+            break;
+        }
+        let mut chars = word.chars();
+        let first = chars.next()?;
+        words.push(first.to_uppercase().chain(chars).collect::<String>());
+    }
+    (!words.is_empty() && words.len() <= 4).then(|| words.join(" "))
+}
+
 /// The kind of plan its words name.
 fn kind_of(text: &str) -> Option<PlanKind> {
     let lower = text.to_lowercase();
@@ -174,7 +246,27 @@ mod tests {
     fn front(text: &str) -> Front {
         let lines = split(text);
         let mut used = vec![false; lines.len()];
-        read(&lines, &mut used)
+        read(&lines, &mut used, &Hints::default())
+    }
+
+    #[test]
+    fn the_area_is_named_as_the_app_names_areas() {
+        assert_eq!(
+            tidy_area("Northshire County Council and NHS Northshire ICB —"),
+            "Northshire"
+        );
+        assert_eq!(tidy_area("The London Borough of Wexbridge"), "Wexbridge");
+        assert_eq!(tidy_area("Holmford Local Area Partnership"), "Holmford");
+        assert_eq!(tidy_area("North East Lincolnshire"), "North East Lincolnshire");
+        assert_eq!(
+            area_from_file_name("north-calderby_SEND_PAP_tracker v3.xlsx").as_deref(),
+            Some("North Calderby")
+        );
+        assert_eq!(area_from_file_name("tracker.xlsx"), None);
+        let found = front(
+            "Northshire Council and NHS Northshire ICB — SEND Priority Action Plan tracker\n",
+        );
+        assert_eq!(found.local_area.as_deref(), Some("Northshire"));
     }
 
     #[test]

@@ -167,18 +167,24 @@ impl Line {
         self.texts.iter().all(String::is_empty)
     }
 
-    /// How many cells hold something.
+    /// How many cells hold something of their own (copies of a merged cell left out).
     pub fn filled(&self) -> usize {
-        self.texts.iter().filter(|text| !text.is_empty()).count()
+        self.texts
+            .iter()
+            .enumerate()
+            .filter(|(k, text)| !text.is_empty() && !self.is_carried(*k))
+            .count()
     }
 
-    /// The non-empty cells, cleaned and joined by a space: the line read as prose.
+    /// The non-empty cells, cleaned and joined by a space: the line read as prose. A
+    /// merged cell's copies are left out, so a title merged across a row reads once.
     pub fn text(&self) -> String {
         let parts: Vec<&str> = self
             .texts
             .iter()
-            .map(String::as_str)
-            .filter(|t| !t.is_empty())
+            .enumerate()
+            .filter(|(k, t)| !t.is_empty() && !self.is_carried(*k))
+            .map(|(_, t)| t.as_str())
             .collect();
         parts.join(" ")
     }

@@ -82,7 +82,11 @@ pub(crate) fn import_lines(
 ) -> Result<Imported> {
     let mut used = vec![false; lines.len()];
     let sections = sections::find(lines, &mut used, &mut report);
-    let front = front::read(lines, &mut used);
+    let hints = front::Hints {
+        title: options.document_title.clone(),
+        file_name: options.file_name.clone(),
+    };
+    let front = front::read(lines, &mut used, &hints);
     let known = columns::Known {
         initials: sections
             .people

@@ -34,6 +34,8 @@ pub(super) struct ListedArea {
     pub label: String,
     /// The weakness or priority in full.
     pub title: String,
+    /// The senior responsible officer, where the list names one.
+    pub sponsor: Option<String>,
 }
 
 /// A rating key as written: its heading and levels, codes where the text kept them.
@@ -81,6 +83,10 @@ static AREA_NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+static AREA_SPONSOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)senior\s+responsible|responsible\s+officer|\bsro\b|sponsor|accountable|lead\s+officer|^lead$")
+        .expect("valid regex")
+});
 static AREA_TEXT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)weakness|concern|priorit|finding|description|statement|title|what\s.*(?:said|found)|area",
@@ -95,6 +101,18 @@ static CODED_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TRAILING_CODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.*?)\s*\(([A-Z])\)$").expect("valid regex"));
+static MEANING_THEN_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^([A-Za-z][^→=]{1,60}?)\s*(?:→|->|=>|=|:|–|-)\s*(?i:([A-Z]|blue|green|amber|red|purple|grey|black))\.?$",
+    )
+    .expect("valid regex")
+});
+static KEY_TABLE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:status(?:\s+words?)?|rating|ratings|rag|brag|code|codes|colour|color|level|key|meaning|description|what it means|definition|progress)$",
+    )
+    .expect("valid regex")
+});
 static STATUS_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Z][a-z]+(?: [a-z]+){0,3}\s*[–—:=-]\s+\S").expect("valid regex")
 });
@@ -216,7 +234,8 @@ fn area_list(
     let first = &lines[start];
     let header_cells = filled(first);
     let mut columns = None;
-    if (2..=3).contains(&header_cells.len())
+    let mut sponsor_column = None;
+    if (2..=4).contains(&header_cells.len())
         && header_cells
             .iter()
             .all(|&k| first.texts[k].chars().count() <= 40)
@@ -225,10 +244,15 @@ fn area_list(
             .iter()
             .copied()
             .find(|&k| AREA_NUMBER_LABEL.is_match(&first.texts[k]));
-        let words = header_cells
+        sponsor_column = header_cells
             .iter()
             .copied()
-            .find(|&k| Some(k) != number && AREA_TEXT_LABEL.is_match(&first.texts[k]));
+            .find(|&k| Some(k) != number && AREA_SPONSOR_LABEL.is_match(&first.texts[k]));
+        let words = header_cells.iter().copied().find(|&k| {
+            Some(k) != number
+                && Some(k) != sponsor_column
+                && AREA_TEXT_LABEL.is_match(&first.texts[k])
+        });
         if let (Some(number), Some(words)) = (number, words) {
             columns = Some((number, words));
         }
@@ -249,7 +273,7 @@ fn area_list(
         }
         let cells = filled(line);
         let (label, words, bare) = match columns {
-            Some((number, words)) if cells.len() <= 3 => {
+            Some((number, words)) if cells.len() <= 4 => {
                 (line.texts.get(number), line.texts.get(words), true)
             }
             None if cells.len() == 2 => (line.texts.get(cells[0]), line.texts.get(cells[1]), false),
@@ -265,12 +289,17 @@ fn area_list(
         if words.chars().count() < 15 || found.iter().any(|(_, a)| a.number == number) {
             break;
         }
+        let sponsor = sponsor_column
+            .and_then(|k| line.texts.get(k))
+            .filter(|t| !t.is_empty())
+            .cloned();
         found.push((
             j,
             ListedArea {
                 number,
                 label: label.clone(),
                 title: words.clone(),
+                sponsor,
             },
         ));
         j += 1;
@@ -294,7 +323,9 @@ fn area_list(
 /// Where an owner list keeps each field.
 #[derive(Debug, Clone, Copy)]
 struct OwnerColumns {
-    initials: usize,
+    /// None for a who's-who of roles and names, which leads written as job titles
+    /// resolve through.
+    initials: Option<usize>,
     name: usize,
     role: Option<usize>,
     organisation: Option<usize>,
@@ -303,7 +334,7 @@ struct OwnerColumns {
 impl Default for OwnerColumns {
     fn default() -> Self {
         Self {
-            initials: 0,
+            initials: Some(0),
             name: 1,
             role: Some(2),
             organisation: None,
@@ -317,14 +348,22 @@ fn owner_header(line: &Line) -> Option<OwnerColumns> {
         return None;
     }
     let words: Vec<String> = line.texts.iter().map(|t| t.to_lowercase()).collect();
+    if words
+        .iter()
+        .any(|w| w.contains("action") || w.contains("objective") || w.contains("outcome"))
+    {
+        return None;
+    }
     let find = |test: &dyn Fn(&str) -> bool| words.iter().position(|w| test(w));
     let initials = find(&|w| {
         matches!(
             w.trim_end_matches(['.', ':']),
             "initial" | "initials" | "init" | "key" | "abbreviation" | "code"
         )
+    });
+    let name = find(&|w| {
+        w.starts_with("name") || w == "full name" || w == "officer" || w == "postholder"
     })?;
-    let name = find(&|w| w.starts_with("name") || w == "full name" || w == "officer")?;
     let role = find(&|w| {
         ["position", "role", "title", "job", "designation", "post"]
             .iter()
@@ -342,6 +381,9 @@ fn owner_header(line: &Line) -> Option<OwnerColumns> {
         .any(|k| w.contains(k))
     })
     .filter(|&o| Some(o) != role);
+    if initials.is_none() && role.is_none() {
+        return None;
+    }
     Some(OwnerColumns {
         initials,
         name,
@@ -379,15 +421,11 @@ fn owner_rows(
         let Some(person) = owner_row(line, columns) else {
             break;
         };
-        let initials = person.initials.clone().unwrap_or_default();
-        if sections
-            .people
-            .iter()
-            .any(|p| p.initials.as_deref() == Some(initials.as_str()))
-        {
+        let key = person.key().to_owned();
+        if sections.people.iter().any(|p| p.key() == key) {
             report.warn(
                 line.location(),
-                format!("the owner list gives {initials:?} twice; the first entry is kept"),
+                format!("the owner list gives {key:?} twice; the first entry is kept"),
             );
         } else {
             sections.people.push(person);
@@ -405,9 +443,28 @@ fn owner_row(line: &Line, columns: &OwnerColumns) -> Option<Person> {
             .cloned()
             .unwrap_or_default()
     };
+    if line.cells.len() >= 2 && columns.initials.is_none() {
+        // A who's-who: role, name and organisation, no initials.
+        let name = cell(Some(columns.name));
+        let role = cell(columns.role);
+        if name.is_empty()
+            || role.is_empty()
+            || !name.chars().any(char::is_lowercase)
+            || name.split_whitespace().count() > 6
+        {
+            return None;
+        }
+        let organisation = cell(columns.organisation);
+        return Some(Person {
+            initials: None,
+            name,
+            role: Some(role),
+            organisation: (!organisation.is_empty()).then_some(organisation),
+        });
+    }
     let (initials, name, position, organisation) = if line.cells.len() >= 2 {
         (
-            cell(Some(columns.initials)),
+            cell(columns.initials),
             cell(Some(columns.name)),
             cell(columns.role),
             cell(columns.organisation),
@@ -602,6 +659,13 @@ fn level_line(line: &Line) -> Option<LevelLine> {
                     meaning: (*meaning).clone(),
                 }))
             }
+            // "Complete | B": the status word, then its code.
+            [meaning, code] if level_code(meaning).is_none() && level_code(code).is_some() => {
+                Some(LevelLine::Level(KeyLevel {
+                    code: level_code(code),
+                    meaning: (*meaning).clone(),
+                }))
+            }
             [code, rest @ ..] if !rest.is_empty() => {
                 let code = level_code(code)?;
                 let meaning: Vec<&str> = rest.iter().map(|t| t.as_str()).collect();
@@ -623,6 +687,15 @@ fn level_line(line: &Line) -> Option<LevelLine> {
         return Some(LevelLine::Level(KeyLevel {
             code,
             meaning: meaning.as_str().trim().to_owned(),
+        }));
+    }
+    if let Some(caps) = MEANING_THEN_CODE.captures(text)
+        && let Some(code) = level_code(&caps[2])
+    {
+        // "Complete → B", "Not started = P".
+        return Some(LevelLine::Level(KeyLevel {
+            code: Some(code),
+            meaning: caps[1].trim().to_owned(),
         }));
     }
     if let Some(caps) = TRAILING_CODE.captures(text) {
@@ -697,6 +770,12 @@ fn key_levels(
             continue;
         }
         blanks = 0;
+        if levels.is_empty() && is_key_table_header(&lines[j]) {
+            // "Status | Code" above the levels of a key table.
+            taken.push(j);
+            j += 1;
+            continue;
+        }
         match level_line(&lines[j]) {
             Some(LevelLine::Level(level)) => {
                 let split_half = level.code.is_some()
@@ -746,6 +825,12 @@ fn key_levels(
         mark(used, k);
     }
     Some((levels, j))
+}
+
+/// The header row of a key table: two or three short labels such as "Status | Code".
+fn is_key_table_header(line: &Line) -> bool {
+    let filled: Vec<&String> = line.texts.iter().filter(|t| !t.is_empty()).collect();
+    (2..=3).contains(&filled.len()) && filled.iter().all(|t| KEY_TABLE_HEADER.is_match(t.trim()))
 }
 
 /// Reads glossary entries from `start`; `None` when there was not one.
