@@ -637,40 +637,51 @@ pub fn parse_period_label(label: &str) -> Option<(PartialDate, String)> {
     let dates = dated(label, true);
     let (first, last) = (dates.first()?, dates.last()?);
     let by = due_of(&dates, label)?.by;
-    let rest = format!("{} {}", &label[..first.at], &label[last.end..]);
-    let role = tidy_heading(&rest);
+    let mut head = strip_linking(&label[..first.at]);
+    let mut tail = trim_separators(&label[last.end..]);
+    // "Update (Dec 2024)": the brackets held only the date.
+    if let (Some(open), Some(close)) =
+        (head.strip_suffix(['(', '[']), tail.strip_prefix([')', ']']))
+    {
+        head = strip_linking(open);
+        tail = trim_separators(close);
+    }
+    let role = format!("{head} {tail}");
+    let role = trim_separators(&role)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     role.chars().any(char::is_alphabetic).then_some((by, role))
 }
 
-/// A heading's words with the separators, empty brackets and linking words left at its
-/// edges by a removed date taken away.
-fn tidy_heading(rest: &str) -> String {
-    let mut role = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+fn trim_separators(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || "-–—:,;/|".contains(c))
+}
+
+/// The words before a heading's date without the separators and linking words that led
+/// to it: "Status at " gives "Status", "RAG (as at " gives "RAG (".
+fn strip_linking(mut head: &str) -> &str {
     loop {
-        let before = role.clone();
-        role = role
-            .replace("()", "")
-            .replace("[]", "")
-            .replace("( )", "")
-            .replace("[ ]", "");
-        role = role
-            .trim_matches(|c: char| c.is_whitespace() || "-–—:,;/|".contains(c))
-            .to_owned();
-        let lower = role.to_lowercase();
-        for word in LINKING_WORDS {
-            if lower.ends_with(&format!(" {word}")) {
-                role.truncate(role.len() - word.len() - 1);
-                break;
-            }
-            if lower.starts_with(&format!("{word} ")) {
-                role = role[word.len() + 1..].to_owned();
-                break;
-            }
+        let before = head;
+        head = head.trim_end_matches(|c: char| c.is_whitespace() || "-–—:,;/|".contains(c));
+        if let Some(shorter) = LINKING_WORDS
+            .iter()
+            .find_map(|word| strip_last_word(head, word))
+        {
+            head = shorter;
         }
-        if role == before {
-            return role;
+        if head == before {
+            return head;
         }
     }
+}
+
+/// `text` without `word` (any case) at its end, when it is a whole word there.
+fn strip_last_word<'a>(text: &'a str, word: &str) -> Option<&'a str> {
+    let at = text.len().checked_sub(word.len())?;
+    let (rest, last) = (text.get(..at)?, text.get(at..)?);
+    let whole = rest.is_empty() || rest.ends_with([' ', '(', '[']);
+    (whole && last.eq_ignore_ascii_case(word)).then_some(rest)
 }
 
 #[cfg(test)]
@@ -943,6 +954,9 @@ mod tests {
             ("RAG rating Dec-24", "2024-12", "RAG rating"),
             ("RAG as at 31 Mar 25", "2025-03-31", "RAG"),
             ("Summer term 2025 progress", "2025-07", "progress"),
+            ("Status (as at Dec 24)", "2024-12", "Status"),
+            ("RAG (Council) Sep 24", "2024-09", "RAG (Council)"),
+            ("Update for Jan-25", "2025-01", "Update"),
         ];
         for (label, date, role) in cases {
             let (got, left) = parse_period_label(label).unwrap_or_else(|| panic!("{label}"));
