@@ -186,6 +186,10 @@ static TERM: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(autumn|spring|summer)(\s+half)?[\s-]+term\s*,?\s*(?:of\s+)?(\d{4})(?:[/\-–](\d{4}|\d{2}))?\b",
     )
 });
+/// "Term: Summer 2025".
+static TERM_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)\bterm\s*[:\-–]?\s*(autumn|spring|summer)\s+(\d{4})(?:[/\-–](\d{4}|\d{2}))?\b")
+});
 /// "Summer 2025 term".
 static YEAR_TERM: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?i)\b(autumn|spring|summer)\s+(\d{4})(?:[/\-–](\d{4}|\d{2}))?\s+(half[\s-]+)?term\b")
@@ -365,6 +369,16 @@ fn periods(text: &str, push: &mut impl FnMut(usize, usize, Named)) {
         let named = term_pair(&caps[3], caps.get(4)).and_then(|pair| {
             let year = caps[3].parse().ok()?;
             term(&caps[1], caps.get(2).is_some(), year, pair)
+        });
+        if let Some(named) = named {
+            push(whole.start(), whole.end(), named);
+        }
+    }
+    for caps in TERM_FIRST.captures_iter(text) {
+        let whole = caps.get(0).expect("match");
+        let named = term_pair(&caps[2], caps.get(3)).and_then(|pair| {
+            let year = caps[2].parse().ok()?;
+            term(&caps[1], false, year, pair)
         });
         if let Some(named) = named {
             push(whole.start(), whole.end(), named);
@@ -566,7 +580,8 @@ fn due_of(dates: &[Dated], text: &str) -> Option<Due> {
 ///   year follows the first; "2011-12" stays December 2011, and a text saying "academic"
 ///   makes the pair September to July;
 /// - a school term: "Autumn term 2024" (September to December), "Spring term 2025"
-///   (January to April), "Summer term 2025" (April to July), "Summer 2025 term"; a half
+///   (January to April), "Summer term 2025" (April to July), "Summer 2025 term", "Term:
+///   Summer 2025"; a bare "Summer 2025" names a season, not a term, so is no date. A half
 ///   term is its month ("summer half term 2025" is May 2025).
 ///
 /// A deadline is the end of what is named, and `from` its start when it is a range or
@@ -815,6 +830,8 @@ mod tests {
             Some("2025-12")
         );
         assert_eq!(by("Summer 2025 term").as_deref(), Some("2025-07"));
+        assert_eq!(by("Term: Summer 2025").as_deref(), Some("2025-07"));
+        assert_eq!(by("term autumn 2024").as_deref(), Some("2024-12"));
         assert_eq!(by("Spring term 2024/25").as_deref(), Some("2025-04"));
         assert_eq!(by("Autumn term 2024/25").as_deref(), Some("2024-12"));
     }
