@@ -39,7 +39,9 @@ pub use cycle::{
 pub use dashboard::{
     AreaCounts, BarSegment, ChartMonth, CompletionChart, Dashboard, RatingBar, Tick,
 };
-pub use date::{Due, PartialDate, parse_uk_due, uk_month_name};
+pub use date::{
+    Due, PartialDate, parse_dated_entry, parse_period_label, parse_uk_due, uk_month_name,
+};
 pub use error::{Error, Result};
 pub use flags::{ActionFlag, ActionState, DEFAULT_CYCLE_WEEKS, DUE_SOON_DAYS, FlagRules};
 pub use glossary::{FoundTerm, KNOWN_TERMS, Segment, abbreviate, check_term, known_definition};

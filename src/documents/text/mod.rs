@@ -18,6 +18,7 @@ mod front;
 mod lines;
 mod sections;
 mod table;
+mod timeline;
 mod voice;
 
 pub(crate) use clean::{clean as clean_cell, escape, paragraphs_html};
@@ -109,6 +110,10 @@ pub(crate) fn import_lines(
         ));
     }
     let mut plan = build::plan(front, sections, layout, &mut report);
+    let dates = timeline::read(lines);
+    plan.inspection_start = dates.inspection_start.or(plan.inspection_start);
+    plan.inspection_end = dates.inspection_end.or(plan.inspection_end);
+    plan.report_published = dates.report_published.or(plan.report_published);
     plan.voice = voice::read(lines, &mut used, &plan);
     for (line, used) in lines.iter().zip(&used) {
         if !used && !line.is_blank() {
@@ -389,6 +394,34 @@ mod tests {
             assert!(err.contains("no plan table found"), "{err}");
             assert!(err.contains("header row"), "{err}");
         }
+    }
+
+    #[test]
+    fn the_inspection_and_report_dates_are_read_from_the_introduction() {
+        let text = "Anyshire\nWritten Statement of Action\n\n\
+                    Introduction\n\n\
+                    The joint local area SEND inspection took place between 10 and 14 June 2019. \
+                    Ofsted and the CQC published their report on 13 August 2019.\n\n\
+                    Objective\tAction\tDeadline\n1. Aim\t1.1 Do it\tQ2 2019/20\n";
+
+        let (plan, _) = plan(text);
+
+        assert_eq!(
+            plan.inspection_start.map(|d| d.to_string()).as_deref(),
+            Some("2019-06-10")
+        );
+        assert_eq!(
+            plan.inspection_end.map(|d| d.to_string()).as_deref(),
+            Some("2019-06-14")
+        );
+        assert_eq!(
+            plan.report_published.map(|d| d.to_string()).as_deref(),
+            Some("2019-08-13")
+        );
+        assert_eq!(
+            actions(&plan)[0].due.map(|d| d.to_string()).as_deref(),
+            Some("2019-09")
+        );
     }
 
     #[test]
