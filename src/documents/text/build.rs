@@ -181,23 +181,6 @@ struct PeriodDraft {
     narratives: Vec<String>,
 }
 
-/// A progress entry that starts with its date: "2024-07-10: Draft agreed", "10/07/2024 -
-/// Met", "July 2024: …". The date and the text after it.
-fn dated_entry(text: &str) -> Option<(PartialDate, &str)> {
-    static START: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^[\[(]?\s*(?:update\s+|progress\s+)?([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}|(?:[0-9]{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[\s-]+(?:[0-9]{4}|'?[0-9]{2}))\s*[\])]?\s*(?:update\s*)?(?:[:–—-]\s*|\s+)(\S.*)$")
-            .expect("valid regex")
-    });
-    let caps = START.captures(text)?;
-    let date = parse_due(&caps[1]).map(|d| d.by).or_else(|| {
-        // "Jul-24": a month and a two-digit year.
-        let fixed = caps[1].replace('-', " 20");
-        parse_due(&fixed).map(|d| d.by)
-    })?;
-    let rest = caps.get(2)?.as_str();
-    Some((date, rest))
-}
-
 #[derive(Default)]
 struct ObjectiveDraft {
     number: Option<String>,
@@ -447,7 +430,7 @@ impl Context<'_> {
             if paragraph.is_empty() {
                 continue;
             }
-            match dated_entry(&paragraph) {
+            match crate::domain::parse_dated_entry(&paragraph) {
                 Some((date, rest)) => entries.push((Some(date), rest.to_owned())),
                 None => match entries.last_mut() {
                     Some((_, text)) => {

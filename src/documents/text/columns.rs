@@ -330,29 +330,11 @@ fn heading_role(label: &str, choices: &ColumnChoices) -> Option<(Role, Option<Pa
 }
 
 /// "RAG Sep 24", "January 2025 update", "Q1 2024/25 status": the period's end and the
-/// heading without it. A month and a two-digit year count here: a heading names no day.
+/// heading without it, normalised.
 fn period_label(label: &str) -> Option<(PartialDate, String)> {
-    static SHORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?[\s-]+'?([0-9]{2})(?-u:\b)")
-            .expect("valid regex")
-    });
-    let text = SHORT_YEAR.replace_all(label, "$1 20$2").into_owned();
-    let due = parse_uk_due(&text)?;
-    let rest = strip_dates(&text);
+    let (period, rest) = crate::domain::parse_period_label(label)?;
     let rest = normalise(&rest);
-    if rest.is_empty() {
-        return None;
-    }
-    Some((due.by, rest))
-}
-
-/// The words of a heading that are not part of a date.
-fn strip_dates(text: &str) -> String {
-    static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:q[1-4]|quarter [1-4]|[0-9]{1,2}(?:st|nd|rd|th)?|[0-9]{4}(?:[/-][0-9]{2,4})?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|as at|at|end of|of|in|for|period|term|spring|summer|autumn)(?-u:\b)|[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}")
-            .expect("valid regex")
-    });
-    DATE_WORDS.replace_all(text, " ").into_owned()
+    (!rest.is_empty()).then_some((period, rest))
 }
 
 /// Reads a header row: at least two cells name plan columns, one of them the objective,
