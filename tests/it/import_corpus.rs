@@ -68,7 +68,7 @@ enum Measure {
     /// import's area counts (so missing and extra areas both count against).
     Areas,
     /// Gold objectives whose found actions sit together in one imported objective that
-    /// holds nothing else.
+    /// holds nothing else (none found is a miss).
     Grouping,
     /// Gold actions found, by (area number, ref).
     Recall,
@@ -154,8 +154,8 @@ struct Row {
     scores: BTreeMap<Measure, Score>,
     /// Why the import failed, if it did.
     error: Option<String>,
-    /// The first few misses, to say what went wrong.
-    misses: Vec<String>,
+    /// The first few misses of each measure, to say what went wrong.
+    misses: BTreeMap<Measure, Vec<String>>,
 }
 
 fn read(path: &Path) -> Vec<u8> {
@@ -268,23 +268,27 @@ struct GoldAction<'a> {
     value: &'a Value,
 }
 
-fn gold_actions(gold: &Value) -> (Vec<GoldAction<'_>>, usize) {
+/// The gold's actions, and a label for each of its objectives ("area 2, objective 2.1").
+fn gold_actions(gold: &Value) -> (Vec<GoldAction<'_>>, Vec<String>) {
     let mut out = Vec::new();
-    let mut objective = 0;
+    let mut objectives = Vec::new();
     for area in gold["areas"].as_array().unwrap() {
         let number = area["number"].as_u64().unwrap();
-        for o in area["objectives"].as_array().unwrap() {
+        for (index, o) in area["objectives"].as_array().unwrap().iter().enumerate() {
             for value in o["actions"].as_array().unwrap() {
                 out.push(GoldAction {
                     area: number,
-                    objective,
+                    objective: objectives.len(),
                     value,
                 });
             }
-            objective += 1;
+            let name = o["number"]
+                .as_str()
+                .map_or_else(|| format!("#{}", index + 1), str::to_owned);
+            objectives.push(format!("area {number}, objective {name}"));
         }
     }
-    (out, objective)
+    (out, objectives)
 }
 
 /// Whitespace collapsed, lower case.
@@ -402,7 +406,7 @@ fn same_update_date(ours: time::Date, theirs: &str) -> bool {
 #[expect(clippy::too_many_lines, reason = "one measure after another")]
 fn score(document: &Document) -> Row {
     let gold = &document.gold;
-    let (gold_actions, objective_count) = gold_actions(gold);
+    let (gold_actions, objectives) = gold_actions(gold);
     let mut row = Row {
         name: document.name.clone(),
         format: document.format,
@@ -412,7 +416,7 @@ fn score(document: &Document) -> Row {
             .map(|&m| (m, Score::default()))
             .collect(),
         error: None,
-        misses: Vec::new(),
+        misses: BTreeMap::new(),
     };
     let plan = match import_named(&document.name, &document.bytes, None) {
         Ok(imported) => imported.plan,
@@ -437,6 +441,7 @@ fn score(document: &Document) -> Row {
         let numbers: Vec<u32> = plan.areas.iter().map(|a| a.number).collect();
         miss(
             &mut row,
+            Measure::Areas,
             format!(
                 "areas {numbers:?}, gold {:?}",
                 gold_areas.iter().collect::<Vec<_>>()
@@ -457,6 +462,7 @@ fn score(document: &Document) -> Row {
             let reference = g.value["ref"].as_str().unwrap_or("(no ref)");
             miss(
                 &mut row,
+                Measure::Recall,
                 format!("area {} action {reference} not found", g.area),
             );
         }
@@ -469,7 +475,7 @@ fn score(document: &Document) -> Row {
             gold_of_ours.insert(*i, g.objective);
         }
     }
-    for objective in 0..objective_count {
+    for (objective, objective_label) in objectives.iter().enumerate() {
         let members: Vec<usize> = gold_actions
             .iter()
             .zip(&matched)
@@ -481,18 +487,29 @@ fn score(document: &Document) -> Row {
             continue;
         }
         let homes: BTreeSet<(usize, usize)> = members.iter().map(|&i| ours[i].objective).collect();
-        let ok = homes.len() == 1 && {
-            let home = *homes.iter().next().unwrap();
-            ours.iter()
-                .enumerate()
-                .filter(|(_, o)| o.objective == home)
-                .all(|(i, _)| gold_of_ours.get(&i) == Some(&objective))
+        let problem = match homes.len() {
+            0 => Some("none of its actions found".to_owned()),
+            1 => {
+                let home = *homes.iter().next().unwrap();
+                let others = ours
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, o)| o.objective == home && gold_of_ours.get(i) != Some(&objective))
+                    .count();
+                (others > 0)
+                    .then(|| format!("its imported objective also holds {others} other actions"))
+            }
+            n => Some(format!("split over {n} imported objectives")),
         };
-        row.scores.get_mut(&Measure::Grouping).unwrap().check(ok);
-        if !ok {
+        row.scores
+            .get_mut(&Measure::Grouping)
+            .unwrap()
+            .check(problem.is_none());
+        if let Some(problem) = problem {
             miss(
                 &mut row,
-                format!("gold objective #{} not grouped alone", objective + 1),
+                Measure::Grouping,
+                format!("{objective_label}: {problem}"),
             );
         }
     }
@@ -514,6 +531,7 @@ fn score(document: &Document) -> Row {
             if !ok {
                 miss(
                     &mut row,
+                    Measure::Owners,
                     format!("{label}: owners {mine:?}, gold {theirs:?}"),
                 );
             }
@@ -524,7 +542,11 @@ fn score(document: &Document) -> Row {
             let ok = mine.as_deref().map(month_of) == theirs;
             row.scores.get_mut(&Measure::Due).unwrap().check(ok);
             if !ok {
-                miss(&mut row, format!("{label}: due {mine:?}, gold {theirs:?}"));
+                miss(
+                    &mut row,
+                    Measure::Due,
+                    format!("{label}: due {mine:?}, gold {theirs:?}"),
+                );
             }
         }
         if let Some(rating) = g.value.get("rating") {
@@ -539,6 +561,7 @@ fn score(document: &Document) -> Row {
             if !ok {
                 miss(
                     &mut row,
+                    Measure::Ratings,
                     format!("{label}: rating {mine:?}, gold {theirs:?}"),
                 );
             }
@@ -556,6 +579,7 @@ fn score(document: &Document) -> Row {
                 let mine: Vec<String> = action.updates.iter().map(|u| u.date.to_string()).collect();
                 miss(
                     &mut row,
+                    Measure::Updates,
                     format!("{label}: updates {mine:?}, gold {theirs:?}"),
                 );
             }
@@ -565,9 +589,10 @@ fn score(document: &Document) -> Row {
 }
 
 /// Notes a miss, keeping the first few.
-fn miss(row: &mut Row, what: String) {
-    if row.misses.len() < 8 {
-        row.misses.push(what);
+fn miss(row: &mut Row, measure: Measure, what: String) {
+    let misses = row.misses.entry(measure).or_default();
+    if misses.len() < 3 {
+        misses.push(what);
     }
 }
 
@@ -667,8 +692,15 @@ fn the_importer_reads_the_evaluation_corpus() {
         if let Some(error) = &row.error {
             writeln!(details, "- {}: not imported: {error}", row.name).unwrap();
         }
-        if !row.misses.is_empty() {
-            writeln!(details, "- {}: {}", row.name, row.misses.join("; ")).unwrap();
+        for (measure, misses) in &row.misses {
+            writeln!(
+                details,
+                "- {} ({}): {}",
+                row.name,
+                measure.label(),
+                misses.join("; ")
+            )
+            .unwrap();
         }
     }
     println!("\nImport corpus scores\n\n{markdown}\nFirst misses per document:\n{details}");
