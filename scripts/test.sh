@@ -20,17 +20,21 @@ cargo fmt --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 
+step "LibreOffice"
+# The import corpus test (tests/it/import_corpus.rs) converts two plans to PDF with it,
+# and the step after the tests opens exported documents in it.
+if ! command -v soffice >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 900 apt-get update -qq
+    timeout 900 apt-get install -y -qq --no-install-recommends libreoffice-writer libreoffice-calc >/dev/null
+fi
+
 step "cargo test (SQLite and PostgreSQL)"
 cargo test --quiet
 
 step "LibreOffice opens an exported DOCX and XLSX"
 # Proves the Word and Excel files open in a real office suite: both are converted to PDF
 # by LibreOffice headless, which fails to produce a file it cannot read.
-if ! command -v soffice >/dev/null 2>&1; then
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 900 apt-get update -qq
-    timeout 900 apt-get install -y -qq --no-install-recommends libreoffice-writer libreoffice-calc >/dev/null
-fi
 cargo build --quiet
 office="$(mktemp -d)"
 trap 'rm -rf "$office"' EXIT
