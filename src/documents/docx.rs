@@ -357,7 +357,9 @@ impl Walker {
             table
                 .cells
                 .extend(std::iter::repeat_n(String::new(), table.before));
-            table.carried.extend(std::iter::repeat_n(false, table.before));
+            table
+                .carried
+                .extend(std::iter::repeat_n(false, table.before));
             table.bold.extend(std::iter::repeat_n(false, table.before));
         }
         let at = table.cells.len();
@@ -389,8 +391,10 @@ impl Walker {
         let cells = std::mem::take(&mut table.cells);
         let carried = std::mem::take(&mut table.carried);
         let bold = std::mem::take(&mut table.bold);
-        table.above.clone_from(&cells);
         let repeated_header = table.header_row && table.body_seen;
+        if !repeated_header {
+            table.above.clone_from(&cells);
+        }
         table.body_seen |= !table.header_row;
         let origin = Origin::TableRow {
             table: table.id,
@@ -543,7 +547,11 @@ mod tests {
         let rows: Vec<&Line> = got.iter().filter(|l| !l.is_blank()).collect();
         assert_eq!(rows.len(), 3, "the repeated header row is skipped");
         assert_eq!(rows[0].cells, ["Action", "Action", "Impact"]);
-        assert_eq!(rows[0].carried, [false, true, false], "a spanning cell is carried");
+        assert_eq!(
+            rows[0].carried,
+            [false, true, false],
+            "a spanning cell is carried"
+        );
         assert_eq!(
             rows[1].cells,
             ["Aim", "1.1", "<ul><li>One</li><li>Two</li></ul>"]

@@ -36,6 +36,8 @@ pub enum ColumnRole {
     Rating,
     /// Progress so far: dated entries become dated updates.
     Update,
+    /// The day the progress was written ("Last updated"), which dates an undated update.
+    Updated,
     /// How success will be known.
     Measures,
     /// Dated steps under the action.
@@ -48,7 +50,7 @@ pub enum ColumnRole {
 
 impl ColumnRole {
     /// Every role, in the order the preview offers them.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::Area,
         Self::Objective,
         Self::Ref,
@@ -58,6 +60,7 @@ impl ColumnRole {
         Self::Start,
         Self::Rating,
         Self::Update,
+        Self::Updated,
         Self::Measures,
         Self::Milestones,
         Self::Resource,
@@ -76,6 +79,7 @@ impl ColumnRole {
             Self::Start => "start",
             Self::Rating => "rating",
             Self::Update => "update",
+            Self::Updated => "updated",
             Self::Measures => "measures",
             Self::Milestones => "milestones",
             Self::Resource => "resource",
@@ -95,6 +99,7 @@ impl ColumnRole {
             Self::Start => "Start date",
             Self::Rating => "Rating",
             Self::Update => "Progress update",
+            Self::Updated => "Date of the update",
             Self::Measures => "Success measures",
             Self::Milestones => "Milestones",
             Self::Resource => "Resource (AR or ER)",
@@ -115,6 +120,7 @@ impl ColumnRole {
             "start" | "from" => Self::Start,
             "rating" | "ratings" | "rag" | "status" => Self::Rating,
             "update" | "updates" | "progress" => Self::Update,
+            "updated" | "last updated" | "update date" => Self::Updated,
             "measures" | "measure" | "success" | "success measures" => Self::Measures,
             "milestones" | "milestone" => Self::Milestones,
             "resource" | "resources" => Self::Resource,
@@ -304,7 +310,9 @@ mod tests {
 
     #[test]
     fn a_bad_spec_says_what_is_wrong() {
-        let err = ColumnChoices::parse("Who will lead").unwrap_err().to_string();
+        let err = ColumnChoices::parse("Who will lead")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("HEADING=ROLE"), "{err}");
         let err = ColumnChoices::parse("Lead=boss").unwrap_err().to_string();
         assert!(err.contains("\"boss\" is not a column role"), "{err}");

@@ -352,7 +352,9 @@ fn reader_failed(format: Format) -> Error {
 fn import_lines(format: Format, bytes: &[u8], options: &ImportOptions) -> Result<Imported> {
     let mut report = ImportReport::default();
     let mut options = options.clone();
-    if matches!(format, Format::Docx | Format::Xlsx | Format::Ods) && options.document_title.is_none() {
+    if matches!(format, Format::Docx | Format::Xlsx | Format::Ods)
+        && options.document_title.is_none()
+    {
         options.document_title = document_title(bytes);
     }
     let options = &options;

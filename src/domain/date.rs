@@ -589,8 +589,17 @@ fn due_of(dates: &[Dated], text: &str) -> Option<Due> {
 /// the text names no date ("Quarterly", "Ongoing", "Q&A session"): the caller keeps the
 /// text as written and may warn.
 pub fn parse_uk_due(text: &str) -> Option<Due> {
-    due_of(&dated(text, false), text)
+    // "December 2024 (revised from September 2024)": the date a deadline was moved from
+    // is history, not part of the deadline.
+    let current = REVISED_FROM.replace_all(text, "");
+    due_of(&dated(&current, false), &current)
 }
+
+static REVISED_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)[\s,;(\[]*(?:revised|moved|changed|extended|slipped|amended|re-?profiled)\s+from\b[^)\]]*[)\]]?|[\s,;]*\(\s*(?:originally|previously|was)\b[^)]*\)|[\s,;]+(?:originally|previously)\s+[^,;]*",
+    )
+});
 
 static ENTRY_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)^\s*(?:(?:progress\s+)?update|progress)?[\s:]*([\[(])?\s*"));
@@ -772,6 +781,23 @@ mod tests {
 
     fn from(text: &str) -> Option<String> {
         parse_uk_due(text).and_then(|due| due.from.map(|d| d.to_string()))
+    }
+
+    #[test]
+    fn the_date_a_deadline_was_moved_from_is_left_out() {
+        assert_eq!(
+            by("December 2024 (revised from September 2024, agreed with DfE)").as_deref(),
+            Some("2024-12")
+        );
+        assert_eq!(
+            by("February 2025 (originally October 2024)").as_deref(),
+            Some("2025-02")
+        );
+        assert_eq!(
+            by("March 2025, previously June 2024").as_deref(),
+            Some("2025-03")
+        );
+        assert_eq!(by("April – June 2019").as_deref(), Some("2019-06"));
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub(super) fn plan(
     plan.kind = kind;
     plan.document_date = front.date;
     plan.rating_scheme = scheme(sections.key.as_ref(), &layout.rating_labels);
+    if sections.key.is_none() && rates_yet_to_start(&layout) {
+        // No key, but the cells use BRAG(P)'s purple for actions yet to start.
+        plan.rating_scheme = RatingScheme::brag_p();
+    }
     plan.people = sections.people;
     plan.glossary = sections.glossary;
     let mut context = Context {
@@ -99,7 +103,9 @@ pub(super) fn plan(
             .map_or_else(|| code.clone(), |l| format!("{code} ({})", l.label));
         report.warn(
             location,
-            format!("the status {word:?} is not on the plan's key; it was read as {level}: check it"),
+            format!(
+                "the status {word:?} is not on the plan's key; it was read as {level}: check it"
+            ),
         );
     }
     if undated > 0 {
@@ -156,6 +162,16 @@ pub(super) fn plan(
     }
     plan.areas = areas;
     plan
+}
+
+/// Whether any rating cell is "P" or "Purple", the BRAG(P) level for not started.
+fn rates_yet_to_start(layout: &Layout) -> bool {
+    layout.areas.iter().flat_map(|a| &a.records).any(|record| {
+        record.fields.iter().any(|(role, raw)| {
+            matches!(role, Role::Rating(_))
+                && matches!(clean(raw).to_lowercase().as_str(), "p" | "purple")
+        })
+    })
 }
 
 struct Context<'a> {
@@ -261,9 +277,7 @@ impl Context<'_> {
                 if objectives.is_empty() {
                     objectives.push(ObjectiveDraft::default());
                 }
-            } else if !cleaned.is_empty()
-                && objectives.last().is_some_and(|o| o.value == cleaned)
-            {
+            } else if !cleaned.is_empty() && objectives.last().is_some_and(|o| o.value == cleaned) {
                 // The same outcome written again on each row, or merged down the rows:
                 // one objective holding them all.
             } else if starts_objective(&objectives, &cleaned, numbered) {
@@ -354,10 +368,16 @@ impl Context<'_> {
         if !start_text.is_empty() {
             // A start column is the start of the period, never the deadline.
             match parse_due(&start_text).map(|d| d.from.unwrap_or(d.by)) {
-                Some(start) if action.due.is_none_or(|due| start.first_day() <= due.last_day()) => {
+                Some(start)
+                    if action
+                        .due
+                        .is_none_or(|due| start.first_day() <= due.last_day()) =>
+                {
                     action.due_from = Some(start);
                 }
-                _ => action.notes.push(format!("{}: {start_text}", record.label(Role::Start))),
+                _ => action
+                    .notes
+                    .push(format!("{}: {start_text}", record.label(Role::Start))),
             }
         }
         let mut periods: BTreeMap<PartialDate, PeriodDraft> = BTreeMap::new();
@@ -370,7 +390,13 @@ impl Context<'_> {
                 continue;
             }
             match slot.period {
-                None => self.rate(&mut action, &slot.label, usize::from(index), &text, &location),
+                None => self.rate(
+                    &mut action,
+                    &slot.label,
+                    usize::from(index),
+                    &text,
+                    &location,
+                ),
                 Some(period) => {
                     // A period's rating: read into a scratch action, kept for its update.
                     let mut scratch = Action::default();
@@ -413,7 +439,10 @@ impl Context<'_> {
                         periods.entry(period).or_default().narratives.push(text);
                     }
                 }
-                None => self.progress(raw, &mut action),
+                None => {
+                    let written = parse_due(&clean(record.field(Role::Updated))).map(|d| d.by);
+                    self.progress(raw, written, &mut action);
+                }
             }
         }
         self.periods(periods, &mut action);
@@ -423,7 +452,7 @@ impl Context<'_> {
     /// Progress text without a period in its heading: each paragraph that starts with a
     /// date is an update of that day (later undated paragraphs continue it); text with no
     /// date at all is an update dated at the document's date, and the report says so.
-    fn progress(&mut self, raw: &str, action: &mut Action) {
+    fn progress(&mut self, raw: &str, written: Option<PartialDate>, action: &mut Action) {
         let mut entries: Vec<(Option<PartialDate>, String)> = Vec::new();
         for paragraph in paragraphs(raw) {
             let paragraph = clean(&paragraph);
@@ -441,10 +470,7 @@ impl Context<'_> {
                 },
             }
         }
-        let latest = entries
-            .iter()
-            .filter_map(|(date, _)| *date)
-            .max();
+        let latest = entries.iter().filter_map(|(date, _)| *date).max();
         for (date, narrative) in entries {
             let (day, ratings) = match date {
                 Some(date) => {
@@ -455,13 +481,19 @@ impl Context<'_> {
                     };
                     (date.last_day(), ratings)
                 }
+                None if written.is_some() => (
+                    written.map_or(time::Date::MIN, PartialDate::last_day),
+                    action.ratings.clone(),
+                ),
                 None => match self.updated {
                     Some(day) => {
                         self.undated += 1;
                         (day, action.ratings.clone())
                     }
                     None => {
-                        action.notes.push(format!("Progress (undated): {narrative}"));
+                        action
+                            .notes
+                            .push(format!("Progress (undated): {narrative}"));
                         self.undated_kept += 1;
                         continue;
                     }

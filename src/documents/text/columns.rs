@@ -35,6 +35,8 @@ pub(super) enum Role {
     Progress(u8),
     /// The deadline.
     Due,
+    /// The day the progress was written: dates an undated update.
+    Updated,
     /// When the action starts: kept as its start, never as its deadline.
     Start,
     /// A rating column; the number indexes [`Header::ratings`].
@@ -183,6 +185,7 @@ impl Role {
             Self::Owner => ColumnRole::Owners,
             Self::Progress(_) => ColumnRole::Update,
             Self::Due => ColumnRole::Due,
+            Self::Updated => ColumnRole::Updated,
             Self::Start => ColumnRole::Start,
             Self::Rating(_) => ColumnRole::Rating,
             Self::Resource => ColumnRole::Resource,
@@ -203,6 +206,7 @@ impl Role {
             ColumnRole::Start => Self::Start,
             ColumnRole::Rating => Self::Rating(0),
             ColumnRole::Update => Self::Progress(0),
+            ColumnRole::Updated => Self::Updated,
             ColumnRole::Measures => Self::Measures,
             ColumnRole::Milestones => Self::Milestone,
             ColumnRole::Resource => Self::Resource,
@@ -235,19 +239,26 @@ static RECURRING: LazyLock<Regex> = LazyLock::new(|| {
 /// Header wording for each role, tried in this order: the first that matches wins, so
 /// "Action Owner" is an owner and "Key milestones (Action tracker)" a milestone column.
 static ROLE_WORDS: LazyLock<Vec<(Role, Regex)>> = LazyLock::new(|| {
-    let table: [(Role, &str); 12] = [
+    let table: [(Role, &str); 13] = [
+        (
+            Role::Updated,
+            r"^(?:last updated|date updated|updated|updated on|update date|date of (?:last )?update|last update date|date last updated|modified|last modified|date modified)$",
+        ),
         (
             Role::Area,
-            r"^(?:wsoa )?(?:areas?|areas? of (?:weakness|concern|focus|improvement|priority(?: action)?|significant weakness)|areas? for (?:priority action|improvement|development|action)|priority areas?|priority|priorities|priority no|priority number|significant (?:areas? of )?weakness(?:es)?|work ?streams?|strands?|themes?|key priorit(?:y|ies)|inspection findings?|findings?)(?: no| number| ref)?$",
+            r"^(?:wsoa )?(?:areas?|areas? of (?:weakness|concern|focus|improvement|priority(?: action)?|significant weakness)|areas? for (?:priority action|improvement|development|action)|priority areas?|priority|priorities|priority no|priority number|significant (?:areas? of )?weakness(?:es)?|work ?streams?|ws|strands?|themes?|key priorit(?:y|ies)|inspection findings?|findings?)(?: no| number| ref)?$",
         ),
-        (Role::Milestone, r"(?-u:\b)(?:milestones?|key tasks?|sub tasks?)(?-u:\b)"),
+        (
+            Role::Milestone,
+            r"(?-u:\b)(?:milestones?|key tasks?|sub tasks?)(?-u:\b)",
+        ),
         (
             Role::Rating(0),
             r"(?-u:\b)(?:b?rag|brag ?p|ratings?|status|rag rating|progress rating|rating of progress)(?-u:\b)|^(?:completed?|sustained)$",
         ),
         (
             Role::Owner,
-            r"(?-u:\b)(?:owners?|leads?|lead officers?|who|whos|responsible|responsibility|accountable|by whom|postholders?|lead agency|lead person|lead organisation|officers? responsible|responsible officers?)(?-u:\b)",
+            r"(?-u:\b)(?:owners?|leads?|lead officers?|who|whos|responsible|responsibility|accountable|by whom|postholders?|lead agency|lead person|lead organisation|officers? responsible|responsible officers?|assigned to|assignee|assigned)(?-u:\b)",
         ),
         (
             Role::Progress(0),
@@ -279,7 +290,7 @@ static ROLE_WORDS: LazyLock<Vec<(Role, Regex)>> = LazyLock::new(|| {
         ),
         (
             Role::Action,
-            r"(?-u:\b)(?:actions?|how will we achieve|implementation|what are we doing|what will we do|what we will do|what are we going to do|activity|activities|activity planned|tasks?|how|deliverables?|interventions?)(?-u:\b)",
+            r"(?-u:\b)(?:actions?|how will we achieve|implementation|what are we doing|what will we do|what we will do|what are we going to do|activity|activities|activity planned|tasks?|how|deliverables?|interventions?)(?-u:\b)|^(?:title|item title|action title|description|action description)$",
         ),
     ];
     table
@@ -366,7 +377,9 @@ pub(super) fn recognise<S: AsRef<str>>(labels: &[S], known: &Known) -> Option<He
         });
         if let Some(period) = period {
             // Kept beside the column until the indexes are given out below.
-            columns.last_mut().map(|c| c.label.push_str(&format!("\u{0}{period}")));
+            columns
+                .last_mut()
+                .map(|c| c.label.push_str(&format!("\u{0}{period}")));
         }
     }
     if named < 2 || !core || named * 2 < filled {
@@ -472,7 +485,9 @@ pub(super) fn recognise_by_structure<S: AsRef<str>>(
     if !(marked && longer >= 1) && longer < 2 {
         return None;
     }
-    let width = labels.len().max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
+    let width = labels
+        .len()
+        .max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
     let mut tallies = vec![Tally::default(); width];
     for row in rows {
         for (tally, text) in tallies.iter_mut().zip(row.iter()) {
@@ -698,7 +713,7 @@ fn fit(role: Role, cell: &Features) -> i32 {
                 -40
             }
         }
-        Role::Due | Role::Start => match (cell.date, chars) {
+        Role::Due | Role::Start | Role::Updated => match (cell.date, chars) {
             (true, 0..=60) => 20,
             (true, _) => 5,
             _ if cell.recurring => 10,
@@ -1102,7 +1117,17 @@ mod tests {
                 "Status",
                 "Latest update"
             ]),
-            [Area, Objective, Ref, Action, Owner, Start, Due, Rating(0), Progress(0)]
+            [
+                Area,
+                Objective,
+                Ref,
+                Action,
+                Owner,
+                Start,
+                Due,
+                Rating(0),
+                Progress(0)
+            ]
         );
         assert_eq!(
             roles(&[
@@ -1136,13 +1161,13 @@ mod tests {
     fn completed_impact_and_sustained_together_are_rating_dimensions() {
         let header = recognise(
             &[
-            "",
-            "Focus area",
-            "Action",
-            "Reference",
-            "Completed",
-            "Impact",
-            "Sustained",
+                "",
+                "Focus area",
+                "Action",
+                "Reference",
+                "Completed",
+                "Impact",
+                "Sustained",
             ],
             &Known::default(),
         )
@@ -1154,9 +1179,19 @@ mod tests {
     #[test]
     fn data_rows_and_prose_are_not_headers() {
         assert!(
-            recognise(&["1. Do things", "1.1", "Review the plan", "SK", "April 2019"], &Known::default()).is_none()
+            recognise(
+                &["1. Do things", "1.1", "Review the plan", "SK", "April 2019"],
+                &Known::default()
+            )
+            .is_none()
         );
-        assert!(recognise(&["Initial", "Name", "Position/Organisation"], &Known::default()).is_none());
+        assert!(
+            recognise(
+                &["Initial", "Name", "Position/Organisation"],
+                &Known::default()
+            )
+            .is_none()
+        );
         assert!(recognise(&["RAG", "Red, Amber, Green"], &Known::default()).is_none());
         assert!(recognise(&["Action Owner List", "28"], &Known::default()).is_none());
     }
@@ -1166,14 +1201,14 @@ mod tests {
         use Role::*;
         let header = recognise(
             &[
-            "Objective",
-            "How will we achieve this?",
-            "",
-            "How will we know we have achieved it?",
-            "Action Owner",
-            "How far have we come? Progress",
-            "Time-scale",
-            "RAG",
+                "Objective",
+                "How will we achieve this?",
+                "",
+                "How will we know we have achieved it?",
+                "Action Owner",
+                "How far have we come? Progress",
+                "Time-scale",
+                "RAG",
             ],
             &Known::default(),
         )

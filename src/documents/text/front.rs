@@ -112,7 +112,12 @@ pub(super) fn read(lines: &[Line], used: &mut [bool], hints: &Hints) -> Front {
                     })
             })
         })
-        .or_else(|| hints.title.as_deref().and_then(|t| local_area(&[t.to_owned()])))
+        .or_else(|| {
+            hints
+                .title
+                .as_deref()
+                .and_then(|t| local_area(&[t.to_owned()]))
+        })
         .or_else(|| hints.file_name.as_deref().and_then(area_from_file_name))
         .map(|area| tidy_area(&area))
         .filter(|area| !area.is_empty());
@@ -160,9 +165,13 @@ fn local_area(title: &[String]) -> Option<String> {
             return Some(caps[1].trim().to_owned());
         }
         if let Some(caps) = AREA_BEFORE_TOPIC.captures(line) {
-            let before = caps[1].trim().trim_end_matches([',', '-', '–', ':']).trim();
-            if !before.is_empty() && before.split_whitespace().count() <= 6 {
-                return Some(before.to_owned());
+            let before = caps[1]
+                .trim()
+                .trim_end_matches([',', '-', '–', '—', ':'])
+                .trim();
+            let tidied = tidy_area(before);
+            if !tidied.is_empty() && tidied.split_whitespace().count() <= 6 {
+                return Some(tidied);
             }
             if before.is_empty() && i > 0 {
                 return Some(title[i - 1].clone());
@@ -180,14 +189,19 @@ fn tidy_area(raw: &str) -> String {
             .expect("valid regex")
     });
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:the\s+)?(?:(?:london|royal)\s+borough\s+of\s+|city\s+of\s+|county\s+of\s+)?")
-            .expect("valid regex")
+        Regex::new(
+            r"(?i)^(?:the\s+)?(?:(?:london|royal)\s+borough\s+of\s+|city\s+of\s+|county\s+of\s+)?",
+        )
+        .expect("valid regex")
     });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\s+(?:metropolitan\s+borough\s+council|borough\s+council|county\s+council|city\s+council|district\s+council|council|local\s+area(?:\s+partnership)?|send\s+partnership|partnership|local\s+authority)$")
             .expect("valid regex")
     });
-    let trimmed = raw.trim().trim_end_matches(['—', '–', '-', ',', ':', '|']).trim();
+    let trimmed = raw
+        .trim()
+        .trim_end_matches(['—', '–', '-', ',', ':', '|'])
+        .trim();
     let without_partner = PARTNER.replace(trimmed, "");
     let without_prefix = PREFIX.replace(&without_partner, "");
     let mut area = without_prefix.trim().to_owned();
@@ -198,19 +212,46 @@ fn tidy_area(raw: &str) -> String {
         }
         area = shorter;
     }
-    area.trim_end_matches(['—', '–', '-', ',', ':', '\'', '’']).trim().to_owned()
+    area.trim_end_matches(['—', '–', '-', ',', ':', '\'', '’'])
+        .trim()
+        .to_owned()
 }
 
 /// "holmford-send-pap-tracker-v3.xlsx" → "Holmford": the words of a file name before
 /// the plan's topic words.
 fn area_from_file_name(name: &str) -> Option<String> {
-    const TOPIC: [&str; 17] = [
-        "send", "sen", "wsoa", "pap", "app", "plan", "tracker", "written", "priority",
-        "action", "improvement", "accelerated", "statement", "local", "area", "progress", "v1",
+    const TOPIC: [&str; 24] = [
+        "send",
+        "sen",
+        "wsoa",
+        "pap",
+        "app",
+        "plan",
+        "tracker",
+        "written",
+        "priority",
+        "action",
+        "improvement",
+        "accelerated",
+        "statement",
+        "local",
+        "area",
+        "progress",
+        "v1",
+        "quarterly",
+        "monthly",
+        "update",
+        "draft",
+        "final",
+        "export",
+        "sharepoint",
     ];
     let stem = std::path::Path::new(name).file_stem()?.to_str()?;
     let mut words = Vec::new();
-    for word in stem.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in stem
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let lower = word.to_lowercase();
         if TOPIC.contains(&lower.as_str()) || lower.chars().all(|c| c.is_ascii_digit()) {
             break;
@@ -257,7 +298,10 @@ mod tests {
         );
         assert_eq!(tidy_area("The London Borough of Wexbridge"), "Wexbridge");
         assert_eq!(tidy_area("Holmford Local Area Partnership"), "Holmford");
-        assert_eq!(tidy_area("North East Lincolnshire"), "North East Lincolnshire");
+        assert_eq!(
+            tidy_area("North East Lincolnshire"),
+            "North East Lincolnshire"
+        );
         assert_eq!(
             area_from_file_name("north-calderby_SEND_PAP_tracker v3.xlsx").as_deref(),
             Some("North Calderby")

@@ -14,6 +14,7 @@ mod build;
 mod clean;
 mod columns;
 mod flow;
+mod forms;
 mod front;
 mod lines;
 mod sections;
@@ -81,6 +82,12 @@ pub(crate) fn import_lines(
     mut report: ImportReport,
     options: &ImportOptions,
 ) -> Result<Imported> {
+    let choices = columns::Known {
+        choices: options.columns.clone(),
+        ..columns::Known::default()
+    };
+    let transposed = forms::transpose(lines.to_vec(), &choices);
+    let lines = transposed.as_slice();
     let mut used = vec![false; lines.len()];
     let sections = sections::find(lines, &mut used, &mut report);
     let hints = front::Hints {

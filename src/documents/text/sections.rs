@@ -79,7 +79,7 @@ static GLOSSARY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AREA_NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:no\.?|number|#|ref(?:erence)?|priority(?:\s+(?:no\.?|number))?|area(?:\s+(?:no\.?|number))?|work\s*stream|strand|theme)$",
+        r"(?i)^(?:no\.?|number|#|ref(?:erence)?|priority(?:\s+(?:no\.?|number))?|area(?:\s+(?:no\.?|number))?|work\s*stream(?:\s+(?:no\.?|number))?|ws|strand|theme)$",
     )
     .expect("valid regex")
 });
@@ -238,7 +238,7 @@ fn area_list(
     if (2..=4).contains(&header_cells.len())
         && header_cells
             .iter()
-            .all(|&k| first.texts[k].chars().count() <= 40)
+            .all(|&k| first.texts[k].chars().count() <= 60)
     {
         let number = header_cells
             .iter()

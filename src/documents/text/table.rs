@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::clean::{clean, paragraphs, starts_lowercase};
+use super::clean::{clean, escape, paragraphs, starts_lowercase};
 use super::columns::{self, Header, Known, Role, Slot, is_loose_ref, is_ref, leading_ref};
 use super::front::heading_text;
 use super::lines::{GridKey, Line, Origin};
@@ -117,7 +117,7 @@ pub(super) struct Layout {
 
 static AREA_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:wsoa\s+)?(?:area\s+of\s+(?:priority\s+action|priority|significant\s+weakness|weakness|concern|improvement|focus|development)|areas?\s+for\s+(?:improvement|development|action)|priority\s+area|area|workstream|work\s*stream|priority|strand|theme|key\s+priority|significant\s+weakness)\s*(?:no\.?\s*)?([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\s*[:.–—-]+\s*(.*)|\s+(\S.*))?$",
+        r"(?i)^(?:wsoa\s+)?(?:area\s+of\s+(?:priority\s+action|priority|significant\s+weakness|weakness|concern|improvement|focus|development)|areas?\s+for\s+(?:priority\s+action|improvement|development|action)|priority\s+actions?|priority\s+area|improvement\s+area|focus\s+area|area|workstream|work\s*stream|ws|priority|strand|theme|key\s+priority|significant\s+weakness)\s*(?:no\.?\s*)?([0-9]{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\s*[:.–—-]+\s*(.*)|\s+(\S.*))?$",
     )
     .expect("valid regex")
 });
@@ -132,7 +132,7 @@ static PARTNERS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static SAID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?-u:\b)(?:said|found|stated|identified|reported|concluded)(?-u:\b)[^“"]{0,20}[“"](.+?)[”"]?\s*$"#)
+    Regex::new(r#"(?i)(?-u:\b)(?:said|found|stated|identified|reported|concluded)(?-u:\b)[^“"]{0,40}[“"](.+?)[”"]?\s*$"#)
         .expect("valid regex")
 });
 
@@ -202,6 +202,7 @@ pub(super) fn read(
         report,
         areas: Vec::new(),
         current: None,
+        objective_heading: None,
         table: None,
         rating_labels: Vec::new(),
         tables: Vec::new(),
@@ -284,7 +285,22 @@ struct Table {
 
 impl Table {
     fn accepts(&self, line: &Line) -> bool {
-        line.cells.len() >= 2 && line.cells.len() + 2 >= self.header.width
+        let wide = line.cells.len() >= 2 && line.cells.len() + 2 >= self.header.width;
+        if self.same_grid(line) {
+            // A row of the header's own grid, however many of its last cells are empty;
+            // a sheet's row of one cell is a note or a heading, not a row of the table.
+            let sheet = matches!(line.origin, Origin::SheetRow { .. });
+            return line.filled() >= 2 || (!sheet && wide);
+        }
+        wide
+    }
+
+    /// Whether a line sits in the header row's own grid.
+    fn same_grid(&self, line: &Line) -> bool {
+        matches!(
+            (line.grid(), self.grid.as_ref()),
+            (Some((key, _)), Some((header_key, _))) if key == *header_key
+        )
     }
 }
 
@@ -295,6 +311,9 @@ struct Reader<'a> {
     report: &'a mut ImportReport,
     areas: Vec<AreaDraft>,
     current: Option<usize>,
+    /// An objective named by a heading above its table ("Intended outcome 1.2: …"),
+    /// given to the rows after it that name none of their own.
+    objective_heading: Option<String>,
     table: Option<Table>,
     rating_labels: Vec<String>,
     /// Each table's header line (if any) and whether any of its rows had a ref.
@@ -334,6 +353,14 @@ impl Reader<'_> {
                         self.start_table(header, Some(i), location);
                     }
                 }
+            } else if let Some(heading) = self
+                .table
+                .as_ref()
+                .filter(|t| t.same_grid(line) && line.filled() == 1)
+                .and_then(|_| area_heading(&heading_text(&line.text())))
+            {
+                // "Priority 2: …" on a row of its own inside the table: the table goes on.
+                self.start_area(heading, i);
             } else if self.table.as_ref().is_some_and(|t| t.accepts(line)) {
                 self.row(i);
             } else {
@@ -404,6 +431,7 @@ impl Reader<'_> {
                 self.areas.len() - 1
             }
         };
+        self.objective_heading = None;
         let area = &mut self.areas[index];
         if area.heading.is_none() {
             area.heading = Some(heading.heading);
@@ -468,6 +496,11 @@ impl Reader<'_> {
     /// A line outside tables: the sponsor, partners or finding of an area whose table
     /// has not started yet; anything else stays unmapped.
     fn prose(&mut self, i: usize) {
+        if let Some(objective) = objective_heading(&heading_text(&self.lines[i].text())) {
+            self.objective_heading = Some(objective);
+            self.mark(i);
+            return;
+        }
         let Some(index) = self.current else {
             return;
         };
@@ -537,12 +570,20 @@ impl Reader<'_> {
                 }
             }
         }
-        let area_text = cells
+        let area_texts: Vec<String> = cells
             .iter()
-            .find(|c| c.role == Some(Role::Area))
-            .map(|c| c.text.clone());
-        if let Some(area_text) = area_text {
-            self.area_cell(&area_text);
+            .filter(|c| c.role == Some(Role::Area))
+            .map(|c| c.text.clone())
+            .collect();
+        if let Some(first) = area_texts.first() {
+            self.area_cell(first);
+            // "Area | Area of weakness": the number, then the finding in words.
+            if let (Some(words), Some(index)) = (area_texts.get(1), self.current)
+                && self.areas[index].title.is_none()
+                && words.chars().count() > 20
+            {
+                self.areas[index].title = Some(words.clone());
+            }
         }
         let Some(table) = self.table.as_ref() else {
             return;
@@ -555,7 +596,14 @@ impl Reader<'_> {
                 .map(|c| c.text.as_str())
         };
         let action_text = text_of(Role::Action).unwrap_or_default();
-        let (reference, action_override) = row_reference(text_of(Role::Ref), action_text, header);
+        // Under a heading spanning two columns ("Action" over the ref and the text), the
+        // ref sits in a column with no heading of its own.
+        let blank_ref = cells
+            .iter()
+            .find(|c| c.role == Some(Role::Blank) && !c.carried && columns::is_ref(&c.text))
+            .map(|c| c.text.clone());
+        let ref_cell = text_of(Role::Ref).or(blank_ref.as_deref());
+        let (reference, action_override) = row_reference(ref_cell, action_text, header);
         let continuation = table.page_break;
         // Without milestones, a row with action text but no ref is a further action (or
         // a heading over the next ones) unless it is the rest of a cell a page break cut.
@@ -582,11 +630,14 @@ impl Reader<'_> {
             location: line.location(),
             continuation: continuation && !starts,
         };
-        let blank_label = text_of(Role::Blank).map(str::to_owned);
+        let blank_label = text_of(Role::Blank)
+            .filter(|text| blank_ref.as_deref() != Some(*text))
+            .map(str::to_owned);
         let blank_used = self.area_label(blank_label, i);
         let area = self.ensure_area();
         let records = &mut self.areas[area].records;
         fill.joined = !(starts || records.is_empty());
+        let fill_joined = fill.joined;
         if starts || records.is_empty() {
             records.push(fresh);
             if let Some(read) = self.report.tables.get_mut(table_id) {
@@ -596,6 +647,12 @@ impl Reader<'_> {
         if let Some(record) = records.last_mut() {
             fill.into(record, blank_used);
             record.lines.push(i);
+            if !fill_joined
+                && record.field(Role::Objective).is_empty()
+                && let Some(objective) = &self.objective_heading
+            {
+                record.append(Role::Objective, &escape(objective));
+            }
         }
         if let Some((_, refs)) = self.tables.get_mut(table_id) {
             *refs |= reference.is_some();
@@ -642,6 +699,7 @@ impl Reader<'_> {
         if let (Some((key, offset)), Some((header_key, header_offset))) =
             (lines[i].grid(), table.grid.clone())
             && key == header_key
+            && offset + lines[i].cells.len() <= header_offset + table.header.width
         {
             return grid_layout(&table.header, lines[i].cells.len(), offset, header_offset);
         }
@@ -709,6 +767,24 @@ impl Reader<'_> {
         }
         columns::guess(&rows, self.known)
     }
+}
+
+/// "Intended outcome 1.2: Families…", "Objective 3: …", "Outcome 2.1 – …": an objective
+/// named by a heading, as "1.2 Families…" for the objective column.
+fn objective_heading(text: &str) -> Option<String> {
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:intended\s+|priority\s+|desired\s+|key\s+)?(?:outcomes?|objectives?|aims?|goals?)\s+(?:no\.?\s*)?([0-9]{1,2}(?:\.[0-9]{1,2}){0,2})\s*[:.–—-]\s*(\S.*)$")
+            .expect("valid regex")
+    });
+    if text.chars().count() > 400 {
+        return None;
+    }
+    let caps = HEADING.captures(text)?;
+    let words = caps[2].trim();
+    let mut chars = words.chars();
+    let first = chars.next()?;
+    let words: String = first.to_uppercase().chain(chars).collect();
+    Some(format!("{} {words}", &caps[1]))
 }
 
 /// A header row's labels, with the copies a spanning or merged cell left blanked: a
