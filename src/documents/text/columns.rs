@@ -820,6 +820,30 @@ fn extra_cost(text: &str) -> i32 {
     if text.is_empty() { -1 } else { -15 }
 }
 
+/// How well a placement of cells into columns fits the rows' contents, as [`align`]
+/// scores it: used to check a grid's positions against what the cells hold.
+pub(super) fn placement_score<S: AsRef<str>>(
+    header: &Header,
+    rows: &[&[S]],
+    placed: &[Option<usize>],
+    known: &Known,
+) -> i32 {
+    let mut total = 0;
+    for row in rows {
+        for (k, text) in row.iter().enumerate() {
+            let text = text.as_ref();
+            total += match placed.get(k).copied().flatten() {
+                Some(j) => header
+                    .columns
+                    .get(j)
+                    .map_or(0, |column| fit(column.role, &Features::of(text, known))),
+                None => extra_cost(text),
+            };
+        }
+    }
+    total
+}
+
 /// Aligns rows of one layout (consecutive rows with the same number of cells) to the
 /// header's columns, keeping cell order: for each cell position, the index of its
 /// column, or `None` for a cell beyond the header. Scoring the rows together lets a

@@ -281,6 +281,9 @@ struct Table {
     layout: Option<(usize, Vec<Option<usize>>)>,
     /// The grid the header row sits in: rows of the same grid keep their columns.
     grid: Option<(GridKey, usize)>,
+    /// Whether the grid's rows are aligned by their contents rather than by position:
+    /// decided once, on the first run of rows, as scoring every run costs time.
+    by_content: Option<bool>,
 }
 
 impl Table {
@@ -401,6 +404,7 @@ impl Reader<'_> {
             record: false,
             layout: None,
             grid,
+            by_content: None,
         });
     }
 
@@ -696,13 +700,14 @@ impl Reader<'_> {
         {
             return placed.clone();
         }
-        if let (Some((key, offset)), Some((header_key, header_offset))) =
-            (lines[i].grid(), table.grid.clone())
-            && key == header_key
-            && offset + lines[i].cells.len() <= header_offset + table.header.width
-        {
-            return grid_layout(&table.header, lines[i].cells.len(), offset, header_offset);
-        }
+        // A row of the header's own grid keeps its columns, unless what the cells hold
+        // says the header is off (a ref and its text in two cells under one heading).
+        let grid = match (lines[i].grid(), table.grid.clone()) {
+            (Some((key, offset)), Some((header_key, header_offset))) if key == header_key => {
+                Some((key, offset, header_offset))
+            }
+            _ => None,
+        };
         let width = lines[i].cells.len();
         let mut rows: Vec<&[String]> = vec![&lines[i].texts];
         let mut end = i + 1;
@@ -711,12 +716,30 @@ impl Reader<'_> {
                 && !next.is_blank()
                 && !next.rule
                 && next.cells.len() == width
+                && grid.as_ref().is_none_or(|(key, offset, _)| {
+                    next.grid().is_some_and(|(k, o)| k == *key && o == *offset)
+                })
                 && columns::recognise(&next.texts, self.known).is_none();
             if !same || rows.len() >= 200 {
                 break;
             }
             rows.push(&next.texts);
             end += 1;
+        }
+        if let Some((_, offset, header_offset)) = grid {
+            let positional = grid_layout(&table.header, width, offset, header_offset);
+            let by_content = *table.by_content.get_or_insert_with(|| {
+                let aligned = columns::align(&table.header, &rows, self.known);
+                let margin = 15 * i32::try_from(rows.len()).unwrap_or(i32::MAX / 16);
+                let score = |placed: &[Option<usize>]| {
+                    columns::placement_score(&table.header, &rows, placed, self.known)
+                };
+                score(&aligned) > score(&positional).saturating_add(margin)
+            });
+            if !by_content {
+                table.layout = Some((end, positional.clone()));
+                return positional;
+            }
         }
         let placed = columns::align(&table.header, &rows, self.known);
         table.layout = Some((end, placed.clone()));
