@@ -110,6 +110,8 @@ struct Table {
     before: usize,
 }
 
+// The flags are the independent states of one pass over the XML, not a state machine.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Default)]
 struct Walker {
     lines: Vec<Line>,

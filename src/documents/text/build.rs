@@ -31,6 +31,8 @@ pub(super) fn objective_number(text: &str) -> Option<(String, String)> {
 }
 
 /// Builds the plan from what was read.
+// One step after another over the plan's parts; splitting it would only pass them around.
+#[allow(clippy::too_many_lines)]
 pub(super) fn plan(
     front: Front,
     sections: Sections,
@@ -332,6 +334,8 @@ impl Context<'_> {
         renamed
     }
 
+    // Each column role read in turn; the match arms are the roles, kept side by side.
+    #[allow(clippy::too_many_lines, clippy::single_match_else)]
     fn action(&mut self, record: &Record) -> Action {
         let location = record.location.clone();
         let mut action = Action {
@@ -445,13 +449,14 @@ impl Context<'_> {
                 }
             }
         }
-        self.periods(periods, &mut action);
+        Self::periods(periods, &mut action);
         action
     }
 
     /// Progress text without a period in its heading: each paragraph that starts with a
     /// date is an update of that day (later undated paragraphs continue it); text with no
     /// date at all is an update dated at the document's date, and the report says so.
+    #[allow(clippy::single_match_else)]
     fn progress(&mut self, raw: &str, written: Option<PartialDate>, action: &mut Action) {
         let mut entries: Vec<(Option<PartialDate>, String)> = Vec::new();
         for paragraph in paragraphs(raw) {
@@ -512,7 +517,7 @@ impl Context<'_> {
     /// One update per monitoring period named in the headings ("RAG Sep 24 | Update Sep
     /// 24"), oldest first; the action's current rating is the latest period's where no
     /// column without a period gives it.
-    fn periods(&mut self, periods: BTreeMap<PartialDate, PeriodDraft>, action: &mut Action) {
+    fn periods(periods: BTreeMap<PartialDate, PeriodDraft>, action: &mut Action) {
         let mut latest: Option<BTreeMap<String, String>> = None;
         for (period, draft) in periods {
             if draft.ratings.is_empty() && draft.narratives.is_empty() {

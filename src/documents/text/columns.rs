@@ -377,9 +377,10 @@ pub(super) fn recognise<S: AsRef<str>>(labels: &[S], known: &Known) -> Option<He
         });
         if let Some(period) = period {
             // Kept beside the column until the indexes are given out below.
-            columns
-                .last_mut()
-                .map(|c| c.label.push_str(&format!("\u{0}{period}")));
+            if let Some(column) = columns.last_mut() {
+                column.label.push('\u{0}');
+                column.label.push_str(&period.to_string());
+            }
         }
     }
     if named < 2 || !core || named * 2 < filled {
@@ -518,7 +519,8 @@ pub(super) fn recognise_by_structure<S: AsRef<str>>(
                     chosen,
                 };
                 if let Some(period) = period {
-                    column.label.push_str(&format!("\u{0}{period}"));
+                    column.label.push('\u{0}');
+                    column.label.push_str(&period.to_string());
                 }
                 column
             }

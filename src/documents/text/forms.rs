@@ -7,7 +7,7 @@ use super::columns::{self, Known};
 use super::lines::{Line, Origin};
 
 /// The lines with every form table turned into a header and a row.
-pub(super) fn transpose(lines: Vec<Line>, known: &Known) -> Vec<Line> {
+pub(super) fn transpose(lines: &[Line], known: &Known) -> Vec<Line> {
     let mut out = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
@@ -94,7 +94,7 @@ mod tests {
             row(3, 2, ["SB", "Sam Bell"]),
             row(3, 3, ["DT", "Dee Tan"]),
         ];
-        let out = transpose(lines, &Known::default());
+        let out = transpose(&lines, &Known::default());
         assert_eq!(out.len(), 8);
         assert_eq!(out[1].texts[1], "What we will do");
         assert_eq!(

@@ -86,7 +86,7 @@ pub(crate) fn import_lines(
         choices: options.columns.clone(),
         ..columns::Known::default()
     };
-    let transposed = forms::transpose(lines.to_vec(), &choices);
+    let transposed = forms::transpose(lines, &choices);
     let lines = transposed.as_slice();
     let mut used = vec![false; lines.len()];
     let sections = sections::find(lines, &mut used, &mut report);
