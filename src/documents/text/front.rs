@@ -298,10 +298,7 @@ mod tests {
         );
         assert_eq!(tidy_area("The London Borough of Wexbridge"), "Wexbridge");
         assert_eq!(tidy_area("Holmford Local Area Partnership"), "Holmford");
-        assert_eq!(
-            tidy_area("North East Lincolnshire"),
-            "North East Lincolnshire"
-        );
+        assert_eq!(tidy_area("North West Eastmere"), "North West Eastmere");
         assert_eq!(
             area_from_file_name("north-calderby_SEND_PAP_tracker v3.xlsx").as_deref(),
             Some("North Calderby")
