@@ -22,6 +22,17 @@ pub struct Cli {
     #[command(flatten)]
     db: DatabaseArgs,
 
+    /// How log lines are written to standard error: `text` for people, `json` (one object
+    /// a line) for a log collector. Which lines: `WSOA_LOG` (`RUST_LOG` syntax).
+    #[arg(
+        long,
+        env = "WSOA_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    log_format: LogFormat,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +52,11 @@ enum Command {
         /// address is a loopback one (`127.0.0.1`, `::1`), where plain HTTP is the norm.
         #[arg(long, env = "WSOA_SECURE_COOKIES")]
         secure_cookies: Option<bool>,
+        /// Who may read the Prometheus metrics at `/metrics`: comma-separated addresses or
+        /// CIDR blocks (`10.0.0.0/8,::1`), or `none`. Anyone else is answered "page not
+        /// found". The address is the connection's peer.
+        #[arg(long, env = "WSOA_METRICS_ALLOW", default_value = "127.0.0.0/8,::1")]
+        metrics_allow: web::MetricsAllow,
     },
     /// Manage accounts.
     User {
@@ -280,6 +296,36 @@ fn parse_as_at(raw: &str) -> Result<AsAt, String> {
     })
 }
 
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event, with its spans' fields.
+    #[default]
+    Text,
+    /// One JSON object per line: the event's fields at the top level, the enclosing
+    /// spans' fields under `span` and `spans`.
+    Json,
+}
+
+impl Cli {
+    /// Sends log lines to standard error in the chosen format. Which lines: `WSOA_LOG`
+    /// (`RUST_LOG` syntax, such as `wsoa=debug,tower_http=info`), else requests, warnings
+    /// and errors of the app.
+    pub fn init_logging(&self) {
+        let filter = tracing_subscriber::EnvFilter::try_from_env("WSOA_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("wsoa=info,tower_http=warn"));
+        let logs = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            // Colours for a terminal only, not for a log file or the journal.
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_writer(std::io::stderr);
+        match self.log_format {
+            LogFormat::Text => logs.init(),
+            LogFormat::Json => logs.json().flatten_event(true).init(),
+        }
+    }
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli.db.database_url;
@@ -288,9 +334,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             addr,
             demo,
             secure_cookies,
+            metrics_allow,
         } => {
             let config = web::WebConfig {
                 secure_cookies: secure_cookies.unwrap_or(!addr.ip().is_loopback()),
+                metrics_allow,
             };
             serve(&url, addr, demo, config).await
         }

@@ -4,14 +4,7 @@ use clap::Parser as _;
 
 fn main() -> std::process::ExitCode {
     let cli = wsoa::cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("WSOA_LOG").unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("wsoa=info,tower_http=warn")
-            }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    cli.init_logging();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {

@@ -259,6 +259,7 @@ impl App {
 
     /// Changes the signed-in person's password after checking the current one, and ends
     /// their other sessions.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0)))]
     pub async fn change_password(
         &self,
         actor: &Actor,
@@ -305,6 +306,7 @@ impl App {
     /// Creates an account, or grants an existing one a role in another area (and sets its
     /// password when one is given). The command line may do this anywhere; a person only
     /// as an admin of the area.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), role = ?new.role))]
     pub async fn add_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
         let area = self.local_area_for(actor, &new.local_area).await?;
         actor
@@ -420,6 +422,7 @@ impl App {
 
     /// Creates an API token for an account: a person for themselves, the command line for
     /// anyone. The token is returned once; only its hash is kept.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), owner = owner.0))]
     pub async fn create_token(&self, actor: &Actor, owner: UserId, name: &str) -> Result<NewToken> {
         match actor {
             Actor::System => {}
@@ -461,6 +464,7 @@ impl App {
     }
 
     /// Revokes one of the signed-in person's tokens; it stops working at once.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), token))]
     pub async fn revoke_token(&self, actor: &Actor, token: i64) -> Result<()> {
         let user = actor.user().ok_or(Error::Unauthorized)?;
         let audit = NewAuditEvent::by(actor, "api_token", "api_token.revoked");

@@ -16,6 +16,17 @@ use crate::domain::{PlanId, PlanTree};
 /// plans being worked on now without letting memory grow with the number of plans.
 const CAPACITY: usize = 8;
 
+/// Counts one look-up in a cache of plans (`cache` names which: `tree`, `standing` or
+/// the web's rendered `page`), for the `plan_cache_hits_total` and
+/// `plan_cache_misses_total` counters at `/metrics`.
+pub fn record_lookup(cache: &'static str, hit: bool) {
+    if hit {
+        metrics::counter!("plan_cache_hits_total", "cache" => cache).increment(1);
+    } else {
+        metrics::counter!("plan_cache_misses_total", "cache" => cache).increment(1);
+    }
+}
+
 #[derive(Clone, Default)]
 pub(super) struct PlanCache {
     inner: Arc<Mutex<Entries>>,

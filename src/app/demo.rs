@@ -337,6 +337,7 @@ pub struct DemoAccount {
 impl App {
     /// Loads the demo plan when no plan is stored yet and publishes it; returns it if it
     /// was loaded.
+    #[tracing::instrument(skip_all)]
     pub async fn load_demo_if_empty(&self) -> Result<Option<PlanSummary>> {
         if !self.plans(&Actor::System).await?.is_empty() {
             return Ok(None);
@@ -434,6 +435,7 @@ impl App {
     /// The owner is the person of the plan's owner list who owns the most actions (the
     /// first of them in the list), so a newcomer trying the role has several actions in
     /// different states to update.
+    #[tracing::instrument(skip_all, fields(plan = plan_key))]
     pub async fn create_demo_accounts(&self, plan_key: &str) -> Result<Vec<DemoAccount>> {
         let (summary, plan) = self.plan(&Actor::System, plan_key).await?;
         let owned = |key: &str| {

@@ -40,6 +40,7 @@ impl App {
     /// ([`Store::insert_plan`](crate::store::Store::insert_plan): multi-row inserts), so
     /// an interrupted run leaves whole plans; the planner's statistics are refreshed at
     /// the end, since a bulk load changes the tables' shape at once.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0)))]
     pub async fn generate(
         &self,
         actor: &Actor,

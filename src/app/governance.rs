@@ -13,6 +13,7 @@ use crate::domain::{
 impl App {
     /// Records a meeting; a board meeting names one of the plan's boards, and agreed
     /// actions and progress measures point into the plan. Admins and editors.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn record_meeting(
         &self,
         actor: &Actor,
@@ -52,6 +53,7 @@ impl App {
     }
 
     /// Adds a board; it may report to one of the plan's boards. Admins and editors.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn add_board(&self, actor: &Actor, plan_key: &str, board: Board) -> Result<()> {
         let (summary, plan) = self.plan_to_edit(actor, plan_key).await?;
         let mut boards = plan.boards.clone();
@@ -70,6 +72,7 @@ impl App {
 
     /// Records a submission, evaluation, revisit or other event on the timeline. Admins
     /// and editors.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn record_timeline_event(
         &self,
         actor: &Actor,
@@ -92,6 +95,7 @@ impl App {
 
     /// Sets the definition of a glossary term, adding the term if the plan lacks it.
     /// Admins and editors.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn set_glossary_definition(
         &self,
         actor: &Actor,

@@ -44,6 +44,7 @@ impl App {
     /// preview by the same person. Reading runs off the async workers: a large PDF takes
     /// seconds. A plan for a local area the person does not edit is kept too, and its
     /// preview says why it cannot be stored.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), bytes = bytes.len()))]
     pub async fn preview_import(
         &self,
         actor: &Actor,
@@ -106,6 +107,7 @@ impl App {
     /// audit event, as a new plan or as the next version of the same plan
     /// ([`App::import_plan`], which checks again that the person edits the plan's local
     /// area). Only the person who previewed it may confirm it, once.
+    #[tracing::instrument(skip_all, fields(import = id, actor = actor.user_id().map(|u| u.0)))]
     pub async fn confirm_import(&self, actor: &Actor, id: &str) -> Result<PlanSummary> {
         if matches!(actor, Actor::Public) {
             return Err(Error::Unauthorized);

@@ -76,6 +76,7 @@ impl App {
 
     /// Adds a KPI to a plan; its key must be new to the plan and its objectives the plan's.
     /// Admins and editors of the plan's area.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn add_kpi(&self, actor: &Actor, plan_key: &str, kpi: Kpi) -> Result<KpiId> {
         let (summary, plan) = self.plan_to_edit(actor, plan_key).await?;
         kpi.validate()?;
@@ -94,6 +95,7 @@ impl App {
 
     /// Records one actual: for a period of the KPI's type, not already recorded, and not
     /// in the future. Admins and editors of the plan's area, and the KPI's owner.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, kpi, actor = actor.user_id().map(|u| u.0)))]
     pub async fn add_kpi_actual(
         &self,
         actor: &Actor,
@@ -154,6 +156,7 @@ impl App {
     /// Imports actuals for the plan's KPIs from CSV: all of them, or none with every
     /// problem listed by line. Returns how many were added. Admins and editors of the
     /// plan's area: a file may hold any of the plan's KPIs.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, actor = actor.user_id().map(|u| u.0), bytes = csv.len()))]
     pub async fn import_kpi_actuals(
         &self,
         actor: &Actor,

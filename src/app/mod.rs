@@ -11,6 +11,7 @@ mod compare;
 mod demo;
 mod generate;
 mod governance;
+mod health;
 mod import;
 mod kpi;
 mod plan;
@@ -31,8 +32,10 @@ pub use account::{
 };
 pub use audit::audit_csv;
 pub use backup::restore;
+pub use cache::record_lookup as record_cache_lookup;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
 pub use generate::{GenerateRequest, Generated};
+pub use health::{NotReady, PoolStats};
 pub use import::{ImportPreview, PENDING_IMPORT_LIFETIME};
 pub use kpi::KpiInPlan;
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};

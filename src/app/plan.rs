@@ -7,7 +7,7 @@ use crate::domain::ReportingCycle;
 
 use time::Date;
 
-use super::App;
+use super::{App, cache};
 use crate::domain::{
     Action, ActionId, Actor, Area, Error, LocalArea, LocalAreaId, NewAuditEvent, Objective, PlanId,
     PlanSummary, PlanTree, Result,
@@ -141,7 +141,9 @@ impl App {
         key: &str,
     ) -> Result<(PlanSummary, Arc<PlanTree>, ReportingCycle)> {
         let (summary, revision, cycle) = self.readable_plan(actor, key).await?;
-        if let Some(tree) = self.standing.get(summary.id, revision) {
+        let kept = self.standing.get(summary.id, revision);
+        cache::record_lookup("standing", kept.is_some());
+        if let Some(tree) = kept {
             return Ok((summary, tree, cycle));
         }
         let tree = Arc::new(self.store.plan_tree_as_it_stands(summary.id).await?);
@@ -157,7 +159,9 @@ impl App {
 
     /// The plan's tree as of `revision`, read just before (never after) the tree.
     async fn plan_tree_at(&self, plan: PlanId, revision: i64) -> Result<Arc<PlanTree>> {
-        if let Some(tree) = self.plans.get(plan, revision) {
+        let kept = self.plans.get(plan, revision);
+        cache::record_lookup("tree", kept.is_some());
+        if let Some(tree) = kept {
             return Ok(tree);
         }
         let tree = Arc::new(self.store.plan_tree(plan).await?);
@@ -211,6 +215,7 @@ impl App {
     /// area and title that is already stored is never overwritten: this one becomes its
     /// next version. The command line may import for any area (creating it); a person
     /// only as an admin or editor of the plan's local area. A new plan is unpublished.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0)))]
     pub async fn import_plan(&self, actor: &Actor, plan: PlanTree) -> Result<PlanSummary> {
         self.store_new_plan(actor, plan, "plan.imported").await
     }
@@ -270,6 +275,7 @@ impl App {
     }
 
     /// Reads a plan JSON document and imports it, as [`App::import_plan`] does.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), bytes = bytes.len()))]
     pub async fn import_plan_json(&self, actor: &Actor, bytes: &[u8]) -> Result<PlanSummary> {
         if matches!(actor, Actor::Public) {
             return Err(Error::Unauthorized);
@@ -298,6 +304,7 @@ impl App {
     }
 
     /// Publishes a plan (anyone may then read it) or withdraws it: admins and editors.
+    #[tracing::instrument(skip_all, fields(plan = key, published, actor = actor.user_id().map(|u| u.0)))]
     pub async fn set_published(
         &self,
         actor: &Actor,
@@ -391,6 +398,7 @@ impl App {
     /// author of what they record. The API's way in: the action page's form, with
     /// evidence and milestones, is [`App::record_progress`], and both share the same
     /// checks, store write and audit entry.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, action, actor = actor.user_id().map(|u| u.0)))]
     pub async fn record_update(
         &self,
         actor: &Actor,

@@ -169,6 +169,7 @@ impl App {
     /// against the plan's key), evidence kept in the database, and milestones done.
     /// Owners on their own actions, admins and editors on any action of their area.
     /// One transaction with its audit entry.
+    #[tracing::instrument(skip_all, fields(plan, action, actor = actor.user_id().map(|u| u.0)))]
     pub async fn record_progress(
         &self,
         actor: &Actor,
@@ -197,6 +198,7 @@ impl App {
 
     /// Marks a milestone done on `on` (today when not given); a date in the future is
     /// refused. Whoever may record progress on the action may.
+    #[tracing::instrument(skip_all, fields(plan, action, milestone = milestone.0, actor = actor.user_id().map(|u| u.0)))]
     pub async fn complete_milestone(
         &self,
         actor: &Actor,
@@ -224,6 +226,7 @@ impl App {
     /// Moves an action's due date: admins and editors of the area. The old date, the
     /// reason, who approved it and who recorded it are kept in the action's history and
     /// the audit trail.
+    #[tracing::instrument(skip_all, fields(plan, action, actor = actor.user_id().map(|u| u.0)))]
     pub async fn change_due_date(
         &self,
         actor: &Actor,

@@ -203,6 +203,7 @@ impl App {
     /// updates and milestones: admins and editors of the area. A cycle already closed
     /// today is not closed twice. Who closed it is whoever is signed in; only the
     /// command line may name someone as `closed_by`.
+    #[tracing::instrument(skip_all, fields(plan = key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn close_cycle(
         &self,
         actor: &Actor,
@@ -256,6 +257,7 @@ impl App {
     }
 
     /// Sets how often the plan reports: admins and editors of the area.
+    #[tracing::instrument(skip_all, fields(plan = key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn set_reporting_cycle(
         &self,
         actor: &Actor,

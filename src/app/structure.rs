@@ -185,6 +185,7 @@ impl App {
 
     /// Adds an area, objective, action, milestone or person at the end of its siblings;
     /// returns its id.
+    #[tracing::instrument(skip_all, fields(plan = key, parent, actor = actor.user_id().map(|u| u.0)))]
     pub async fn add_item(
         &self,
         actor: &Actor,
@@ -210,6 +211,7 @@ impl App {
 
     /// Changes an item's fields. Refs are kept as typed, so moving or inserting other
     /// actions never renumbers them.
+    #[tracing::instrument(skip_all, fields(plan = key, item = id, actor = actor.user_id().map(|u| u.0)))]
     pub async fn edit_item(
         &self,
         actor: &Actor,
@@ -235,6 +237,7 @@ impl App {
     }
 
     /// Moves an item up or down among its siblings.
+    #[tracing::instrument(skip_all, fields(plan = key, kind = ?kind, item = id, actor = actor.user_id().map(|u| u.0)))]
     pub async fn move_item(
         &self,
         actor: &Actor,
@@ -257,6 +260,7 @@ impl App {
 
     /// Removes an item if nothing depends on it; see the module notes for what is
     /// refused and why.
+    #[tracing::instrument(skip_all, fields(plan = key, kind = ?kind, item = id, actor = actor.user_id().map(|u| u.0)))]
     pub async fn remove_item(
         &self,
         actor: &Actor,
@@ -352,6 +356,7 @@ impl App {
 
     /// Replaces the plan's rating key, refusing a key that would drop a level or
     /// dimension still used by a rating (current, historical or frozen in a cycle).
+    #[tracing::instrument(skip_all, fields(plan = key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn update_scheme(
         &self,
         actor: &Actor,

@@ -10,6 +10,7 @@ use crate::domain::{Actor, Quote, QuoteId, Result, YouSaidWeDid, YouSaidWeDidId}
 
 impl App {
     /// Adds a quote; its areas and actions must be the plan's. Admins and editors.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn add_quote(
         &self,
         actor: &Actor,
@@ -29,6 +30,7 @@ impl App {
 
     /// Adds a "you said, we did" entry; a request that is not possible needs its reason.
     /// Admins and editors.
+    #[tracing::instrument(skip_all, fields(plan = plan_key, actor = actor.user_id().map(|u| u.0)))]
     pub async fn add_you_said_we_did(
         &self,
         actor: &Actor,

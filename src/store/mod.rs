@@ -109,6 +109,11 @@ impl Backend {
     }
 }
 
+/// The schema changes this binary carries, applied at open and compared by
+/// [`Store::migration_drift`].
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
 /// The URL with any password replaced, for messages and logs.
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -128,46 +133,45 @@ impl Store {
     /// schema up to date.
     pub async fn open(url: &str) -> anyhow::Result<Self> {
         let shown = redact(url);
-        let pool = match Backend::of_url(url)? {
-            Backend::Postgres => {
-                let pool = PgPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
-                    .await
-                    .with_context(|| {
-                        format!("cannot connect to the PostgreSQL database at {shown}")
+        let pool =
+            match Backend::of_url(url)? {
+                Backend::Postgres => {
+                    let pool = PgPoolOptions::new()
+                        .max_connections(16)
+                        .acquire_timeout(Duration::from_secs(10))
+                        .connect(url)
+                        .await
+                        .with_context(|| {
+                            format!("cannot connect to the PostgreSQL database at {shown}")
+                        })?;
+                    POSTGRES_MIGRATIONS.run(&pool).await.with_context(|| {
+                        format!("cannot bring the schema of {shown} up to date")
                     })?;
-                sqlx::migrate!("migrations/postgres")
-                    .run(&pool)
-                    .await
-                    .with_context(|| format!("cannot bring the schema of {shown} up to date"))?;
-                Pool::Postgres(pool)
-            }
-            Backend::Sqlite => {
-                let options = SqliteConnectOptions::from_str(url)
-                    .with_context(|| format!("{shown} is not a valid SQLite URL"))?
-                    .create_if_missing(true)
-                    .foreign_keys(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    // FULL: a commit is on disk before it is acknowledged, so an update an
-                    // owner was told is saved survives a power cut, not only a crash of
-                    // the process (NORMAL's promise in WAL mode). An fsync here costs
-                    // about 0.3 ms.
-                    .synchronous(SqliteSynchronous::Full)
-                    .busy_timeout(Duration::from_secs(10));
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(8)
-                    .connect_with(options)
-                    .await
-                    .with_context(|| format!("cannot open the SQLite database {shown}"))?;
-                sqlx::migrate!("migrations/sqlite")
-                    .run(&pool)
-                    .await
-                    .with_context(|| format!("cannot bring the schema of {shown} up to date"))?;
-                Pool::Sqlite(pool)
-            }
-        };
+                    Pool::Postgres(pool)
+                }
+                Backend::Sqlite => {
+                    let options = SqliteConnectOptions::from_str(url)
+                        .with_context(|| format!("{shown} is not a valid SQLite URL"))?
+                        .create_if_missing(true)
+                        .foreign_keys(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        // FULL: a commit is on disk before it is acknowledged, so an update an
+                        // owner was told is saved survives a power cut, not only a crash of
+                        // the process (NORMAL's promise in WAL mode). An fsync here costs
+                        // about 0.3 ms.
+                        .synchronous(SqliteSynchronous::Full)
+                        .busy_timeout(Duration::from_secs(10));
+                    let pool = SqlitePoolOptions::new()
+                        .max_connections(8)
+                        .connect_with(options)
+                        .await
+                        .with_context(|| format!("cannot open the SQLite database {shown}"))?;
+                    SQLITE_MIGRATIONS.run(&pool).await.with_context(|| {
+                        format!("cannot bring the schema of {shown} up to date")
+                    })?;
+                    Pool::Sqlite(pool)
+                }
+            };
         Ok(Self {
             pool,
             sqlite_writer: std::sync::Arc::default(),
@@ -202,6 +206,67 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// A trivial query: whether the database answers at all.
+    pub async fn ping(&self) -> Result<(), Error> {
+        let _: i32 = on_pool!(self, |pool| sqlx::query_scalar("select 1")
+            .fetch_one(pool)
+            .await)?;
+        Ok(())
+    }
+
+    /// Connections the pool holds now, and how many of them are idle.
+    pub fn pool_size(&self) -> (u32, usize) {
+        on_pool!(self, |pool| (pool.size(), pool.num_idle()))
+    }
+
+    /// How the applied migrations differ from the ones this binary carries, in words, or
+    /// `None` when they match (same versions, same checksums, none failed part-way).
+    /// The database can drift after it was opened: another instance, newer than this one,
+    /// may have migrated it, or someone may have restored an older backup.
+    pub async fn migration_drift(&self) -> Result<Option<String>, Error> {
+        let sql = "select version, checksum, success from _sqlx_migrations order by version";
+        let applied: Vec<(i64, Vec<u8>, bool)> =
+            on_pool!(self, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
+        let migrator = match self.backend() {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        let embedded: Vec<_> = migrator
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .collect();
+        for (version, checksum, success) in &applied {
+            match embedded.iter().find(|m| m.version == *version) {
+                None => {
+                    return Ok(Some(format!(
+                        "the database has migration {version}, which this binary does not \
+                         know: it was migrated by a newer version of WSOA Tracker"
+                    )));
+                }
+                Some(_) if !success => {
+                    return Ok(Some(format!("migration {version} failed part-way")));
+                }
+                Some(m) if m.checksum.as_ref() != checksum.as_slice() => {
+                    return Ok(Some(format!(
+                        "migration {version} applied to the database differs from this \
+                         binary's"
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(missing) = embedded
+            .iter()
+            .find(|m| !applied.iter().any(|(v, _, _)| *v == m.version))
+        {
+            return Ok(Some(format!(
+                "migration {} ({}) is not applied to the database",
+                missing.version, missing.description
+            )));
+        }
+        Ok(None)
     }
 
     /// Closes every connection; SQLite checkpoints its write-ahead log.

@@ -6,8 +6,10 @@ mod api;
 mod assets;
 mod error;
 mod extract;
+mod health;
 mod pages;
 mod session;
+mod telemetry;
 
 use std::time::Duration;
 
@@ -24,6 +26,7 @@ use crate::app::App;
 pub use api::openapi;
 pub use error::{ErrorPage, Problem};
 pub use session::encode_component;
+pub use telemetry::{MetricsAllow, REQUEST_ID};
 
 /// How the web app sets its cookies.
 #[derive(Clone, Debug, Default)]
@@ -31,6 +34,8 @@ pub struct WebConfig {
     /// Send the session cookie only over HTTPS (`Secure`, and the `__Host-` name). On
     /// for any deployment reached over HTTPS; off only for plain-HTTP use on one machine.
     pub secure_cookies: bool,
+    /// Who may read `/metrics`: loopback only unless configured.
+    pub metrics_allow: MetricsAllow,
 }
 
 /// Serves uploaded or stored files so a browser can never run them: a content type from
@@ -164,6 +169,8 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
     // after it with their own, larger limit; every layer below it covers them all.
     let mut router = pages::router()
         .merge(assets::router())
+        .merge(health::router())
+        .merge(telemetry::router())
         .nest("/api/v1", api::router())
         .fallback(error::not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -189,7 +196,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
             HeaderValue::from_static(value),
         ));
     }
-    router
+    telemetry::observe(router)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! session itself lives in the database (see `app::account`); the cookie holds only a
 //! random secret, and is `HttpOnly`, `SameSite=Lax` and, when configured, `Secure`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -73,13 +73,19 @@ pub fn clear_cookie(config: &WebConfig) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The client's address as the socket saw it, for per-address sign-in limits. Headers
-/// such as `X-Forwarded-For` are not trusted: anyone can send them.
-pub fn client_ip(parts: &Parts) -> Option<String> {
+/// The client's address as the socket saw it, for per-address sign-in limits and the
+/// metrics allow list. Headers such as `X-Forwarded-For` are not trusted: anyone can
+/// send them. `None` when served without connection info (in-process tests).
+pub fn client_addr(parts: &Parts) -> Option<IpAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// [`client_addr`] as text.
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    client_addr(parts).map(|ip| ip.to_string())
 }
 
 /// Who is asking, from the session cookie: the public when there is none, or it is
@@ -118,6 +124,7 @@ impl FromRequestParts<App> for Viewer {
             });
         };
         let actor = app.actor_for_session(&token).await?;
+        super::telemetry::record_account(&actor);
         let session = actor.user().is_some().then_some(token);
         Ok(Self {
             actor,
@@ -206,6 +213,7 @@ mod tests {
         let secure = session_cookie(
             &WebConfig {
                 secure_cookies: true,
+                ..WebConfig::default()
             },
             "abc",
         );

@@ -425,6 +425,7 @@ async fn secure_cookies_use_the_host_prefix() {
         db.app.clone(),
         wsoa::web::WebConfig {
             secure_cookies: true,
+            ..wsoa::web::WebConfig::default()
         },
     );
 

@@ -585,6 +585,27 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
             ),
             "",
         ),
+        // Probes and scrapers: no sign-in, whoever asks. `/metrics` answers only the
+        // addresses allowed (loopback by default); these requests come from no address
+        // at all, so everyone is told it does not exist.
+        row(
+            "GET",
+            "/healthz",
+            "/healthz".into(),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/readyz",
+            "/readyz".into(),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/metrics",
+            "/metrics".into(),
+            [404, 404, 404, 404, 404, 404, 404],
+        ),
     ];
 
     check(&w, &rows, false).await;

@@ -19,6 +19,7 @@ mod import_robustness;
 mod import_text;
 mod layering;
 mod migrations;
+mod observability;
 mod pages;
 mod plan_json;
 mod reliability;

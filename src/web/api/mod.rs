@@ -120,7 +120,9 @@ impl FromRequestParts<App> for ApiActor {
             })
             .map(str::trim)
             .ok_or(ApiError(Error::Unauthorized))?;
-        Ok(Self(app.actor_for_token(token).await?))
+        let actor = app.actor_for_token(token).await?;
+        crate::web::telemetry::record_account(&actor);
+        Ok(Self(actor))
     }
 }
 

@@ -33,7 +33,6 @@ pub fn router() -> Router<App> {
             get(show).layer(Extension(RenderedPlans::default())),
         )
         .route("/plans/{plan}/publication", post(publish))
-        .route("/healthz", get(|| async { "ok" }))
 }
 
 #[derive(Template)]
@@ -411,10 +410,12 @@ async fn show(
         layout.user,
         raw_query.as_deref().unwrap_or_default()
     );
-    if errors.is_empty()
-        && let Some(page) = rendered.get(&cache_key, &view.running.plan)
-    {
-        return Ok(page.response(&headers));
+    if errors.is_empty() {
+        let kept = rendered.get(&cache_key, &view.running.plan);
+        crate::app::record_cache_lookup("page", kept.is_some());
+        if let Some(page) = kept {
+            return Ok(page.response(&headers));
+        }
     }
     let content: Arc<str> = show_content(
         &view,
