@@ -109,11 +109,6 @@ impl Backend {
     }
 }
 
-/// The schema changes this binary carries, applied at open and compared by
-/// [`Store::migration_drift`].
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
-
 /// The URL with any password replaced, for messages and logs.
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -133,45 +128,46 @@ impl Store {
     /// schema up to date.
     pub async fn open(url: &str) -> anyhow::Result<Self> {
         let shown = redact(url);
-        let pool =
-            match Backend::of_url(url)? {
-                Backend::Postgres => {
-                    let pool = PgPoolOptions::new()
-                        .max_connections(16)
-                        .acquire_timeout(Duration::from_secs(10))
-                        .connect(url)
-                        .await
-                        .with_context(|| {
-                            format!("cannot connect to the PostgreSQL database at {shown}")
-                        })?;
-                    POSTGRES_MIGRATIONS.run(&pool).await.with_context(|| {
-                        format!("cannot bring the schema of {shown} up to date")
+        let pool = match Backend::of_url(url)? {
+            Backend::Postgres => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .with_context(|| {
+                        format!("cannot connect to the PostgreSQL database at {shown}")
                     })?;
-                    Pool::Postgres(pool)
-                }
-                Backend::Sqlite => {
-                    let options = SqliteConnectOptions::from_str(url)
-                        .with_context(|| format!("{shown} is not a valid SQLite URL"))?
-                        .create_if_missing(true)
-                        .foreign_keys(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        // FULL: a commit is on disk before it is acknowledged, so an update an
-                        // owner was told is saved survives a power cut, not only a crash of
-                        // the process (NORMAL's promise in WAL mode). An fsync here costs
-                        // about 0.3 ms.
-                        .synchronous(SqliteSynchronous::Full)
-                        .busy_timeout(Duration::from_secs(10));
-                    let pool = SqlitePoolOptions::new()
-                        .max_connections(8)
-                        .connect_with(options)
-                        .await
-                        .with_context(|| format!("cannot open the SQLite database {shown}"))?;
-                    SQLITE_MIGRATIONS.run(&pool).await.with_context(|| {
-                        format!("cannot bring the schema of {shown} up to date")
-                    })?;
-                    Pool::Sqlite(pool)
-                }
-            };
+                sqlx::migrate!("migrations/postgres")
+                    .run(&pool)
+                    .await
+                    .with_context(|| format!("cannot bring the schema of {shown} up to date"))?;
+                Pool::Postgres(pool)
+            }
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .with_context(|| format!("{shown} is not a valid SQLite URL"))?
+                    .create_if_missing(true)
+                    .foreign_keys(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // FULL: a commit is on disk before it is acknowledged, so an update an
+                    // owner was told is saved survives a power cut, not only a crash of
+                    // the process (NORMAL's promise in WAL mode). An fsync here costs
+                    // about 0.3 ms.
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await
+                    .with_context(|| format!("cannot open the SQLite database {shown}"))?;
+                sqlx::migrate!("migrations/sqlite")
+                    .run(&pool)
+                    .await
+                    .with_context(|| format!("cannot bring the schema of {shown} up to date"))?;
+                Pool::Sqlite(pool)
+            }
+        };
         Ok(Self {
             pool,
             sqlite_writer: std::sync::Arc::default(),
@@ -229,9 +225,10 @@ impl Store {
         let sql = "select version, checksum, success from _sqlx_migrations order by version";
         let applied: Vec<(i64, Vec<u8>, bool)> =
             on_pool!(self, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
+        // The same migrations `open` applies.
         let migrator = match self.backend() {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         };
         let embedded: Vec<_> = migrator
             .iter()
