@@ -11,9 +11,45 @@ use time::Date;
 
 use crate::app::{App, Clock, GenerateRequest, NewUser, ReportRequest};
 use crate::config::DatabaseArgs;
-use crate::documents::{self, Format, MAX_DOCUMENT_BYTES, write_plan_json};
+use crate::documents::{
+    self, ColumnChoices, Format, ImportOptions, MAX_DOCUMENT_BYTES, write_plan_json,
+};
 use crate::domain::{Actor, AsAt, PartialDate, ReportFormat, ReportKind, Role, Scale};
 use crate::web;
+
+/// `wsoa import`'s options.
+#[derive(clap::Args, Debug)]
+struct ImportArgs {
+    /// The document to read.
+    file: PathBuf,
+    /// Read and report, but store nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the plan as plan JSON on standard output.
+    #[arg(long)]
+    json: bool,
+    /// Read the file as this format instead of guessing from its name and content.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Also write the import report as JSON to this file.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Roles for columns, by heading, instead of the importer's reading of the headings:
+    /// `"Who will lead=owners;When=due"`. The roles are area, objective, ref, action,
+    /// owners, due, start, rating, update, updated, measures, milestones, resource and
+    /// ignore (the text is kept as a note on each action). The report's `tables` lists
+    /// the role each column was given.
+    #[arg(long, value_parser = parse_columns, value_name = "HEADING=ROLE;…")]
+    columns: Option<ColumnChoices>,
+}
+
+/// Reads `--columns`, saying which part is wrong.
+fn parse_columns(spec: &str) -> Result<ColumnChoices, String> {
+    ColumnChoices::parse(spec).map_err(|err| match err {
+        crate::domain::Error::Invalid { message, .. } => message,
+        other => other.to_string(),
+    })
+}
 
 /// WSOA Tracker: run a local area's SEND improvement plan from the browser or the shell.
 #[derive(Parser, Debug)]
@@ -73,22 +109,7 @@ enum Command {
         withdraw: bool,
     },
     /// Read a plan from a document (Word, Excel, ODS, CSV, PDF, text or plan JSON) and store it.
-    Import {
-        /// The document to read.
-        file: PathBuf,
-        /// Read and report, but store nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Print the plan as plan JSON on standard output.
-        #[arg(long)]
-        json: bool,
-        /// Read the file as this format instead of guessing from its name and content.
-        #[arg(long, value_enum)]
-        format: Option<FormatArg>,
-        /// Also write the import report as JSON to this file.
-        #[arg(long)]
-        report: Option<PathBuf>,
-    },
+    Import(ImportArgs),
     /// Write a stored plan out: as plan JSON, or as a report in a document format.
     Export {
         /// The plan's id or slug (see `wsoa plans`).
@@ -359,13 +380,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Import {
-            file,
-            dry_run,
-            json,
-            format,
-            report,
-        } => import(&url, &file, dry_run, json, format, report.as_deref()).await,
+        Command::Import(args) => import(&url, args).await,
         Command::Export {
             plan,
             report,
@@ -615,22 +630,43 @@ fn read_document(file: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))
 }
 
-async fn import(
-    url: &str,
-    file: &Path,
-    dry_run: bool,
-    json: bool,
-    format: Option<FormatArg>,
-    report_file: Option<&Path>,
-) -> anyhow::Result<()> {
+async fn import(url: &str, args: ImportArgs) -> anyhow::Result<()> {
+    let file = args.file.as_path();
     let bytes = read_document(file)?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let imported = documents::import_named(&name, &bytes, format.map(Format::from))
-        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let options = ImportOptions {
+        columns: args.columns.unwrap_or_default(),
+        ..ImportOptions::default()
+    };
+    let imported =
+        documents::import_named_with(&name, &bytes, args.format.map(Format::from), &options)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let report = &imported.report;
+    let unmatched = options.columns.unmatched(&report.tables);
+    if !unmatched.is_empty() {
+        let mut headings: Vec<&str> = Vec::new();
+        for column in report.tables.iter().flat_map(|t| &t.columns) {
+            if !column.heading.is_empty() && !headings.contains(&column.heading.as_str()) {
+                headings.push(&column.heading);
+            }
+        }
+        let read = if headings.is_empty() {
+            "no table with headings was read".to_owned()
+        } else {
+            format!("the headings read are: {}", headings.join("; "))
+        };
+        bail!(
+            "--columns: no column is headed {}; {read}",
+            unmatched
+                .iter()
+                .map(|h| format!("{h:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     for warning in &report.warnings {
         eprintln!("warning: {}: {}", warning.location, warning.message);
     }
@@ -641,19 +677,31 @@ async fn import(
             short(&passage.message)
         );
     }
+    for table in &report.tables {
+        let columns: Vec<String> = table
+            .columns
+            .iter()
+            .filter(|c| !c.heading.is_empty())
+            .map(|c| {
+                let chosen = if c.chosen { " (chosen)" } else { "" };
+                format!("{}={}{chosen}", c.heading, c.role)
+            })
+            .collect();
+        eprintln!("columns at {}: {}", table.location, columns.join("; "));
+    }
     eprintln!("{}: {}", file.display(), report.summary());
-    if let Some(path) = report_file {
+    if let Some(path) = args.report.as_deref() {
         let body = serde_json::to_vec_pretty(report).context("writing the import report")?;
         std::fs::write(path, body).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    if json {
+    if args.json {
         let body = write_plan_json(&imported.plan)?;
         std::io::stdout()
             .lock()
             .write_all(&body)
             .context("writing to standard output")?;
     }
-    if dry_run {
+    if args.dry_run {
         eprintln!("dry run: nothing stored");
         return Ok(());
     }

@@ -234,10 +234,126 @@ impl ColumnChoices {
             .join(";")
     }
 
+    /// The chosen headings (normalised) that no column of `tables` has: a choice that
+    /// changed nothing, most likely mistyped.
+    pub fn unmatched(&self, tables: &[TableColumns]) -> Vec<&str> {
+        let headings: std::collections::BTreeSet<String> = tables
+            .iter()
+            .flat_map(|t| &t.columns)
+            .map(|c| normalise_heading(&c.heading))
+            .collect();
+        self.0
+            .keys()
+            .filter(|h| !headings.contains(*h))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Each normalised heading with its role.
     pub fn iter(&self) -> impl Iterator<Item = (&str, ColumnRole)> {
         self.0.iter().map(|(h, r)| (h.as_str(), *r))
     }
+}
+
+/// One select of the preview's column form: a column, by its table's and its own index
+/// in [`crate::documents::ImportReport::tables`], and the role picked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnPick {
+    /// The table's index.
+    pub table: usize,
+    /// The column's index in the table.
+    pub column: usize,
+    /// The role picked.
+    pub role: ColumnRole,
+}
+
+impl ColumnPick {
+    /// The form field (and element id) of a column's select: `column-2-3`.
+    pub fn field(table: usize, column: usize) -> String {
+        format!("column-{table}-{column}")
+    }
+
+    /// Reads a field name made by [`ColumnPick::field`].
+    pub fn parse_field(name: &str) -> Option<(usize, usize)> {
+        let (table, column) = name.strip_prefix("column-")?.split_once('-')?;
+        Some((table.parse().ok()?, column.parse().ok()?))
+    }
+}
+
+impl ColumnChoices {
+    /// The choices after a person's picks on the preview: these, plus every column whose
+    /// picked role differs from the role it was read with, chosen by its heading (so the
+    /// choice holds for each table with that heading). A pick left at the role read
+    /// changes nothing. Refused, naming the pick's field: a column not in `tables`, a
+    /// change to a column without a heading (a choice names a heading), and two
+    /// different roles picked for one heading.
+    pub fn with_picks(&self, tables: &[TableColumns], picks: &[ColumnPick]) -> Result<Self> {
+        let mut changed: BTreeMap<String, (ColumnRole, usize)> = BTreeMap::new();
+        for pick in picks {
+            let field = ColumnPick::field(pick.table, pick.column);
+            let Some(read) = tables
+                .get(pick.table)
+                .and_then(|t| t.columns.get(pick.column))
+            else {
+                return Err(Error::invalid(
+                    field,
+                    "This column is not in the document as read now: open the preview again and choose again",
+                ));
+            };
+            if pick.role == read.role {
+                continue;
+            }
+            let heading = normalise_heading(&read.heading);
+            if heading.is_empty() {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "Column {} of table {} has no heading, so its role cannot be chosen: leave it as “{}”",
+                        pick.column + 1,
+                        pick.table + 1,
+                        read.role.label()
+                    ),
+                ));
+            }
+            match changed.get(&heading) {
+                Some(&(role, table)) if role != pick.role => {
+                    return Err(Error::invalid(
+                        field,
+                        format!(
+                            "“{}” is given two roles, “{}” in table {} and “{}” in table {}: choose one role for the heading",
+                            read.heading,
+                            role.label(),
+                            table + 1,
+                            pick.role.label(),
+                            pick.table + 1,
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    changed.insert(heading, (pick.role, pick.table));
+                }
+            }
+        }
+        let mut choices = self.clone();
+        for (heading, (role, _)) in changed {
+            choices.0.insert(heading, role);
+        }
+        Ok(choices)
+    }
+}
+
+/// The layout of a document, to remember choices by: the normalised headings of all its
+/// tables, sorted and without repeats, joined by `|` (so a column moved or a table split
+/// is still the same layout); "" for a document read without tables.
+pub fn layout_signature(tables: &[TableColumns]) -> String {
+    let headings: std::collections::BTreeSet<String> = tables
+        .iter()
+        .flat_map(|t| &t.columns)
+        .map(|c| normalise_heading(&c.heading))
+        .filter(|h| !h.is_empty())
+        .collect();
+    headings.into_iter().collect::<Vec<_>>().join("|")
 }
 
 /// How to read a document, beyond its bytes.
@@ -326,5 +442,96 @@ mod tests {
         for role in ColumnRole::ALL {
             assert_eq!(ColumnRole::from_code(role.code()), Some(role));
         }
+    }
+    fn table(headings: &[(&str, ColumnRole)]) -> TableColumns {
+        TableColumns {
+            location: "line 1".into(),
+            signature: String::new(),
+            rows: 1,
+            columns: headings
+                .iter()
+                .map(|(heading, role)| ColumnRead {
+                    heading: (*heading).into(),
+                    role: *role,
+                    chosen: false,
+                    period: None,
+                    sample: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn pick(table: usize, column: usize, role: ColumnRole) -> ColumnPick {
+        ColumnPick {
+            table,
+            column,
+            role,
+        }
+    }
+
+    #[test]
+    fn picks_choose_only_the_columns_changed() {
+        let tables = [
+            table(&[("Lead", ColumnRole::Owners), ("When", ColumnRole::Due)]),
+            table(&[("lead", ColumnRole::Owners), ("Notes", ColumnRole::Ignore)]),
+        ];
+        let before = ColumnChoices::parse("Notes=ignore").unwrap();
+
+        let after = before
+            .with_picks(
+                &tables,
+                &[
+                    pick(0, 0, ColumnRole::Ignore),
+                    pick(0, 1, ColumnRole::Due),
+                    pick(1, 0, ColumnRole::Owners),
+                    pick(1, 1, ColumnRole::Ignore),
+                ],
+            )
+            .unwrap();
+
+        assert_eq!(after.to_spec(), "lead=ignore;notes=ignore");
+    }
+
+    #[test]
+    fn bad_picks_name_their_field() {
+        let tables = [table(&[("Lead", ColumnRole::Owners), ("", ColumnRole::Ignore)])];
+        let none = ColumnChoices::default();
+
+        let err = none.with_picks(&tables, &[pick(3, 0, ColumnRole::Due)]);
+        assert!(matches!(err, Err(Error::Invalid { ref field, .. }) if field == "column-3-0"));
+        let err = none.with_picks(&tables, &[pick(0, 1, ColumnRole::Due)]);
+        assert!(
+            matches!(err, Err(Error::Invalid { ref field, ref message }) if field == "column-0-1" && message.contains("no heading")),
+            "{err:?}"
+        );
+        let tables = [
+            table(&[("Lead", ColumnRole::Owners)]),
+            table(&[("Lead", ColumnRole::Owners)]),
+        ];
+        let err = none.with_picks(
+            &tables,
+            &[pick(0, 0, ColumnRole::Due), pick(1, 0, ColumnRole::Ignore)],
+        );
+        assert!(
+            matches!(err, Err(Error::Invalid { ref field, ref message }) if field == "column-1-0" && message.contains("two roles")),
+            "{err:?}"
+        );
+        assert_eq!(ColumnPick::parse_field("column-1-0"), Some((1, 0)));
+        assert_eq!(ColumnPick::parse_field("column-x-0"), None);
+    }
+
+    #[test]
+    fn a_layout_is_its_headings_in_any_order() {
+        let one = [table(&[("Lead", ColumnRole::Owners), ("When?", ColumnRole::Due)])];
+        let other = [
+            table(&[("when", ColumnRole::Due)]),
+            table(&[("LEAD", ColumnRole::Owners), ("", ColumnRole::Ignore)]),
+        ];
+
+        assert_eq!(layout_signature(&one), "lead|when");
+        let choices = ColumnChoices::parse("Lead=ignore;Leed=owners").unwrap();
+        assert_eq!(choices.unmatched(&one), ["leed"]);
+        assert_eq!(layout_signature(&one), layout_signature(&other));
+        assert_eq!(layout_signature(&[]), "");
     }
 }

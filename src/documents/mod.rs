@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Error, PlanTree, Result};
 
 pub use kpi_csv::read_kpi_actuals;
-pub use mapping::{ColumnChoices, ColumnRead, ColumnRole, ImportOptions, TableColumns};
+pub use mapping::{
+    ColumnChoices, ColumnPick, ColumnRead, ColumnRole, ImportOptions, TableColumns, layout_signature,
+};
 pub use plan_json::{read_plan_json, write_plan_json};
 pub use reports::export_report;
 pub use text::import_text;

@@ -9,6 +9,7 @@ mod backup;
 mod compare;
 mod cycle;
 mod evidence;
+mod import_layout;
 mod pending_import;
 mod plan;
 mod progress;
@@ -28,7 +29,8 @@ use sqlx::sqlite::{
 use crate::domain::Error;
 
 pub use backup::restore;
-pub use pending_import::PendingImportRecord;
+pub use import_layout::ImportLayoutRecord;
+pub use pending_import::{PendingImportRecord, PendingImportReread};
 
 /// The database behind the app.
 #[derive(Clone)]

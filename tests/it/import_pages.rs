@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use wsoa::app::ReportRequest;
 use wsoa::domain::{Actor, ReportFormat, ReportKind, Role};
 
-use crate::helpers::{Auth, TestDb, on_both_backends, small_plan, without_ids};
+use crate::helpers::{Auth, TestDb, on_both_backends, repo_path, small_plan, without_ids};
 use crate::import_formats::tracker_workbook;
 
 /// The workbook, for Northshire.
@@ -207,11 +207,212 @@ async fn a_downloaded_tracker_uploads_as_the_next_version(db: &TestDb) {
     assert_eq!(without_ids(again), without_ids(first));
 }
 
+/// The CSV tracker of `tests/fixtures/import`, for Northshire: one table headed
+/// `Area of weakness;Ref;Action;Lead officer;Completion date;Status`.
+fn northshire_csv() -> Vec<u8> {
+    std::fs::read(repo_path("tests/fixtures/import/tracker.csv")).unwrap()
+}
+
+/// The owners cell of the preview's plan, for an action led by JB.
+const OWNER_JB: &str = r#"<td class="govuk-table__cell">JB</td>"#;
+
+/// The column form as the preview sends it for the tracker CSV, with "Lead officer"
+/// set to `lead`.
+fn columns_form(lead: &str) -> String {
+    format!(
+        "column-0-0=area&column-0-1=ref&column-0-2=action&column-0-3={lead}&column-0-4=due&column-0-5=rating"
+    )
+}
+
+/// Every owner and every note of the actions of a stored plan.
+async fn stored_owners_and_notes(db: &TestDb, slug: &str) -> (Vec<String>, Vec<String>) {
+    let (_, plan) = db.app.plan(&Actor::System, slug).await.unwrap();
+    let owners = plan.actions().flat_map(|(_, _, a)| a.owners.clone()).collect();
+    let notes = plan.actions().flat_map(|(_, _, a)| a.notes.clone()).collect();
+    (owners, notes)
+}
+
+/// Changing a column's role on the preview reads the kept document again, the plan
+/// stored is the one read with the choice (the ignored column's text kept as notes), and
+/// the choice is remembered for the area's next upload of the same layout, where it is
+/// applied and said so; reading it with the importer's own reading and storing that
+/// forgets the layout. Each change of the remembered layout is on the plan's audit trail.
+async fn a_column_chosen_on_the_preview_changes_the_plan_and_is_remembered(db: &TestDb) {
+    let me = editor(db, "editor@example.org", "Northshire").await;
+    let uploaded = db
+        .upload("/plans/import", "tracker.csv", &northshire_csv(), &me)
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
+    let path = uploaded.location().to_owned();
+    let preview = db.get(&path, &me).await;
+    assert!(preview.body.contains("Check the columns"));
+    assert!(
+        preview
+            .body
+            .contains(&format!(r#"action="{path}/columns""#))
+    );
+    assert!(preview.body.contains(
+        r#"<label class="govuk-label govuk-visually-hidden" for="column-0-3">Role of the column “Lead officer” in table 1</label>"#
+    ));
+    assert!(preview.body.contains(r#"<option value="owners" selected>"#));
+    assert!(preview.body.contains("As the importer read the headings"));
+    assert!(preview.body.contains(OWNER_JB), "the owner is shown");
+
+    let chosen = db
+        .post_form(&format!("{path}/columns"), &columns_form("ignore"), &me)
+        .await;
+
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.body);
+    assert_eq!(chosen.location(), path, "back to the same preview");
+    let again = db.get(&path, &me).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("1 heading with the role you chose"));
+    assert!(again.body.contains(r#"<option value="ignore" selected>"#));
+    assert!(again.body.contains("Chosen by you"));
+    assert!(!again.body.contains(OWNER_JB), "no owner any more");
+    assert!(again.body.contains("notes kept from the document"));
+    assert!(again.body.contains("2 areas, 2 objectives, 4 actions"));
+    let confirmed = db.post_form(&format!("{path}/confirm"), "", &me).await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    let first = confirmed.location().trim_start_matches("/plans/").to_owned();
+    let (owners, notes) = stored_owners_and_notes(db, &first).await;
+    assert!(owners.is_empty(), "{owners:?}");
+    assert!(notes.contains(&"Lead officer: JB".to_owned()), "{notes:?}");
+    let (_, events) = db.app.plan_audit(&Actor::System, &first).await.unwrap();
+    let saved = events
+        .iter()
+        .find(|e| e.event == "import_layout.saved")
+        .expect("the remembered layout is audited");
+    assert_eq!(saved.actor, "editor@example.org");
+    assert_eq!(
+        saved.after.as_ref().unwrap()["columns"],
+        "lead officer=ignore"
+    );
+
+    let next = db
+        .upload("/plans/import", "tracker.csv", &northshire_csv(), &me)
+        .await;
+    let next_path = next.location().to_owned();
+    let remembered = db.get(&next_path, &me).await;
+    assert!(
+        remembered
+            .body
+            .contains("Columns as you chose them for Northshire’s last import of this layout"),
+        "{}",
+        remembered.body
+    );
+    assert!(remembered.body.contains(r#"id="remembered""#));
+    assert!(!remembered.body.contains(OWNER_JB), "the choice is applied");
+
+    let reset = db
+        .post_form(
+            &format!("{next_path}/columns"),
+            &format!("{}&reset=yes", columns_form("ignore")),
+            &me,
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER, "{}", reset.body);
+    let own = db.get(&next_path, &me).await;
+    assert!(own.body.contains("As the importer read the headings"));
+    assert!(!own.body.contains(r#"id="remembered""#));
+    assert!(own.body.contains(OWNER_JB));
+    let confirmed = db
+        .post_form(&format!("{next_path}/confirm"), "", &me)
+        .await;
+    let second = confirmed.location().trim_start_matches("/plans/").to_owned();
+    let (owners, _) = stored_owners_and_notes(db, &second).await;
+    assert_eq!(owners.len(), 4, "{owners:?}");
+    let (_, events) = db.app.plan_audit(&Actor::System, &second).await.unwrap();
+    assert!(
+        events.iter().any(|e| e.event == "import_layout.forgotten"),
+        "{events:?}"
+    );
+    let third = db
+        .upload("/plans/import", "tracker.csv", &northshire_csv(), &me)
+        .await;
+    let third = db.get(third.location(), &me).await;
+    assert!(third.body.contains("As the importer read the headings"));
+    assert!(third.body.contains(OWNER_JB), "the layout was forgotten");
+}
+
+/// A role the page does not offer, a column the document does not have, and roles the
+/// document cannot be read with show the preview again with the GOV.UK error summary
+/// (422), the select marked; the preview keeps what it was.
+async fn a_bad_column_choice_is_shown_on_the_preview(db: &TestDb) {
+    let me = editor(db, "editor@example.org", "Northshire").await;
+    let uploaded = db
+        .upload("/plans/import", "tracker.csv", &northshire_csv(), &me)
+        .await;
+    let path = uploaded.location().to_owned();
+
+    let bad_role = db
+        .post_form(&format!("{path}/columns"), &columns_form("boss"), &me)
+        .await;
+    assert_eq!(bad_role.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_role.body.contains("There is a problem"));
+    assert!(bad_role.body.contains(r##"<a href="#column-0-3">Choose one of the roles listed for column 4 of table 1</a>"##));
+    assert!(bad_role.body.contains("govuk-select--error"));
+    let no_such_column = db
+        .post_form(&format!("{path}/columns"), "column-3-0=due", &me)
+        .await;
+    assert_eq!(no_such_column.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_such_column.body.contains("This column is not in the document"));
+    let unreadable = db
+        .post_form(
+            &format!("{path}/columns"),
+            "column-0-0=due&column-0-1=due&column-0-2=due&column-0-3=due&column-0-4=due&column-0-5=due",
+            &me,
+        )
+        .await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unreadable.body);
+    assert!(
+        unreadable
+            .body
+            .contains("The document cannot be read with these columns: with them, no column is headed"),
+        "{}",
+        unreadable.body
+    );
+    let unchanged = db.get(&path, &me).await;
+    assert!(unchanged.body.contains("As the importer read the headings"));
+    assert!(unchanged.body.contains(OWNER_JB));
+}
+
 on_both_backends!(
     upload_preview_and_confirm,
     a_plan_for_an_area_the_person_does_not_edit_is_previewed_but_refused,
-    a_downloaded_tracker_uploads_as_the_next_version
+    a_downloaded_tracker_uploads_as_the_next_version,
+    a_column_chosen_on_the_preview_changes_the_plan_and_is_remembered,
+    a_bad_column_choice_is_shown_on_the_preview
 );
+
+#[tokio::test]
+async fn only_the_person_who_previewed_an_import_changes_its_columns() {
+    let db = TestDb::sqlite().await;
+    let me = editor(&db, "me@example.org", "Northshire").await;
+    let colleague = editor(&db, "colleague@example.org", "Northshire").await;
+    let uploaded = db
+        .upload("/plans/import", "tracker.csv", &northshire_csv(), &me)
+        .await;
+    let path = uploaded.location().to_owned();
+
+    let theirs = db
+        .post_form(&format!("{path}/columns"), &columns_form("ignore"), &colleague)
+        .await;
+    let public = db
+        .post_form(
+            &format!("{path}/columns"),
+            &columns_form("ignore"),
+            &Auth::Anonymous,
+        )
+        .await;
+
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(public.status, StatusCode::UNAUTHORIZED);
+    let mine = db.get(&path, &me).await;
+    assert!(mine.body.contains("As the importer read the headings"));
+    assert!(mine.body.contains(OWNER_JB), "unchanged");
+    db.finish().await;
+}
 
 #[tokio::test]
 async fn only_the_person_who_previewed_an_import_sees_or_confirms_it() {

@@ -1,19 +1,22 @@
 //! Importing a plan from the browser: upload a document, see what was read (the tree, the
-//! counts, the warnings and every passage not mapped), then confirm to store it. For
-//! signed-in admins and editors; the app decides who may store which plan.
+//! counts, the warnings, every passage not mapped and the role given to each column of
+//! its tables), change any column's role and see it read again, then confirm to store it.
+//! For signed-in admins and editors; the app decides who may store which plan.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum::{Form, Router};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use super::plan::due_view;
-use super::{Layout, Page};
+use super::{FormErrors, Layout, Page, unprocessable};
 use crate::app::{App, ImportPreview};
-use crate::documents::{Counts, Finding, MAX_DOCUMENT_BYTES};
+use crate::documents::{
+    ColumnChoices, ColumnPick, ColumnRole, Counts, Finding, MAX_DOCUMENT_BYTES, TableColumns,
+};
 use crate::domain::{Error, OwnerName, RatingTag};
 use crate::web::extract::Path;
 use crate::web::session::{SignedIn, Viewer};
@@ -27,6 +30,7 @@ pub fn router() -> Router<App> {
         .route("/plans/import", get(new_form).post(upload))
         .route("/plans/import/{id}", get(preview))
         .route("/plans/import/{id}/confirm", post(confirm))
+        .route("/plans/import/{id}/columns", post(choose_columns))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
 }
@@ -166,6 +170,66 @@ struct AreaRow {
     objectives: Vec<ObjectiveRow>,
 }
 
+/// One column of a table, as the "Check the columns" form shows it.
+struct ColumnRow {
+    /// The select's name and id (`column-0-3`).
+    field: String,
+    heading: String,
+    /// The monitoring period the heading names, for period columns.
+    period: Option<String>,
+    sample: String,
+    /// The role's code, selected in the select.
+    role: &'static str,
+    /// What the role means, shown where there is no select.
+    role_label: &'static str,
+    /// Whether a person chose the role (rather than the importer reading the heading).
+    chosen: bool,
+}
+
+/// A table or sheet of the document, with its columns.
+struct TableRow {
+    number: usize,
+    location: String,
+    rows: usize,
+    columns: Vec<ColumnRow>,
+}
+
+impl TableRow {
+    fn of(tables: &[TableColumns]) -> Vec<Self> {
+        tables
+            .iter()
+            .enumerate()
+            .map(|(t, table)| Self {
+                number: t + 1,
+                location: table.location.clone(),
+                rows: table.rows,
+                columns: table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(c, column)| ColumnRow {
+                        field: ColumnPick::field(t, c),
+                        heading: column.heading.clone(),
+                        period: column.period.map(|p| p.to_string()),
+                        sample: column.sample.clone(),
+                        role: column.role.code(),
+                        role_label: column.role.label(),
+                        chosen: column.chosen,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// Every role, as the selects offer them: code and label.
+fn role_options() -> Vec<(&'static str, &'static str)> {
+    ColumnRole::ALL
+        .iter()
+        .map(|role| (role.code(), role.label()))
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "plan/import_preview.html")]
 struct PreviewPage {
@@ -182,6 +246,15 @@ struct PreviewPage {
     warnings: Vec<Finding>,
     unmapped: Vec<Finding>,
     areas: Vec<AreaRow>,
+    /// The document's tables and their columns, for "Check the columns".
+    tables: Vec<TableRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    /// How many headings have a role a person chose.
+    chosen: usize,
+    /// The local area whose remembered choices were applied on upload.
+    remembered_from: Option<String>,
+    /// Problems with the column form.
+    errors: FormErrors,
 }
 
 impl PreviewPage {
@@ -232,6 +305,11 @@ impl PreviewPage {
             .collect();
         Self {
             layout,
+            tables: TableRow::of(&preview.report.tables),
+            roles: role_options(),
+            chosen: preview.columns.len(),
+            remembered_from: preview.remembered_from,
+            errors: FormErrors::default(),
             id: preview.id,
             refusal: preview.refusal,
             file_name: preview.file_name,
@@ -255,6 +333,85 @@ async fn preview(
 ) -> Result<Page<PreviewPage>, Error> {
     let preview = app.pending_import(&viewer.actor, &id).await?;
     Ok(Page(PreviewPage::new(Layout::of(&viewer), preview)))
+}
+
+/// The column form's problem, with the selects as they were submitted.
+fn with_problem(mut page: PreviewPage, errors: FormErrors, picks: &[ColumnPick]) -> PreviewPage {
+    for pick in picks {
+        if let Some(column) = page
+            .tables
+            .get_mut(pick.table)
+            .and_then(|t| t.columns.get_mut(pick.column))
+        {
+            column.role = pick.role.code();
+        }
+    }
+    page.errors = errors;
+    page
+}
+
+/// Reads the column form: each select (`column-T-C`) and the role picked in it. A role
+/// the page does not offer is refused, naming its select.
+fn picks_of(fields: &[(String, String)]) -> Result<Vec<ColumnPick>, Error> {
+    let mut picks = Vec::new();
+    for (name, value) in fields {
+        let Some((table, column)) = ColumnPick::parse_field(name) else {
+            continue;
+        };
+        let Some(role) = ColumnRole::ALL.into_iter().find(|r| r.code() == value) else {
+            return Err(Error::invalid(
+                name.clone(),
+                format!(
+                    "Choose one of the roles listed for column {} of table {}",
+                    column + 1,
+                    table + 1
+                ),
+            ));
+        };
+        picks.push(ColumnPick {
+            table,
+            column,
+            role,
+        });
+    }
+    Ok(picks)
+}
+
+/// Reads the document again with the roles picked (or, with `reset`, with none: the
+/// importer's own reading), then shows the preview again (Post/Redirect/Get). Only the
+/// previewer finds the import; a pick the page did not offer, or roles the document
+/// cannot be read with, show the preview again with the problem (422).
+async fn choose_columns(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, Error> {
+    let preview = app.pending_import(&viewer.actor, &id).await?;
+    let reset = fields.iter().any(|(name, _)| name == "reset");
+    let (picks, chosen) = if reset {
+        (Vec::new(), Ok(ColumnChoices::default()))
+    } else {
+        match picks_of(&fields) {
+            Ok(picks) => {
+                let chosen = preview.columns.with_picks(&preview.report.tables, &picks);
+                (picks, chosen)
+            }
+            Err(err) => (Vec::new(), Err(err)),
+        }
+    };
+    let outcome = match chosen {
+        Ok(choices) => app.choose_columns(&viewer.actor, &id, &choices).await,
+        Err(err) => Err(err),
+    };
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/import/{id}")).into_response()),
+        Err(err) => {
+            let errors = FormErrors::from_error(err)?;
+            let page = PreviewPage::new(Layout::of(&viewer), preview);
+            Ok(unprocessable(with_problem(page, errors, &picks)))
+        }
+    }
 }
 
 /// Stores the previewed plan, then shows it.
