@@ -83,3 +83,43 @@ test('a tracker for another local area is previewed with the reason it cannot be
   await assertAccessible(page)
   assert.deepEqual(page.problems, [])
 })
+
+test('the editor changes a column’s role on the preview, sees the plan read again, and stores it', async () => {
+  const page = await openPage(browser)
+  await signIn(page)
+  await upload(page, 'columns.csv', trackerFor(DEMO_AREA))
+  const owners = page.locator('td.app-owners')
+  assert.deepEqual(await owners.allTextContents(), ['JB', 'JB', 'AO', 'AO'])
+  assert.equal(await page.getByRole('heading', { name: 'Check the columns' }).count(), 1)
+  const lead = page.getByLabel('Role of the column “Lead officer” in table 1')
+  assert.equal(await lead.inputValue(), 'owners')
+  await assertAccessible(page)
+
+  await lead.selectOption({ label: 'Not used (kept as a note)' })
+  await page.getByRole('button', { name: 'Read the document again with these columns' }).click()
+  await page.waitForURL(/\/plans\/import\/[0-9a-f]+$/)
+  assert.equal(await page.locator('h1').textContent(), 'Check the imported plan')
+  assert.equal(await page.getByLabel('Role of the column “Lead officer” in table 1').inputValue(), 'ignore')
+  assert.deepEqual(await owners.allTextContents(), ['', '', '', ''])
+  assert.match(await page.locator('#columns-in-force').textContent(), /1 heading with the role you chose/)
+  assert.ok(await page.getByText('notes kept from the document').first().isVisible())
+  await assertAccessible(page)
+
+  await page.getByRole('button', { name: 'Store this plan' }).click()
+  await page.waitForURL(/\/plans\/north-east-lincolnshire-/)
+  assert.equal(await page.locator('a[href*="/actions/"]').count(), 4)
+
+  // The next upload of the same layout for the area is read with the same choice.
+  await page.goto(`${baseUrl}/plans/import`)
+  await upload(page, 'columns.csv', trackerFor(DEMO_AREA))
+  assert.match(await page.locator('#remembered').textContent(), new RegExp(`as you chose them for ${DEMO_AREA}’s last import`))
+  assert.deepEqual(await owners.allTextContents(), ['', '', '', ''])
+  // Reading it with the importer's own reading again leaves the layout to be forgotten
+  // when stored, so the other tests' uploads are read as before.
+  await page.getByRole('button', { name: 'Read it with the importer’s own reading' }).click()
+  await page.waitForURL(/\/plans\/import\/[0-9a-f]+$/)
+  assert.deepEqual(await owners.allTextContents(), ['JB', 'JB', 'AO', 'AO'])
+  await page.getByRole('button', { name: 'Store this plan' }).click()
+  await page.waitForURL(/\/plans\/north-east-lincolnshire-/)
+  assert.deepEqual(page.problems, [])
+})

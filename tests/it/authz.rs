@@ -561,6 +561,26 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
             ),
             "",
         ),
+        // Reading a preview again with other columns: the previewer's alone, even for a
+        // plan they may not store (the roles read may be what names the wrong area).
+        with_body(
+            row(
+                "POST",
+                "/plans/import/{id}/columns",
+                format!("/plans/import/{refused}/columns"),
+                [401, 404, 404, 404, 404, 404, 303],
+            ),
+            "column-0-0=ignore",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/import/{id}/columns",
+                format!("/plans/import/{import}/columns"),
+                [401, 404, 404, 404, 404, 404, 303],
+            ),
+            "reset=yes",
+        ),
         row(
             "GET",
             "/plans/import/{id}",

@@ -453,3 +453,104 @@ fn a_short_password_or_an_unknown_role_is_refused() {
     assert!(!role.status.success());
     assert!(stderr(&role).contains("not a role"), "{}", stderr(&role));
 }
+
+/// Every action's owners and notes in a plan JSON document.
+fn owners_and_notes(plan: &serde_json::Value) -> (Vec<String>, Vec<String>) {
+    let mut owners = Vec::new();
+    let mut notes = Vec::new();
+    for area in plan["areas"].as_array().unwrap() {
+        for objective in area["objectives"].as_array().unwrap() {
+            for action in objective["actions"].as_array().unwrap() {
+                for key in ["owners", "notes"] {
+                    let into = if key == "owners" { &mut owners } else { &mut notes };
+                    if let Some(list) = action[key].as_array() {
+                        into.extend(list.iter().map(|v| v.as_str().unwrap().to_owned()));
+                    }
+                }
+            }
+        }
+    }
+    (owners, notes)
+}
+
+#[test]
+fn columns_chosen_on_the_command_line_change_what_is_read_and_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo_path("tests/fixtures/import/tracker.csv");
+    let source = source.to_str().unwrap();
+
+    let plain = wsoa(dir.path(), &["import", source, "--dry-run", "--json"]);
+    let chosen = wsoa(
+        dir.path(),
+        &[
+            "import",
+            source,
+            "--dry-run",
+            "--json",
+            "--columns",
+            "Lead officer=ignore; Status=update",
+        ],
+    );
+
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    assert!(chosen.status.success(), "{}", stderr(&chosen));
+    let (owners, _) = owners_and_notes(&serde_json::from_str(&stdout(&plain)).unwrap());
+    assert_eq!(owners, ["JB", "JB", "AO", "AO"]);
+    let (owners, notes) = owners_and_notes(&serde_json::from_str(&stdout(&chosen)).unwrap());
+    assert!(owners.is_empty(), "{owners:?}");
+    assert!(notes.contains(&"Lead officer: JB".to_owned()), "{notes:?}");
+    let err = stderr(&chosen);
+    assert!(
+        err.contains("Lead officer=ignore (chosen)") && err.contains("Status=update (chosen)"),
+        "the roles are listed: {err}"
+    );
+    assert!(!dir.path().join("wsoa.db").exists());
+
+    let stored = wsoa(
+        dir.path(),
+        &["import", source, "--columns", "Lead officer=ignore"],
+    );
+    assert!(stored.status.success(), "{}", stderr(&stored));
+    let slug = stdout(&wsoa(dir.path(), &["plans"]))
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let exported = wsoa(dir.path(), &["export", "--plan", &slug]);
+    let (owners, notes) = owners_and_notes(&serde_json::from_str(&stdout(&exported)).unwrap());
+    assert!(owners.is_empty(), "stored as chosen: {owners:?}");
+    assert!(notes.contains(&"Lead officer: AO".to_owned()), "{notes:?}");
+}
+
+#[test]
+fn a_bad_columns_spec_names_the_bad_part_and_reads_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo_path("tests/fixtures/import/tracker.csv");
+    let source = source.to_str().unwrap();
+
+    let bad_role = wsoa(
+        dir.path(),
+        &["import", source, "--columns", "When=due;Lead officer=boss"],
+    );
+    let no_role = wsoa(dir.path(), &["import", source, "--columns", "Lead officer"]);
+    let no_such_heading = wsoa(
+        dir.path(),
+        &["import", source, "--columns", "Lead oficer=owners"],
+    );
+
+    assert!(!bad_role.status.success());
+    let err = stderr(&bad_role);
+    assert!(err.contains(r#""boss" is not a column role"#), "{err}");
+    assert!(err.contains("owners"), "the roles are listed: {err}");
+    assert!(!no_role.status.success());
+    let err = stderr(&no_role);
+    assert!(err.contains(r#""Lead officer" is not HEADING=ROLE"#), "{err}");
+    assert!(!no_such_heading.status.success());
+    let err = stderr(&no_such_heading);
+    assert!(
+        err.contains(r#"--columns: no column is headed "lead oficer""#),
+        "{err}"
+    );
+    assert!(err.contains("Lead officer"), "the headings read are listed: {err}");
+    assert!(!dir.path().join("wsoa.db").exists());
+}

@@ -214,7 +214,7 @@ fn northshire_csv() -> Vec<u8> {
 }
 
 /// The owners cell of the preview's plan, for an action led by JB.
-const OWNER_JB: &str = r#"<td class="govuk-table__cell">JB</td>"#;
+const OWNER_JB: &str = r#"<td class="govuk-table__cell app-owners">JB</td>"#;
 
 /// The column form as the preview sends it for the tracker CSV, with "Lead officer"
 /// set to `lead`.
