@@ -133,7 +133,8 @@ impl App {
                 return Ok((imported, ColumnChoices::default(), None));
             }
         };
-        let (again, _) = read_document(bytes.to_vec(), file_name.to_owned(), choices.clone()).await?;
+        let (again, _) =
+            read_document(bytes.to_vec(), file_name.to_owned(), choices.clone()).await?;
         match again.and_then(|again| all_matched(again, &choices)) {
             Ok(again) => Ok((again, choices, Some(area))),
             Err(err) => {

@@ -494,7 +494,10 @@ mod tests {
 
     #[test]
     fn bad_picks_name_their_field() {
-        let tables = [table(&[("Lead", ColumnRole::Owners), ("", ColumnRole::Ignore)])];
+        let tables = [table(&[
+            ("Lead", ColumnRole::Owners),
+            ("", ColumnRole::Ignore),
+        ])];
         let none = ColumnChoices::default();
 
         let err = none.with_picks(&tables, &[pick(3, 0, ColumnRole::Due)]);
@@ -522,7 +525,10 @@ mod tests {
 
     #[test]
     fn a_layout_is_its_headings_in_any_order() {
-        let one = [table(&[("Lead", ColumnRole::Owners), ("When?", ColumnRole::Due)])];
+        let one = [table(&[
+            ("Lead", ColumnRole::Owners),
+            ("When?", ColumnRole::Due),
+        ])];
         let other = [
             table(&[("when", ColumnRole::Due)]),
             table(&[("LEAD", ColumnRole::Owners), ("", ColumnRole::Ignore)]),

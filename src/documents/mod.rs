@@ -25,7 +25,8 @@ use crate::domain::{Error, PlanTree, Result};
 
 pub use kpi_csv::read_kpi_actuals;
 pub use mapping::{
-    ColumnChoices, ColumnPick, ColumnRead, ColumnRole, ImportOptions, TableColumns, layout_signature,
+    ColumnChoices, ColumnPick, ColumnRead, ColumnRole, ImportOptions, TableColumns,
+    layout_signature,
 };
 pub use plan_json::{read_plan_json, write_plan_json};
 pub use reports::export_report;

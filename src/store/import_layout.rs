@@ -60,7 +60,8 @@ impl Store {
                     .bind(local_area)
                     .fetch_optional(&mut *tx)
                     .await?;
-            let area = area.ok_or_else(|| Error::not_found(format!("local area {local_area:?}")))?;
+            let area =
+                area.ok_or_else(|| Error::not_found(format!("local area {local_area:?}")))?;
             let before: Option<String> = sqlx::query_scalar(
                 "select columns from import_layout where local_area_id = $1 and signature = $2",
             )
@@ -97,9 +98,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                let state = |columns: &str| {
-                    serde_json::json!({ "signature": signature, "columns": columns })
-                };
+                let state = |columns: &str| serde_json::json!({ "signature": signature, "columns": columns });
                 let event = NewAuditEvent {
                     local_area_id: Some(LocalAreaId(area)),
                     entity_id: Some(signature.to_owned()),

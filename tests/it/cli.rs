@@ -462,7 +462,11 @@ fn owners_and_notes(plan: &serde_json::Value) -> (Vec<String>, Vec<String>) {
         for objective in area["objectives"].as_array().unwrap() {
             for action in objective["actions"].as_array().unwrap() {
                 for key in ["owners", "notes"] {
-                    let into = if key == "owners" { &mut owners } else { &mut notes };
+                    let into = if key == "owners" {
+                        &mut owners
+                    } else {
+                        &mut notes
+                    };
                     if let Some(list) = action[key].as_array() {
                         into.extend(list.iter().map(|v| v.as_str().unwrap().to_owned()));
                     }
@@ -544,13 +548,19 @@ fn a_bad_columns_spec_names_the_bad_part_and_reads_nothing() {
     assert!(err.contains("owners"), "the roles are listed: {err}");
     assert!(!no_role.status.success());
     let err = stderr(&no_role);
-    assert!(err.contains(r#""Lead officer" is not HEADING=ROLE"#), "{err}");
+    assert!(
+        err.contains(r#""Lead officer" is not HEADING=ROLE"#),
+        "{err}"
+    );
     assert!(!no_such_heading.status.success());
     let err = stderr(&no_such_heading);
     assert!(
         err.contains(r#"--columns: no column is headed "lead oficer""#),
         "{err}"
     );
-    assert!(err.contains("Lead officer"), "the headings read are listed: {err}");
+    assert!(
+        err.contains("Lead officer"),
+        "the headings read are listed: {err}"
+    );
     assert!(!dir.path().join("wsoa.db").exists());
 }

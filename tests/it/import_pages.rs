@@ -227,18 +227,44 @@ fn columns_form(lead: &str) -> String {
 /// Every owner and every note of the actions of a stored plan.
 async fn stored_owners_and_notes(db: &TestDb, slug: &str) -> (Vec<String>, Vec<String>) {
     let (_, plan) = db.app.plan(&Actor::System, slug).await.unwrap();
-    let owners = plan.actions().flat_map(|(_, _, a)| a.owners.clone()).collect();
-    let notes = plan.actions().flat_map(|(_, _, a)| a.notes.clone()).collect();
+    let owners = plan
+        .actions()
+        .flat_map(|(_, _, a)| a.owners.clone())
+        .collect();
+    let notes = plan
+        .actions()
+        .flat_map(|(_, _, a)| a.notes.clone())
+        .collect();
     (owners, notes)
 }
 
-/// Changing a column's role on the preview reads the kept document again, the plan
-/// stored is the one read with the choice (the ignored column's text kept as notes), and
-/// the choice is remembered for the area's next upload of the same layout, where it is
-/// applied and said so; reading it with the importer's own reading and storing that
-/// forgets the layout. Each change of the remembered layout is on the plan's audit trail.
-async fn a_column_chosen_on_the_preview_changes_the_plan_and_is_remembered(db: &TestDb) {
+/// Changing a column's role on the preview reads the kept document again, and the plan
+/// stored is the one read with the choice (the ignored column's text kept as notes); the
+/// choice is remembered for the area, on the plan's audit trail.
+async fn a_column_chosen_on_the_preview_changes_the_stored_plan(db: &TestDb) {
     let me = editor(db, "editor@example.org", "Northshire").await;
+
+    let first = store_with_the_lead_officer_ignored(db, &me).await;
+
+    let (owners, notes) = stored_owners_and_notes(db, &first).await;
+    assert!(owners.is_empty(), "{owners:?}");
+    assert!(notes.contains(&"Lead officer: JB".to_owned()), "{notes:?}");
+    let (_, events) = db.app.plan_audit(&Actor::System, &first).await.unwrap();
+    let saved = events
+        .iter()
+        .find(|e| e.event == "import_layout.saved")
+        .expect("the remembered layout is audited");
+    assert_eq!(saved.actor, "editor@example.org");
+    assert_eq!(
+        saved.after.as_ref().unwrap()["columns"],
+        "lead officer=ignore"
+    );
+}
+
+/// Uploads the tracker CSV as `me`, sets "Lead officer" to ignore on the preview, checks
+/// the preview changed, and stores it; the stored plan's slug.
+async fn store_with_the_lead_officer_ignored(db: &TestDb, me: &Auth) -> String {
+    let me = me.clone();
     let uploaded = db
         .upload("/plans/import", "tracker.csv", &northshire_csv(), &me)
         .await;
@@ -273,21 +299,25 @@ async fn a_column_chosen_on_the_preview_changes_the_plan_and_is_remembered(db: &
     assert!(again.body.contains("notes kept from the document"));
     assert!(again.body.contains("2 areas, 2 objectives, 4 actions"));
     let confirmed = db.post_form(&format!("{path}/confirm"), "", &me).await;
-    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
-    let first = confirmed.location().trim_start_matches("/plans/").to_owned();
-    let (owners, notes) = stored_owners_and_notes(db, &first).await;
-    assert!(owners.is_empty(), "{owners:?}");
-    assert!(notes.contains(&"Lead officer: JB".to_owned()), "{notes:?}");
-    let (_, events) = db.app.plan_audit(&Actor::System, &first).await.unwrap();
-    let saved = events
-        .iter()
-        .find(|e| e.event == "import_layout.saved")
-        .expect("the remembered layout is audited");
-    assert_eq!(saved.actor, "editor@example.org");
     assert_eq!(
-        saved.after.as_ref().unwrap()["columns"],
-        "lead officer=ignore"
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
     );
+    confirmed
+        .location()
+        .trim_start_matches("/plans/")
+        .to_owned()
+}
+
+/// The choices a plan was stored with are applied to the area's next upload of the same
+/// layout, and the preview says so; reading it with the importer's own reading and
+/// storing that forgets the layout, on the plan's audit trail, and the next upload is
+/// read as the importer reads it.
+async fn a_remembered_layout_is_applied_to_the_next_upload_until_forgotten(db: &TestDb) {
+    let me = editor(db, "editor@example.org", "Northshire").await;
+    store_with_the_lead_officer_ignored(db, &me).await;
 
     let next = db
         .upload("/plans/import", "tracker.csv", &northshire_csv(), &me)
@@ -316,10 +346,11 @@ async fn a_column_chosen_on_the_preview_changes_the_plan_and_is_remembered(db: &
     assert!(own.body.contains("As the importer read the headings"));
     assert!(!own.body.contains(r#"id="remembered""#));
     assert!(own.body.contains(OWNER_JB));
-    let confirmed = db
-        .post_form(&format!("{next_path}/confirm"), "", &me)
-        .await;
-    let second = confirmed.location().trim_start_matches("/plans/").to_owned();
+    let confirmed = db.post_form(&format!("{next_path}/confirm"), "", &me).await;
+    let second = confirmed
+        .location()
+        .trim_start_matches("/plans/")
+        .to_owned();
     let (owners, _) = stored_owners_and_notes(db, &second).await;
     assert_eq!(owners.len(), 4, "{owners:?}");
     let (_, events) = db.app.plan_audit(&Actor::System, &second).await.unwrap();
@@ -350,13 +381,19 @@ async fn a_bad_column_choice_is_shown_on_the_preview(db: &TestDb) {
         .await;
     assert_eq!(bad_role.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_role.body.contains("There is a problem"));
-    assert!(bad_role.body.contains(r##"<a href="#column-0-3">Choose one of the roles listed for column 4 of table 1</a>"##));
+    assert!(bad_role.body.contains(
+        r##"<a href="#column-0-3">Choose one of the roles listed for column 4 of table 1</a>"##
+    ));
     assert!(bad_role.body.contains("govuk-select--error"));
     let no_such_column = db
         .post_form(&format!("{path}/columns"), "column-3-0=due", &me)
         .await;
     assert_eq!(no_such_column.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(no_such_column.body.contains("This column is not in the document"));
+    assert!(
+        no_such_column
+            .body
+            .contains("This column is not in the document")
+    );
     let unreadable = db
         .post_form(
             &format!("{path}/columns"),
@@ -364,11 +401,16 @@ async fn a_bad_column_choice_is_shown_on_the_preview(db: &TestDb) {
             &me,
         )
         .await;
-    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unreadable.body);
+    assert_eq!(
+        unreadable.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unreadable.body
+    );
     assert!(
-        unreadable
-            .body
-            .contains("The document cannot be read with these columns: with them, no column is headed"),
+        unreadable.body.contains(
+            "The document cannot be read with these columns: with them, no column is headed"
+        ),
         "{}",
         unreadable.body
     );
@@ -381,7 +423,8 @@ on_both_backends!(
     upload_preview_and_confirm,
     a_plan_for_an_area_the_person_does_not_edit_is_previewed_but_refused,
     a_downloaded_tracker_uploads_as_the_next_version,
-    a_column_chosen_on_the_preview_changes_the_plan_and_is_remembered,
+    a_column_chosen_on_the_preview_changes_the_stored_plan,
+    a_remembered_layout_is_applied_to_the_next_upload_until_forgotten,
     a_bad_column_choice_is_shown_on_the_preview
 );
 
@@ -396,7 +439,11 @@ async fn only_the_person_who_previewed_an_import_changes_its_columns() {
     let path = uploaded.location().to_owned();
 
     let theirs = db
-        .post_form(&format!("{path}/columns"), &columns_form("ignore"), &colleague)
+        .post_form(
+            &format!("{path}/columns"),
+            &columns_form("ignore"),
+            &colleague,
+        )
         .await;
     let public = db
         .post_form(
