@@ -325,7 +325,11 @@ pub fn import_with(format: Format, bytes: &[u8], options: &ImportOptions) -> Res
                 report: ImportReport::default(),
             }
         }
-        Format::Text => text::import_text_with(&decode_text(bytes), options)?,
+        // Read as flowed text, so a table dumped by a converter is still found when no
+        // table survived in it.
+        Format::Text => {
+            text::import_flowed_text(&decode_text(bytes), ImportReport::default(), options)?
+        }
         Format::Pdf => pdf::import(bytes, options)?,
         Format::Xlsx => match read_own_tracker(bytes)? {
             Some(imported) => imported,

@@ -7,6 +7,12 @@
 //! end a rating code, a deadline and owners' initials are peeled off. A block without a
 //! ref is a further row (an unnumbered action, or the rest of a row a page cut). This is
 //! a guess, and the importer says so.
+//!
+//! Some converters write a table's cells one per line, column after column, with no
+//! header block at all. [`interleaved`] reads those by what survives of the structure:
+//! area headings, actions numbered like "1.1", and key tasks numbered "1.", "2." beneath
+//! each action. Every other line (owners, dates, labels) is kept as a passage on the
+//! nearest action above it, and listed in the report.
 
 use std::sync::LazyLock;
 
@@ -14,11 +20,20 @@ use regex::Regex;
 
 use super::columns::{is_initials, is_rating_code, parse_due};
 use super::lines::{Line, Origin};
+use super::{ImportOptions, ImportReport, Imported, import_lines};
+use crate::domain::Result;
 use super::table::area_heading;
 
 static FIRST_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\s)([0-9]{1,2}(?:\.[0-9]{1,2}){1,2}[a-z]?)\s+(\S.*)$").expect("valid regex")
 });
+
+static ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9]{1,2}\.[0-9]{1,2}[a-z]?)[.:)]?\s+(\S.*)$").expect("valid regex")
+});
+
+static TASK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,2})[.)]\s+(\S.*)$").expect("valid regex"));
 
 static DATE_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|[0-9]|from|ongoing|by|end|early|late|mid|q[1-4]\b)")
@@ -98,6 +113,128 @@ pub(super) fn rebuild(lines: &[Line]) -> Option<Vec<Line>> {
         out.push(Line::blank(Origin::Gap));
     }
     Some(out)
+}
+
+/// What [`interleaved`] made of the lines.
+pub(super) struct Interleaved {
+    /// A header row, then for each action its row (ref, action, passages) and its key
+    /// tasks as milestone rows; area headings and the text before the first action as
+    /// lines of their own.
+    pub lines: Vec<Line>,
+    /// The passages kept on actions: (where, the action's ref, the text).
+    pub passages: Vec<(String, String, String)>,
+}
+
+/// The lines read as a table dumped cell by cell, or `None` when fewer than three lines
+/// are numbered like actions ("1.1 …") under an area heading.
+pub(super) fn interleaved(lines: &[Line]) -> Option<Interleaved> {
+    let texts: Vec<String> = lines.iter().map(Line::text).collect();
+    let headings = texts.iter().filter(|t| area_heading(t).is_some()).count();
+    let actions = texts.iter().filter(|t| ACTION.is_match(t)).count();
+    if headings == 0 || actions < 3 {
+        return None;
+    }
+    let header = |origin: &Origin| {
+        Line::new(
+            origin.clone(),
+            ["Ref", "Action", "Key tasks", "Text beside it in the document"]
+                .map(str::to_owned)
+                .to_vec(),
+        )
+    };
+    let mut out: Vec<Line> = Vec::new();
+    let mut passages = Vec::new();
+    // Whether the current area's header row is out: it goes just above its first action.
+    let mut headed = false;
+    let mut seen_heading = false;
+    let mut pending: Vec<&Line> = Vec::new();
+    // The current action's row in `out`, and its passages.
+    let mut action: Option<(usize, String, Vec<String>)> = None;
+    let finish = |out: &mut Vec<Line>, action: &mut Option<(usize, String, Vec<String>)>| {
+        if let Some((at, _, texts)) = action.take()
+            && let Some(row) = out.get_mut(at)
+        {
+            let mut cells = row.cells.clone();
+            cells[3] = texts.join("; ");
+            *row = Line::new(row.origin.clone(), cells);
+        }
+    };
+    for (line, text) in lines.iter().zip(&texts) {
+        if line.is_blank() {
+            continue;
+        }
+        if area_heading(text).is_some() {
+            finish(&mut out, &mut action);
+            // An area with no actions keeps its lines as they were.
+            for earlier in pending.drain(..) {
+                out.push(Line::new(earlier.origin.clone(), vec![earlier.text()]));
+            }
+            seen_heading = true;
+            out.push(Line::blank(Origin::Gap));
+            out.push(Line::new(line.origin.clone(), vec![text.clone()]));
+            headed = false;
+        } else if let Some(caps) = ACTION.captures(text) {
+            finish(&mut out, &mut action);
+            if !headed {
+                out.push(header(&line.origin));
+                headed = true;
+            }
+            out.push(Line::new(
+                line.origin.clone(),
+                vec![caps[1].to_owned(), caps[2].to_owned(), String::new(), String::new()],
+            ));
+            let reference = caps[1].to_owned();
+            let mut kept = Vec::new();
+            for earlier in pending.drain(..) {
+                kept.push(earlier.text());
+                passages.push((earlier.location(), reference.clone(), earlier.text()));
+            }
+            action = Some((out.len() - 1, reference, kept));
+        } else if let (Some(caps), Some(_)) = (TASK.captures(text), action.as_ref()) {
+            out.push(Line::new(
+                line.origin.clone(),
+                vec![String::new(), String::new(), caps[2].to_owned(), String::new()],
+            ));
+        } else if let Some((_, reference, kept)) = action.as_mut() {
+            kept.push(text.clone());
+            passages.push((line.location(), reference.clone(), text.clone()));
+        } else if seen_heading {
+            // Between an area heading and its first action (column labels, mostly): kept
+            // on that action, so the heading stays the area's words.
+            pending.push(line);
+        } else {
+            out.push(Line::new(line.origin.clone(), vec![text.clone()]));
+        }
+    }
+    finish(&mut out, &mut action);
+    for earlier in pending {
+        out.push(Line::new(earlier.origin.clone(), vec![earlier.text()]));
+    }
+    Some(Interleaved {
+        lines: out,
+        passages,
+    })
+}
+
+/// Reads a plan from text whose table cells were dumped one per line, or `None` when it
+/// does not look like one ([`interleaved`]). The passages kept on actions are
+/// listed in the report.
+pub(super) fn import_interleaved(
+    lines: &[Line],
+    mut report: ImportReport,
+    options: &ImportOptions,
+) -> Option<Result<Imported>> {
+    let read = interleaved(lines)?;
+    report.warn(
+        "file",
+        "no table survived in the text, so actions were read from lines numbered like 1.1 \
+         and their key tasks from the lines numbered 1., 2. beneath them; every other line \
+         was kept on the action above it as a note, and is listed here: check every action",
+    );
+    for (location, reference, text) in &read.passages {
+        report.warn(location.clone(), format!("kept on action {reference} as a note: {text}"));
+    }
+    Some(import_lines(&read.lines, report, options))
 }
 
 /// One block as the cells of a row.
@@ -191,5 +328,26 @@ mod tests {
             ]
         );
         assert_eq!(rows[2][2], "and with schools");
+    }
+
+    #[test]
+    fn cells_dumped_one_per_line_are_read_as_actions_with_key_tasks() {
+        let lines = split(
+            "Title\nWSOA Area ONE: A finding\nAction\n1.1 Do the first thing\n1. A task\nHead of SEND\n2. Another task\nMay 2025\n1.2 Do more\n1.3 And more\n1. Its task\n",
+        );
+        let read = interleaved(&lines).unwrap();
+        let rows: Vec<&Vec<String>> = read.lines.iter().map(|l| &l.texts).collect();
+        assert_eq!(rows[0], &["Title"]);
+        assert_eq!(rows[2], &["WSOA Area ONE: A finding"]);
+        assert_eq!(rows[3][2], "Key tasks");
+        assert_eq!(
+            rows[4],
+            &["1.1", "Do the first thing", "", "Action; Head of SEND; May 2025"]
+        );
+        assert_eq!(rows[5][2], "A task");
+        assert_eq!(rows[6][2], "Another task");
+        assert_eq!(read.passages.len(), 3);
+        assert_eq!(read.passages[0].1, "1.1");
+        assert!(interleaved(&split("1.1 a\n1.2 b\n1.3 c\n")).is_none());
     }
 }

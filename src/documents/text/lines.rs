@@ -27,6 +27,13 @@ pub(crate) enum Origin {
     Sheet(Arc<str>),
     /// A record of a CSV file, starting at this line (1-based).
     Record(usize),
+    /// A line of a PDF page, counted from 1 down the page (after running heads are left
+    /// out); in `table` (counted from 1) when it is a table row rebuilt from positions.
+    Pdf {
+        page: usize,
+        line: usize,
+        table: Option<usize>,
+    },
     /// A separator a reader put between two tables: structure, not content.
     Gap,
 }
@@ -40,6 +47,7 @@ impl Origin {
             Self::TableRow { table, row } => format!("table {table}, row {row}"),
             Self::SheetRow { sheet, row, .. } => format!("sheet {sheet}, row {row}"),
             Self::Sheet(sheet) => format!("the name of sheet {sheet}"),
+            Self::Pdf { page, line, .. } => format!("page {page}, line {line}"),
             Self::Gap => "between tables".to_owned(),
         }
     }
@@ -60,7 +68,9 @@ impl Origin {
                 };
                 format!("{name}!{}{row}", column_name(first_column + index))
             }
-            Self::Paragraph(_) | Self::Sheet(_) | Self::Gap => self.describe(),
+            Self::Paragraph(_) | Self::Sheet(_) | Self::Gap | Self::Pdf { table: None, .. } => {
+                self.describe()
+            }
             _ => format!("{}, cell {}", self.describe(), index + 1),
         }
     }
@@ -87,6 +97,8 @@ pub(crate) enum GridKey {
     Sheet(Arc<str>),
     /// A CSV file.
     Csv,
+    /// A table of a PDF rebuilt from positions, by its number.
+    Pdf(usize),
 }
 
 /// One line of the source.
@@ -153,6 +165,9 @@ impl Line {
                 ..
             } => Some((GridKey::Sheet(sheet.clone()), *first_column)),
             Origin::Record(_) => Some((GridKey::Csv, 0)),
+            Origin::Pdf {
+                table: Some(table), ..
+            } => Some((GridKey::Pdf(*table), 0)),
             _ => None,
         }
     }

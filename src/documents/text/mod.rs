@@ -60,7 +60,8 @@ pub(crate) fn import_flowed_text(
     match import_lines(&lines, report.clone(), options) {
         Err(Error::Invalid { message, .. }) if message.starts_with("no plan table found") => {
             let Some(rebuilt) = flow::rebuild(&lines) else {
-                return Err(Error::invalid("file", message));
+                return flow::import_interleaved(&lines, report, options)
+                    .unwrap_or_else(|| Err(Error::invalid("file", message)));
             };
             let mut report = report;
             report.warn(
