@@ -1,12 +1,13 @@
 //! How long an import takes, reading and mapping only (no storage): each example plan and
-//! each committed fixture should take well under 20 ms. Run with `cargo bench --bench import`.
+//! each committed fixture should take well under 20 ms, a PDF (its tables rebuilt from
+//! character positions) under 200 ms. Run with `cargo bench --bench import`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use wsoa::documents::import_named;
 
-const DOCUMENTS: [&str; 10] = [
+const DOCUMENTS: [&str; 13] = [
     "tests/fixtures/seeds/000_d9b72d94429252eb.txt",
     "tests/fixtures/seeds/001_45f3a2df3020185b.txt",
     "tests/fixtures/seeds/002_4f4310fae8233c3b.txt",
@@ -17,6 +18,10 @@ const DOCUMENTS: [&str; 10] = [
     "tests/fixtures/import/tracker.ods",
     "tests/fixtures/import/tracker.csv",
     "tests/fixtures/import/plan.pdf",
+    // Made by LibreOffice from the corpus's Word plan and Excel tracker.
+    "tests/fixtures/import/thornbury-moor-wsoa.pdf",
+    "tests/fixtures/import/holmford-tracker.pdf",
+    "tests/fixtures/import/interleaved.txt",
 ];
 
 fn imports(c: &mut Criterion) {

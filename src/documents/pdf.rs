@@ -49,7 +49,11 @@ pub(crate) fn import(bytes: &[u8], options: &ImportOptions) -> Result<Imported> 
                  page; a PDF keeps no tables, so check the preview's columns and rows, and \
                  import the Word or Excel original if you have it",
                 rebuilt.tables,
-                if rebuilt.tables == 1 { "table was" } else { "tables were" },
+                if rebuilt.tables == 1 {
+                    "table was"
+                } else {
+                    "tables were"
+                },
                 rebuilt.rows,
             ),
         );
@@ -177,29 +181,5 @@ fn positioned(bytes: &[u8]) -> Result<(Vec<Glyph>, bool)> {
                 TIME_LIMIT.as_secs()
             ),
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[ignore = "a tool: WSOA_PDF=file.pdf prints the visual lines"]
-    fn dump() {
-        let path = std::env::var("WSOA_PDF").unwrap();
-        let bytes = std::fs::read(path).unwrap();
-        let (glyphs, _) = positioned(&bytes).unwrap();
-        let visual = grid::without_furniture(layout::lines(glyphs));
-        for line in grid::rebuild(&visual).lines {
-            println!("{:<22} {:?}", line.location(), line.texts);
-        }
-        for line in visual {
-            let mut out = format!("p{} y{:6.1} s{:4.1} |", line.page, line.y, line.size);
-            for w in &line.words {
-                out.push_str(&format!(" [{:.1}-{:.1}]{}", w.x0, w.x1, w.text));
-            }
-            println!("{out}");
-        }
     }
 }

@@ -200,7 +200,7 @@ fn format_of(name: &str) -> &'static str {
 }
 
 /// Converts the PDF sources with `soffice` into `out`, returning the PDFs' paths.
-fn convert_to_pdf(sources: &[PathBuf], out: &Path) -> Vec<PathBuf> {
+pub(crate) fn convert_to_pdf(sources: &[PathBuf], out: &Path) -> Vec<PathBuf> {
     let profile = out.join("profile");
     let mut command = Command::new("soffice");
     command

@@ -15,6 +15,7 @@ mod helpers;
 mod import_corpus;
 mod import_formats;
 mod import_pages;
+mod import_pdf;
 mod import_robustness;
 mod import_text;
 mod layering;

@@ -22,7 +22,7 @@ pub(crate) struct Glyph {
     pub width: f64,
     /// The font size on the page (the em square's side).
     pub size: f64,
-    /// The character, as the font's ToUnicode map decodes it (a ligature may be several).
+    /// The character, as the font's `ToUnicode` map decodes it (a ligature may be several).
     pub text: String,
 }
 

@@ -24,6 +24,8 @@ use std::collections::BTreeMap;
 use super::layout::{VisualLine, Word, join};
 use crate::documents::text::{Line, Origin, escape};
 
+/// The width of the bins in which a block's coverage is counted, in points.
+const STEP: f64 = 0.5;
 /// A gap of this many ems or more between two words may be a gutter between columns.
 const COLUMN_GAP: f64 = 0.5;
 /// Column starts closer than this many ems are the same column.
@@ -31,7 +33,7 @@ const COLUMN_TOLERANCE: f64 = 0.4;
 /// A block ends at a gap of more than this many ems below its last line.
 const BLOCK_GAP: f64 = 2.6;
 /// The narrowest gutter between two columns, in ems: wider than a space.
-const GUTTER_WIDTH: f64 = 0.4;
+const GUTTER_WIDTH: f64 = 0.6;
 /// The narrowest gutter where the next column's words start in line, in ems.
 const NARROW_GUTTER: f64 = 0.12;
 
@@ -46,9 +48,7 @@ fn fragments(line: &VisualLine) -> Vec<Fragment> {
     let mut out: Vec<Fragment> = Vec::new();
     for word in &line.words {
         match out.last_mut() {
-            Some(last)
-                if word.x0 - last.x1 < COLUMN_GAP * word.size.max(line.size * 0.5) =>
-            {
+            Some(last) if word.x0 - last.x1 < COLUMN_GAP * word.size.max(line.size * 0.5) => {
                 last.x1 = last.x1.max(word.x1);
             }
             _ => out.push(Fragment {
@@ -146,7 +146,6 @@ fn gutters(lines: &[&VisualLine]) -> Vec<Gutter> {
     if !(left.is_finite() && right.is_finite()) || right - left > 20_000.0 {
         return Vec::new();
     }
-    const STEP: f64 = 0.5;
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
@@ -165,7 +164,7 @@ fn gutters(lines: &[&VisualLine]) -> Vec<Gutter> {
     let mut coverage = vec![0_usize; bins];
     let mut covered = vec![false; bins];
     for line in lines {
-        covered.iter_mut().for_each(|c| *c = false);
+        covered.fill(false);
         for word in &line.words {
             // A word's own edges are blurred a little by kerning and rounding.
             for c in &mut covered[bin(word.x0 + 0.3)..=bin((word.x1 - 0.3).max(word.x0 + 0.3))] {
@@ -325,7 +324,7 @@ fn page_blocks(lines: &[VisualLine], range: std::ops::Range<usize>) -> Vec<Block
         let within = || {
             let first = fragments(line).first().map_or(f64::NAN, |f| f.x0);
             let block = Block::new(lines, current.clone());
-            block.gutters.len() >= 1
+            !block.gutters.is_empty()
                 && starts.iter().any(|s| (first - s).abs() <= tolerance)
                 && !block.gutters.iter().any(|g| {
                     line.words
@@ -333,7 +332,7 @@ fn page_blocks(lines: &[VisualLine], range: std::ops::Range<usize>) -> Vec<Block
                         .any(|w| w.x0 + 0.3 < g.2 && w.x1 - 0.3 > g.2)
                 })
         };
-        let fitting = fitting || (near && same_size && current.len() >= 3 && within());
+        let fitting = fitting || (near && same_size && within());
         if (near || clearly_a_row) && same_size && fitting {
             current.push(i);
         } else {
@@ -376,9 +375,8 @@ fn merge(lines: &[VisualLine], blocks: Vec<Block>) -> Vec<Block> {
             let next_page = lines[start].page == lines[end].page + 1;
             let members: Vec<&VisualLine> = last.lines.iter().map(|&i| &lines[i]).collect();
             let size = median_size(&members);
-            let between_fit = (end + 1..start).all(|i| {
-                !crosses(&lines[i], last) && (lines[i].size - size).abs() <= 0.2 * size
-            });
+            let between_fit = (end + 1..start)
+                .all(|i| !crosses(&lines[i], last) && (lines[i].size - size).abs() <= 0.2 * size);
             let theirs: Vec<&VisualLine> = block.lines.iter().map(|&i| &lines[i]).collect();
             let same_size = (median_size(&theirs) - size).abs() <= 0.2 * size;
             let crossing = block
@@ -456,7 +454,13 @@ impl Row {
             first,
             cells: line
                 .iter()
-                .map(|c| if c.is_empty() { Vec::new() } else { vec![join(c)] })
+                .map(|c| {
+                    if c.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![join(c)]
+                    }
+                })
                 .collect(),
             opening: filled.clone(),
             last: filled,
@@ -483,12 +487,7 @@ impl Row {
                 && self.cells.get(k).is_some_and(|c| !c.is_empty())
         });
         let opened = self.opening.iter().filter(|&&o| o).count();
-        let as_full = opened >= 2
-            && self
-                .opening
-                .iter()
-                .zip(&filled)
-                .all(|(&o, &f)| !o || f);
+        let as_full = opened >= 2 && self.opening.iter().zip(&filled).all(|(&o, &f)| !o || f);
         restarts || as_full || wide_gap
     }
 
@@ -502,11 +501,7 @@ fn join_wrapped(lines: &[String]) -> String {
     let mut out = String::new();
     for line in lines {
         let hyphenated = out.ends_with('-')
-            && out
-                .chars()
-                .rev()
-                .nth(1)
-                .is_some_and(char::is_alphabetic)
+            && out.chars().rev().nth(1).is_some_and(char::is_alphabetic)
             && line.chars().next().is_some_and(char::is_lowercase);
         if !out.is_empty() && !hyphenated {
             out.push(' ');
@@ -634,11 +629,6 @@ pub(crate) fn rebuild(lines: &[VisualLine]) -> Rebuilt {
         start = end;
     }
     let blocks = merge(lines, blocks);
-    if std::env::var_os("WSOA_PDF_DEBUG").is_some() {
-        for b in &blocks {
-            eprintln!("block lines {:?}..{:?} columns {:?} gutters {:?}", b.lines.first(), b.lines.last(), b.columns, b.gutters);
-        }
-    }
     let mut out = Vec::new();
     let mut in_block = vec![None; lines.len()];
     for (b, block) in blocks.iter().enumerate() {
@@ -665,7 +655,10 @@ pub(crate) fn rebuild(lines: &[VisualLine]) -> Rebuilt {
         }
         // A paragraph: lines of one size, evenly spaced, none starting a list item.
         let mut end = i + 1;
-        while end < lines.len() && in_block[end].is_none() && continues_paragraph(&lines[end - 1], &lines[end]) {
+        while end < lines.len()
+            && in_block[end].is_none()
+            && continues_paragraph(&lines[end - 1], &lines[end])
+        {
             end += 1;
         }
         let texts: Vec<String> = (i..end).map(|k| lines[k].text()).collect();
@@ -694,8 +687,176 @@ fn continues_paragraph(line: &VisualLine, next: &VisualLine) -> bool {
     let item = first.starts_with(['•', '●', '▪', '◦', '-', '–', '*'])
         || (first.len() <= 4
             && first.ends_with(['.', ')'])
-            && first.trim_end_matches(['.', ')']).chars().all(|c| c.is_ascii_digit()));
+            && first
+                .trim_end_matches(['.', ')'])
+                .chars()
+                .all(|c| c.is_ascii_digit()));
     // A short line ends its paragraph: the next line is a new one.
     let full = line.x1() - line.x0() > 0.6 * (next.x1() - next.x0()).max(1.0);
     same_page && even && same_size && aligned && !item && full
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::glyphs::Glyph;
+    use super::super::layout::lines;
+    use super::super::layout::tests::{set, width};
+    use super::*;
+
+    /// A page of a plan table: a heading, a header row, and rows whose cells wrap onto
+    /// several visual lines, at 12 points a line, columns at x = 50, 200 and 350.
+    fn table_page(page: u32, rows: &[[&[&str]; 3]], header: bool) -> Vec<Glyph> {
+        let mut out = Vec::new();
+        let mut y = 60.0;
+        if header {
+            for (x, label) in [(50.0, "Ref"), (200.0, "Action"), (350.0, "Lead")] {
+                out.extend(set(page, x, y, 10.0, label));
+            }
+            y += 14.0;
+        }
+        for row in rows {
+            let height = row.iter().map(|c| c.len()).max().unwrap_or(1);
+            for line in 0..height {
+                for (column, cell) in row.iter().enumerate() {
+                    if let Some(text) = cell.get(line) {
+                        #[expect(clippy::cast_precision_loss, reason = "three columns")]
+                        let x = 50.0 + 150.0 * column as f64;
+                        out.extend(set(page, x, y, 10.0, text));
+                    }
+                }
+                y += 12.0;
+            }
+            y += 3.0;
+        }
+        out
+    }
+
+    fn rebuilt(glyphs: Vec<Glyph>) -> Vec<Vec<String>> {
+        rebuild(&without_furniture(lines(glyphs)))
+            .lines
+            .iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| l.texts.clone())
+            .collect()
+    }
+
+    #[test]
+    fn words_in_columns_become_cells_and_wrapped_lines_join_their_cell() {
+        let mut glyphs = set(1, 50.0, 30.0, 14.0, "Priority 1: Leaders");
+        glyphs.extend(table_page(
+            1,
+            &[
+                [&["1.1"], &["Map all the", "services"], &["JB"]],
+                [
+                    &["1.2"],
+                    &["Agree a pooled", "budget with", "partners"],
+                    &["AO /", "JB"],
+                ],
+                [&[], &["An unnumbered step"], &["AO"]],
+            ],
+            true,
+        ));
+
+        let rows = rebuilt(glyphs);
+
+        assert_eq!(rows[0], ["Priority 1: Leaders"]);
+        assert_eq!(rows[1], ["Ref", "Action", "Lead"]);
+        assert_eq!(rows[2], ["1.1", "Map all the services", "JB"]);
+        assert_eq!(
+            rows[3],
+            ["1.2", "Agree a pooled budget with partners", "AO / JB"]
+        );
+        assert_eq!(rows[4], ["", "An unnumbered step", "AO"]);
+        assert_eq!(rows.len(), 5);
+    }
+
+    #[test]
+    fn a_table_continued_on_the_next_page_drops_its_repeated_header_and_joins_the_cut_row() {
+        let mut glyphs = table_page(
+            1,
+            &[
+                [&["1.1"], &["Map all the", "services"], &["JB"]],
+                [&["1.2"], &["Agree a pooled"], &["AO"]],
+            ],
+            true,
+        );
+        glyphs.extend(table_page(
+            2,
+            &[
+                [&[], &["budget with partners"], &[]],
+                [&["1.3"], &["Publish it"], &["JB"]],
+            ],
+            true,
+        ));
+        // A page number at the foot of both pages is left out.
+        glyphs.extend(set(1, 300.0, 800.0, 8.0, "Page 1"));
+        glyphs.extend(set(2, 300.0, 800.0, 8.0, "Page 2"));
+
+        let rows = rebuilt(glyphs);
+
+        assert_eq!(
+            rows,
+            [
+                vec!["Ref", "Action", "Lead"],
+                vec!["1.1", "Map all the services", "JB"],
+                vec!["1.2", "Agree a pooled budget with partners", "AO"],
+                vec!["1.3", "Publish it", "JB"],
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_is_joined_into_paragraphs_and_is_no_table() {
+        let mut glyphs = Vec::new();
+        for (k, text) in [
+            "The inspection found that leaders",
+            "do not share an understanding.",
+            "Short line.",
+        ]
+        .iter()
+        .enumerate()
+        {
+            #[expect(clippy::cast_precision_loss, reason = "three lines")]
+            let y = 100.0 + 12.0 * k as f64;
+            glyphs.extend(set(1, 50.0, y, 10.0, text));
+        }
+        glyphs.extend(set(1, 50.0, 160.0, 10.0, "Another paragraph."));
+
+        let rebuilt = rebuild(&lines(glyphs));
+
+        assert_eq!(rebuilt.tables, 0);
+        let texts: Vec<String> = rebuilt.lines.iter().map(Line::text).collect();
+        assert_eq!(
+            texts,
+            [
+                "The inspection found that leaders do not share an understanding. Short line.",
+                "Another paragraph."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_of_right_aligned_dates_is_found_by_its_gutter() {
+        let mut glyphs = Vec::new();
+        for (k, (action, date)) in [
+            ("Do the first thing", "1/4/2024"),
+            ("Do more", "30/11/2024"),
+            ("And more", "5/5/2025"),
+            ("Last", "12/12/2025"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            #[expect(clippy::cast_precision_loss, reason = "four lines")]
+            let y = 100.0 + 12.0 * k as f64;
+            glyphs.extend(set(1, 50.0, y, 10.0, action));
+            // Right-aligned at x = 300.
+            glyphs.extend(set(1, 300.0 - width(10.0, date), y, 10.0, date));
+        }
+
+        let rows = rebuilt(glyphs);
+
+        assert_eq!(rows[1], ["Do more", "30/11/2024"]);
+        assert_eq!(rows[3], ["Last", "12/12/2025"]);
+    }
 }

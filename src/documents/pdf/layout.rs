@@ -128,6 +128,7 @@ fn line(mut glyphs: Vec<Glyph>) -> Option<VisualLine> {
     if words.is_empty() {
         return None;
     }
+    #[expect(clippy::cast_precision_loss, reason = "a line has few words")]
     let n = words.len() as f64;
     let y = words.iter().map(|w| w.y).sum::<f64>() / n;
     let size = words.iter().map(|w| w.size).fold(0.0, f64::max);
@@ -137,4 +138,61 @@ fn line(mut glyphs: Vec<Glyph>) -> Option<VisualLine> {
         size,
         words,
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// The glyphs of `text` set at (x, y) in a font of `size`, every character half an
+    /// em wide and a space a quarter: a space is a whitespace glyph, as PDFs draw them.
+    pub(crate) fn set(page: u32, x: f64, y: f64, size: f64, text: &str) -> Vec<Glyph> {
+        let mut at = x;
+        text.chars()
+            .map(|c| {
+                let width = size * if c == ' ' { 0.25 } else { 0.5 };
+                let glyph = Glyph {
+                    page,
+                    x: at,
+                    y,
+                    width,
+                    size,
+                    text: c.to_string(),
+                };
+                at += width;
+                glyph
+            })
+            .collect()
+    }
+
+    /// How wide [`set`] sets `text`.
+    pub(crate) fn width(size: f64, text: &str) -> f64 {
+        text.chars()
+            .map(|c| size * if c == ' ' { 0.25 } else { 0.5 })
+            .sum()
+    }
+
+    #[test]
+    fn characters_become_words_on_lines_in_reading_order() {
+        let mut glyphs = set(1, 100.0, 200.0, 10.0, "second line");
+        glyphs.extend(set(1, 100.0, 100.0, 10.0, "first"));
+        // The same line, drawn later and a little off the baseline (a superscript).
+        glyphs.extend(set(1, 300.0, 101.5, 10.0, "right"));
+        // Two words with no space glyph, only a gap.
+        glyphs.extend(set(1, 100.0, 150.0, 10.0, "gap"));
+        glyphs.extend(set(1, 118.0, 150.0, 10.0, "here"));
+        assert!((width(10.0, "a b") - 12.5).abs() < 1e-9);
+        glyphs.extend(set(2, 100.0, 50.0, 10.0, "next page"));
+
+        let lines = lines(glyphs);
+
+        let texts: Vec<String> = lines.iter().map(VisualLine::text).collect();
+        assert_eq!(
+            texts,
+            ["first right", "gap here", "second line", "next page"]
+        );
+        assert_eq!(lines[0].words.len(), 2);
+        assert!((lines[1].words[1].x0 - 118.0).abs() < 1e-9);
+        assert_eq!(lines[3].page, 2);
+    }
 }

@@ -20,9 +20,9 @@ use regex::Regex;
 
 use super::columns::{is_initials, is_rating_code, parse_due};
 use super::lines::{Line, Origin};
+use super::table::area_heading;
 use super::{ImportOptions, ImportReport, Imported, import_lines};
 use crate::domain::Result;
-use super::table::area_heading;
 
 static FIRST_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\s)([0-9]{1,2}(?:\.[0-9]{1,2}){1,2}[a-z]?)\s+(\S.*)$").expect("valid regex")
@@ -134,12 +134,17 @@ pub(super) fn interleaved(lines: &[Line]) -> Option<Interleaved> {
     if headings == 0 || actions < 3 {
         return None;
     }
-    let header = |origin: &Origin| {
+    let header_row = |origin: &Origin| {
         Line::new(
             origin.clone(),
-            ["Ref", "Action", "Key tasks", "Text beside it in the document"]
-                .map(str::to_owned)
-                .to_vec(),
+            [
+                "Ref",
+                "Action",
+                "Key tasks",
+                "Text beside it in the document",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         )
     };
     let mut out: Vec<Line> = Vec::new();
@@ -176,12 +181,17 @@ pub(super) fn interleaved(lines: &[Line]) -> Option<Interleaved> {
         } else if let Some(caps) = ACTION.captures(text) {
             finish(&mut out, &mut action);
             if !headed {
-                out.push(header(&line.origin));
+                out.push(header_row(&line.origin));
                 headed = true;
             }
             out.push(Line::new(
                 line.origin.clone(),
-                vec![caps[1].to_owned(), caps[2].to_owned(), String::new(), String::new()],
+                vec![
+                    caps[1].to_owned(),
+                    caps[2].to_owned(),
+                    String::new(),
+                    String::new(),
+                ],
             ));
             let reference = caps[1].to_owned();
             let mut kept = Vec::new();
@@ -193,7 +203,12 @@ pub(super) fn interleaved(lines: &[Line]) -> Option<Interleaved> {
         } else if let (Some(caps), Some(_)) = (TASK.captures(text), action.as_ref()) {
             out.push(Line::new(
                 line.origin.clone(),
-                vec![String::new(), String::new(), caps[2].to_owned(), String::new()],
+                vec![
+                    String::new(),
+                    String::new(),
+                    caps[2].to_owned(),
+                    String::new(),
+                ],
             ));
         } else if let Some((_, reference, kept)) = action.as_mut() {
             kept.push(text.clone());
@@ -232,7 +247,10 @@ pub(super) fn import_interleaved(
          was kept on the action above it as a note, and is listed here: check every action",
     );
     for (location, reference, text) in &read.passages {
-        report.warn(location.clone(), format!("kept on action {reference} as a note: {text}"));
+        report.warn(
+            location.clone(),
+            format!("kept on action {reference} as a note: {text}"),
+        );
     }
     Some(import_lines(&read.lines, report, options))
 }
@@ -342,7 +360,12 @@ mod tests {
         assert_eq!(rows[3][2], "Key tasks");
         assert_eq!(
             rows[4],
-            &["1.1", "Do the first thing", "", "Action; Head of SEND; May 2025"]
+            &[
+                "1.1",
+                "Do the first thing",
+                "",
+                "Action; Head of SEND; May 2025"
+            ]
         );
         assert_eq!(rows[5][2], "A task");
         assert_eq!(rows[6][2], "Another task");
