@@ -1,10 +1,13 @@
-//! PDF documents: the text pdf-extract recovers, read by the text importer.
+//! PDF documents: tables rebuilt from where their characters sit, else the flowed text.
 //!
-//! A PDF keeps no tables, only characters placed on pages, so the layout of a plan table
-//! is mostly lost: cells run together and rows break where the page put them. What can
-//! be read is read; the report says plainly that the layout was lost and how much was
-//! found, so the preview is checked before anything is stored. pdf-extract panics on
-//! some files, so it runs behind `catch_unwind`, on a thread with a time limit.
+//! A PDF keeps no tables, only characters placed on pages. [`glyphs`] collects every
+//! character with its position through pdf-extract's output device, [`layout`] groups
+//! them into words and visual lines, and [`grid`] rebuilds tables (columns from the
+//! gutters between them, rows from how cells fill) and paragraphs, which the importer
+//! reads as it reads Word's. When no table can be rebuilt, the text pdf-extract runs
+//! together is read as flowed text, as before. The report says which was done, so the
+//! preview is checked before anything is stored. pdf-extract panics on some files, so it
+//! runs behind `catch_unwind`, on a thread with a time limit.
 
 mod glyphs;
 mod grid;
