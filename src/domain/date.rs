@@ -595,6 +595,30 @@ pub fn parse_uk_due(text: &str) -> Option<Due> {
     due_of(&dated(&current, false), &current)
 }
 
+/// What a whole cell in a deadline column names when [`parse_uk_due`] finds no date in it:
+/// only a month and a two-digit number ("Dec 19", "Sept '25") is that month of that year,
+/// since a day without a year names no deadline; only a season and a year ("Summer
+/// 2024") is that school term. In running text both stay unread: "Sep 24" may be a day
+/// and "summer 2025" a holiday.
+pub fn parse_deadline_cell(cell: &str) -> Option<Due> {
+    let cell = cell.trim();
+    if let Some(caps) = MONTH_SHORT_YEAR_CELL.captures(cell) {
+        let month = month_from_word(&caps[1])?;
+        let year = two_digit_year(&caps[2])?;
+        return Some(Due {
+            by: PartialDate::Month { year, month },
+            from: None,
+        });
+    }
+    let caps = SEASON_YEAR_CELL.captures(cell)?;
+    parse_uk_due(&format!("{} term {}", &caps[1], &caps[2]))
+}
+
+static MONTH_SHORT_YEAR_CELL: LazyLock<Regex> =
+    LazyLock::new(|| regex(&format!(r"(?i)^({MONTH})\.?[\s\-]+['’]?(\d{{2}})$")));
+static SEASON_YEAR_CELL: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)^(spring|summer|autumn)\s+(\d{4})$"));
+
 static REVISED_FROM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)[\s,;(\[]*(?:revised|moved|changed|extended|slipped|amended|re-?profiled)\s+from\b[^)\]]*[)\]]?|[\s,;]*\(\s*(?:originally|previously|was)\b[^)]*\)|[\s,;]+(?:originally|previously)\s+[^,;]*",
@@ -904,6 +928,18 @@ mod tests {
     #[test]
     fn a_month_with_a_bare_two_digit_number_is_not_a_year() {
         assert_eq!(by("Sep 24"), None);
+    }
+
+    #[test]
+    fn a_deadline_cell_of_only_a_month_and_two_digits_or_a_season_is_read() {
+        let cell = |text| parse_deadline_cell(text).map(|d| d.by.to_string());
+        assert_eq!(cell(" Dec 19 ").as_deref(), Some("2019-12"));
+        assert_eq!(cell("Sept '25").as_deref(), Some("2025-09"));
+        assert_eq!(cell("Summer 2024").as_deref(), Some("2024-07"));
+        assert_eq!(cell("Autumn 2024").as_deref(), Some("2024-12"));
+        assert_eq!(cell("Met on Sep 24"), None);
+        assert_eq!(cell("Dec 19 and Jan 20"), None);
+        assert_eq!(cell("Summer scheme 2024"), None);
     }
 
     #[test]

@@ -40,7 +40,8 @@ pub use dashboard::{
     AreaCounts, BarSegment, ChartMonth, CompletionChart, Dashboard, RatingBar, Tick,
 };
 pub use date::{
-    Due, PartialDate, parse_dated_entry, parse_period_label, parse_uk_due, uk_month_name,
+    Due, PartialDate, parse_dated_entry, parse_deadline_cell, parse_period_label, parse_uk_due,
+    uk_month_name,
 };
 pub use error::{Error, Result};
 pub use flags::{ActionFlag, ActionState, DEFAULT_CYCLE_WEEKS, DUE_SOON_DAYS, FlagRules};

@@ -618,19 +618,21 @@ impl Context<'_> {
         if let Some(person) = person_by_role(self.people, whole) {
             return vec![person.key().to_owned()];
         }
-        let bare = without_brackets(text);
-        let segments = bare
-            .split([',', ';', '/', '&', '+', '\n'])
-            .flat_map(|s| s.split(" and "))
-            .map(|s| s.trim().trim_end_matches('.').trim())
-            .filter(|s| !s.is_empty());
-        for segment in segments {
+        for written in lead_segments(text) {
+            // A bracket qualifies a lead ("JB (Head of SEND)", "Commissioning lead (ICB)"):
+            // initials and names are matched without it; a lead kept as written keeps it.
+            let bare = without_brackets(&written);
+            let segment = bare.trim().trim_end_matches('.').trim();
+            if segment.is_empty() {
+                continue;
+            }
             let found = |key: &str| self.people.iter().find(|p| p.key() == key);
             if let Some(person) = self
                 .people
                 .iter()
                 .find(|p| p.name.eq_ignore_ascii_case(segment))
                 .or_else(|| person_by_role(self.people, segment))
+                .or_else(|| person_by_role(self.people, &written))
             {
                 out.push(person.key().to_owned());
                 continue;
@@ -644,8 +646,8 @@ impl Context<'_> {
                     out.push(word.to_owned());
                 }
             } else {
-                self.unknown(segment, location);
-                out.push(segment.to_owned());
+                self.unknown(&written, location);
+                out.push(written);
             }
         }
         let mut seen = HashSet::new();
@@ -660,6 +662,41 @@ impl Context<'_> {
             .or_insert_with(|| (location.to_owned(), 0));
         entry.1 += 1;
     }
+}
+
+/// The leads in an owner cell, split at commas, semicolons, slashes, ampersands, pluses,
+/// line breaks and " and ", but never inside brackets, so "All SENCOs (via head of
+/// inclusion and DCO)" stays one lead.
+fn lead_segments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let len = c.len_utf8();
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let separator = depth == 0
+            && (matches!(c, ',' | ';' | '/' | '&' | '+' | '\n')
+                || rest
+                    .get(..5)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(" and ")));
+        if separator {
+            out.push(std::mem::take(&mut current));
+            rest = &rest[if c == ' ' { 5 } else { len }..];
+            continue;
+        }
+        current.push(c);
+        rest = &rest[len..];
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|s| s.trim().trim_end_matches('.').trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// The one person whose job title a lead is written as ("Head of SEND"), through a

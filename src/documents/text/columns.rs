@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::documents::mapping::{ColumnChoices, ColumnRead, ColumnRole, TableColumns};
-use crate::domain::{Due, PartialDate, Resource, parse_uk_due};
+use crate::domain::{Due, PartialDate, Resource, parse_deadline_cell, parse_uk_due};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -582,12 +582,14 @@ fn rating_dimensions(
 /// A deadline as plans write it ([`parse_uk_due`]), or an Excel serial date ("43921",
 /// 31 March 2020) that a CSV export or a text column of a workbook kept as a number.
 pub(super) fn parse_due(text: &str) -> Option<Due> {
-    parse_uk_due(text).or_else(|| {
-        excel_serial(text).map(|day| Due {
-            by: PartialDate::Day(day),
-            from: None,
+    parse_uk_due(text)
+        .or_else(|| parse_deadline_cell(text))
+        .or_else(|| {
+            excel_serial(text).map(|day| Due {
+                by: PartialDate::Day(day),
+                from: None,
+            })
         })
-    })
 }
 
 /// A whole cell that is an Excel serial day number between 1970 and 2069.

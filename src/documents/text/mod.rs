@@ -234,6 +234,22 @@ mod tests {
     }
 
     #[test]
+    fn a_lead_kept_as_written_keeps_its_bracket_and_is_not_split_inside_it() {
+        let text = "Objective\tAction\tLead\tDeadline\n\
+                    1. Aim\t1.1 Do it\tAll SENCOs (via head of inclusion and DCO)\tMay 2020\n\
+                    \t1.2 Do more\tCommissioning lead (ICB), JB (Council)\tMay 2020\n";
+
+        let (plan, _) = plan(&format!("{OWNERS}\n{text}"));
+
+        let actions = actions(&plan);
+        assert_eq!(
+            actions[0].owners,
+            ["All SENCOs (via head of inclusion and DCO)"]
+        );
+        assert_eq!(actions[1].owners, ["Commissioning lead (ICB)", "JB"]);
+    }
+
+    #[test]
     fn a_key_without_codes_is_matched_to_a_preset_and_letters_become_ratings() {
         let text = "RAG Rating Key\n\n\tCompleted for the submission of the plan\n\tOn track for completion within six months of the submission\n\tNot on track, risk to implementation\n\tLonger-term action, not scheduled within six months\n\n\
                     Objective\tAction\tTimescale\tRAG\n1. Aim\t1.1 Do it\tApril 2019\tA\n";
