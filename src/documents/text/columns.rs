@@ -392,6 +392,7 @@ pub(super) fn recognise<S: AsRef<str>>(labels: &[S], known: &Known) -> Option<He
 /// Gives rating and progress columns their indexes and periods, splits the grouped
 /// rating dimensions, and adds an implicit ref column where the header names none.
 fn finish(mut columns: Vec<Column>, width: usize) -> Header {
+    series_periods(&mut columns);
     let mut ratings = Vec::new();
     let mut rating_periods = Vec::new();
     let mut updates = Vec::new();
@@ -450,6 +451,64 @@ fn finish(mut columns: Vec<Column>, width: usize) -> Header {
         updates,
     }
 }
+
+/// "Stocktake 1 (March 2024): status | Stocktake 1: evidence": a column named after a
+/// monitoring period's series ("Stocktake 1") but not its date belongs to that period,
+/// and its evidence, commentary or notes are that period's progress, not the action's
+/// success measures. Period columns carry their date after a `\0` until [`finish`].
+fn series_periods(columns: &mut [Column]) {
+    let series: Vec<(String, String)> = columns
+        .iter()
+        .filter_map(|c| {
+            let (label, period) = c.label.split_once('\u{0}')?;
+            let (head, _) = series_split(label)?;
+            Some((head, period.to_owned()))
+        })
+        .collect();
+    if series.is_empty() {
+        return;
+    }
+    for column in columns.iter_mut() {
+        if column.chosen || column.label.contains('\u{0}') {
+            continue;
+        }
+        let Some((head, rest)) = series_split(&column.label) else {
+            continue;
+        };
+        let Some((_, period)) = series.iter().find(|(h, _)| *h == head) else {
+            continue;
+        };
+        let role = match role_of(&rest) {
+            Some(Role::Rating(_)) => Role::Rating(0),
+            Some(Role::Progress(_) | Role::Measures) | None if PERIOD_NOTES.is_match(&rest) => {
+                Role::Progress(0)
+            }
+            Some(Role::Progress(_)) => Role::Progress(0),
+            _ => continue,
+        };
+        column.role = role;
+        column.label.push('\u{0}');
+        column.label.push_str(period);
+    }
+}
+
+/// A heading's series and the rest, split at its first bracket, colon or dash:
+/// "Stocktake 1 (March 2024): status" gives "stocktake 1"; `None` when nothing precedes
+/// the split or nothing follows it.
+fn series_split(label: &str) -> Option<(String, String)> {
+    let at = label.find(['(', ':', '–', '—', '|'])?;
+    let head = normalise(&label[..at]);
+    let rest = normalise(&label[at..]);
+    (!head.is_empty() && !rest.is_empty() && role_of(&head).is_none()).then_some((head, rest))
+}
+
+/// What a period's own text column is called beside its status.
+static PERIOD_NOTES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:evidence|commentary|comments?|notes?|narrative|summary|update|progress)(?:\s|$)",
+    )
+    .expect("valid regex")
+});
 
 /// Reads a header row whose wording names too few plan columns, by its shape: short
 /// labels (bold in Word, or the first row of a table) above rows of longer content. The
@@ -1073,6 +1132,43 @@ mod tests {
             .iter()
             .map(|c| c.role)
             .collect()
+    }
+
+    #[test]
+    fn a_column_named_after_a_periods_series_is_that_periods_progress() {
+        let header = recognise(
+            &[
+                "Ref",
+                "Action",
+                "Stocktake 1 (March 2024): status",
+                "Stocktake 1: evidence",
+                "Stocktake 2 (September 2024): status",
+                "Stocktake 2: evidence",
+                "Evidence of impact",
+            ],
+            &Known::default(),
+        )
+        .unwrap();
+        let roles: Vec<Role> = header.columns.iter().map(|c| c.role).collect();
+        use Role::*;
+        assert_eq!(
+            roles,
+            [
+                Ref,
+                Action,
+                Rating(0),
+                Progress(0),
+                Rating(1),
+                Progress(1),
+                Measures
+            ]
+        );
+        let periods: Vec<String> = header
+            .updates
+            .iter()
+            .map(|u| u.period.map(|p| p.to_string()).unwrap_or_default())
+            .collect();
+        assert_eq!(periods, ["2024-03", "2024-09"]);
     }
 
     #[test]

@@ -109,7 +109,7 @@ static MEANING_THEN_CODE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static KEY_TABLE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:status(?:\s+words?)?|rating|ratings|rag|brag|code|codes|colour|color|level|key|meaning|description|what it means|definition|progress)$",
+        r"(?i)^(?:status(?:\s+words?)?|rating|ratings|rag|brag|code|codes|colour|color|level|key|meaning|description|what (?:it|this) means|definition|explanation|progress)$",
     )
     .expect("valid regex")
 });
@@ -668,10 +668,12 @@ fn level_line(line: &Line) -> Option<LevelLine> {
             }
             [code, rest @ ..] if !rest.is_empty() => {
                 let code = level_code(code)?;
+                // "Blue | Complete | The action is finished": the status word stays the
+                // start of the meaning, so a cell saying "Complete" finds it.
                 let meaning: Vec<&str> = rest.iter().map(|t| t.as_str()).collect();
                 Some(LevelLine::Level(KeyLevel {
                     code: Some(code),
-                    meaning: meaning.join(" "),
+                    meaning: meaning.join(" – "),
                 }))
             }
             _ => None,
