@@ -1136,6 +1136,7 @@ mod tests {
 
     #[test]
     fn a_column_named_after_a_periods_series_is_that_periods_progress() {
+        use Role::*;
         let header = recognise(
             &[
                 "Ref",
@@ -1150,7 +1151,6 @@ mod tests {
         )
         .unwrap();
         let roles: Vec<Role> = header.columns.iter().map(|c| c.role).collect();
-        use Role::*;
         assert_eq!(
             roles,
             [
