@@ -40,9 +40,9 @@ const FLOORS: [(Measure, f64); 7] = [
     (Measure::Areas, 99.0),
     (Measure::Grouping, 95.0),
     (Measure::Recall, 99.0),
-    (Measure::Owners, 94.0),
-    (Measure::Due, 94.0),
-    (Measure::Ratings, 98.0),
+    (Measure::Owners, 95.0),
+    (Measure::Due, 95.0),
+    (Measure::Ratings, 99.0),
     (Measure::Updates, 99.0),
 ];
 
