@@ -48,7 +48,10 @@ fn fragments(line: &VisualLine) -> Vec<Fragment> {
     let mut out: Vec<Fragment> = Vec::new();
     for word in &line.words {
         match out.last_mut() {
-            Some(last) if word.x0 - last.x1 < COLUMN_GAP * word.size.max(line.size * 0.5) => {
+            Some(last)
+                if !word.edge
+                    && word.x0 - last.x1 < COLUMN_GAP * word.size.max(line.size * 0.5) =>
+            {
                 last.x1 = last.x1.max(word.x1);
             }
             _ => out.push(Fragment {
@@ -244,8 +247,28 @@ fn gutters(lines: &[&VisualLine]) -> Vec<Gutter> {
             out.push((x(s), x(b), f64::midpoint(x(s), x(b))));
         }
     }
+    edge_gutters(lines, &mut out);
     out.sort_by(|a, b| a.2.total_cmp(&b.2));
     out
+}
+
+/// Where a word was cut from the one before at a column's edge (a narrow cell whose text
+/// runs up to the next cell's), the edge is a gutter of no width if no word of the block
+/// crosses it.
+fn edge_gutters(lines: &[&VisualLine], out: &mut Vec<Gutter>) {
+    for line in lines {
+        for word in line.words.iter().filter(|w| w.edge) {
+            let at = word.x0;
+            let known = out.iter().any(|g| g.0 - 1.0 <= at && at <= g.1 + 1.0);
+            let crossed = lines
+                .iter()
+                .flat_map(|l| l.words.iter())
+                .any(|w| w.x0 < at - 0.5 && w.x1 > at + 0.5);
+            if !known && !crossed {
+                out.push((at - 0.5, at, at - 0.25));
+            }
+        }
+    }
 }
 
 /// The columns' left edges for [`gutters`]: the block's left edge, then each gutter's
@@ -858,5 +881,44 @@ mod tests {
 
         assert_eq!(rows[1], ["Do more", "30/11/2024"]);
         assert_eq!(rows[3], ["Last", "12/12/2025"]);
+    }
+
+    #[test]
+    fn a_narrow_key_table_whose_cells_touch_is_two_columns() {
+        let mut glyphs = Vec::new();
+        for (k, (left, right)) in [
+            ("Status", "BRAG"),
+            ("Complete", "B"),
+            ("On track", "G"),
+            ("Some delay", "A"),
+            ("Not started", "P"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            #[expect(clippy::cast_precision_loss, reason = "five lines")]
+            let y = 100.0 + 12.0 * k as f64;
+            // Text too long for its cell is clipped: what would show past the next
+            // cell's start is not drawn, and what is drawn ends a point short of it.
+            glyphs.extend(
+                set(1, 51.5, y, 10.0, left)
+                    .into_iter()
+                    .filter(|g| g.x + g.width <= 99.5),
+            );
+            glyphs.extend(set(1, 100.0, y, 10.0, right));
+        }
+
+        let rows = rebuilt(glyphs);
+
+        assert_eq!(
+            rows,
+            [
+                vec!["Status", "BRAG"],
+                vec!["Complete", "B"],
+                vec!["On track", "G"],
+                vec!["Some delay", "A"],
+                vec!["Not starte", "P"],
+            ]
+        );
     }
 }

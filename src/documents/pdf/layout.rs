@@ -18,6 +18,9 @@ pub(crate) struct Word {
     pub y: f64,
     pub size: f64,
     pub text: String,
+    /// Cut from the word before it at a column's edge, with no gap between them: a new
+    /// cell however close.
+    pub edge: bool,
 }
 
 /// Words on one baseline of one page, left to right.
@@ -59,7 +62,7 @@ pub(crate) fn lines(mut glyphs: Vec<Glyph>) -> Vec<VisualLine> {
             .then(a.y.total_cmp(&b.y))
             .then(a.x.total_cmp(&b.x))
     });
-    let mut out: Vec<VisualLine> = Vec::new();
+    let mut groups: Vec<Vec<Glyph>> = Vec::new();
     let mut current: Vec<Glyph> = Vec::new();
     let mut baseline = 0.0;
     let mut size: f64 = 0.0;
@@ -69,7 +72,7 @@ pub(crate) fn lines(mut glyphs: Vec<Glyph>) -> Vec<VisualLine> {
                 && (glyph.y - baseline).abs() <= LINE_TOLERANCE * size.max(glyph.size)
         });
         if !same && !current.is_empty() {
-            out.extend(line(std::mem::take(&mut current)));
+            groups.push(std::mem::take(&mut current));
         }
         if current.is_empty() {
             baseline = glyph.y;
@@ -78,18 +81,76 @@ pub(crate) fn lines(mut glyphs: Vec<Glyph>) -> Vec<VisualLine> {
         size = size.max(glyph.size);
         current.push(glyph);
     }
-    out.extend(line(current));
+    if !current.is_empty() {
+        groups.push(current);
+    }
+    for group in &mut groups {
+        group.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
+    // Words are first found by their gaps alone; where words start at one x on several
+    // lines of a page, a column starts, and a word of another line running into it
+    // with no space (a narrow cell's text clipped or touching the next cell's) is cut
+    // there.
+    let first: Vec<Option<VisualLine>> = groups.iter().map(|g| line(g, &[])).collect();
+    let mut out = Vec::with_capacity(groups.len());
+    let mut start = 0;
+    while start < groups.len() {
+        let page = groups[start][0].page;
+        let end = groups[start..]
+            .iter()
+            .position(|g| g[0].page != page)
+            .map_or(groups.len(), |n| start + n);
+        let edges = column_edges(first[start..end].iter().flatten());
+        for (k, group) in groups[start..end].iter().enumerate() {
+            let visual = if edges.is_empty() {
+                first[start + k].clone()
+            } else {
+                line(group, &edges)
+            };
+            out.extend(visual);
+        }
+        start = end;
+    }
     out
 }
 
-/// One visual line from its glyphs, or `None` when it holds only whitespace.
-fn line(mut glyphs: Vec<Glyph>) -> Option<VisualLine> {
-    glyphs.sort_by(|a, b| a.x.total_cmp(&b.x));
+/// Words starting within this many points of each other start at one x.
+const EDGE_TOLERANCE: f64 = 0.5;
+/// How many lines must start a word at one x for it to be a column's edge.
+const EDGE_LINES: usize = 3;
+/// Characters of one word touch within this many ems; a wider gap or overlap at a
+/// column's edge is the start of the next cell.
+const EDGE_GAP: f64 = 0.05;
+
+/// The x positions at which words start on at least [`EDGE_LINES`] of the lines.
+fn column_edges<'a>(lines: impl Iterator<Item = &'a VisualLine>) -> Vec<f64> {
+    let mut starts: Vec<f64> = lines.flat_map(|l| l.words.iter().map(|w| w.x0)).collect();
+    starts.sort_by(f64::total_cmp);
+    let mut edges = Vec::new();
+    let mut low = 0;
+    for (i, &x) in starts.iter().enumerate() {
+        while starts[low] < x - EDGE_TOLERANCE {
+            low += 1;
+        }
+        let high = starts[i..].partition_point(|&s| s <= x + EDGE_TOLERANCE) + i;
+        if high - low >= EDGE_LINES && edges.last().is_none_or(|&e| x - e > EDGE_TOLERANCE) {
+            edges.push(x);
+        }
+    }
+    edges
+}
+
+/// One visual line from its glyphs (sorted by x), or `None` when it holds only
+/// whitespace; a word running into one of the page's column `edges` is cut there.
+fn line(glyphs: &[Glyph], edges: &[f64]) -> Option<VisualLine> {
     let page = glyphs.first()?.page;
     let mut words: Vec<Word> = Vec::new();
     let mut open = false;
     let mut last: Option<&Glyph> = None;
-    for glyph in &glyphs {
+    // The gap between the last two characters of the current word: letter-spaced text
+    // has wide ones throughout, so only a gap unlike it can end a cell.
+    let mut spacing: f64 = 0.0;
+    for glyph in glyphs {
         if glyph.text.trim().is_empty() {
             open = false;
             continue;
@@ -102,25 +163,41 @@ fn line(mut glyphs: Vec<Glyph>) -> Option<VisualLine> {
         }
         // A character drawn well back over the one before belongs to other text: a cell's
         // overflow clipped under its neighbour's.
+        let mut edge = false;
+        let mut gap = 0.0;
         let joined = open
             && words.last().is_some_and(|w| {
-                let gap = glyph.x - w.x1;
+                gap = glyph.x - w.x1;
                 let em = glyph.size.max(w.size);
-                gap <= WORD_GAP * em && gap >= -OVERLAP * em
+                let touching = gap <= WORD_GAP * em && gap >= -OVERLAP * em;
+                // Only a cut is an edge: a word after a gap is a new word anyway.
+                edge = touching
+                    && (gap - spacing).abs() > EDGE_GAP * em
+                    && edges.iter().any(|e| (glyph.x - e).abs() <= EDGE_TOLERANCE);
+                touching && !edge
             });
         match words.last_mut() {
             Some(word) if joined => {
+                spacing = gap;
                 word.x1 = word.x1.max(glyph.x + glyph.width);
                 word.size = word.size.max(glyph.size);
                 word.text.push_str(&glyph.text);
             }
-            _ => words.push(Word {
-                x0: glyph.x,
-                x1: glyph.x + glyph.width,
-                y: glyph.y,
-                size: glyph.size,
-                text: glyph.text.clone(),
-            }),
+            previous => {
+                if edge && let Some(word) = previous {
+                    // The cell's text is cut where the next cell starts.
+                    word.x1 = word.x1.min(glyph.x);
+                }
+                spacing = 0.0;
+                words.push(Word {
+                    x0: glyph.x,
+                    x1: glyph.x + glyph.width,
+                    y: glyph.y,
+                    size: glyph.size,
+                    text: glyph.text.clone(),
+                    edge,
+                });
+            }
         }
         open = true;
         last = Some(glyph);
@@ -194,5 +271,61 @@ pub(crate) mod tests {
         assert_eq!(lines[0].words.len(), 2);
         assert!((lines[1].words[1].x0 - 118.0).abs() < 1e-9);
         assert_eq!(lines[3].page, 2);
+    }
+
+    /// Glyphs of `text` from `x`, each character `step` points after the one before.
+    fn spaced(x: f64, y: f64, step: f64, text: &str) -> Vec<Glyph> {
+        let mut at = x;
+        text.chars()
+            .map(|c| {
+                let glyph = Glyph {
+                    page: 1,
+                    x: at,
+                    y,
+                    width: 5.0,
+                    size: 10.0,
+                    text: c.to_string(),
+                };
+                at += step;
+                glyph
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_word_running_into_a_column_seen_on_three_lines_is_cut_there() {
+        let mut glyphs = Vec::new();
+        for (k, (left, right)) in [("Status", "BRAG"), ("Complete", "B"), ("On track", "G")]
+            .iter()
+            .enumerate()
+        {
+            #[expect(clippy::cast_precision_loss, reason = "three lines")]
+            let y = 100.0 + 12.0 * k as f64;
+            glyphs.extend(set(1, 50.0, y, 10.0, left));
+            glyphs.extend(set(1, 100.0, y, 10.0, right));
+        }
+        // A narrow cell's text clipped a point short of the next cell: no space between.
+        glyphs.extend(set(
+            1,
+            99.0 - width(10.0, "Some dela"),
+            136.0,
+            10.0,
+            "Some dela",
+        ));
+        glyphs.extend(set(1, 100.0, 136.0, 10.0, "A"));
+        // Letter-spaced text crossing the column keeps its letters together.
+        glyphs.extend(spaced(88.0, 148.0, 6.0, "WIDE"));
+
+        let lines = lines(glyphs);
+
+        let words: Vec<Vec<&str>> = lines
+            .iter()
+            .map(|l| l.words.iter().map(|w| w.text.as_str()).collect())
+            .collect();
+        assert_eq!(words[3], ["Some", "dela", "A"]);
+        assert!(lines[3].words[2].edge);
+        assert!(lines[3].words[1].x1 <= 100.0);
+        assert!(!lines[1].words[1].edge, "a word after a gap is no cut");
+        assert_eq!(words[4], ["WIDE"]);
     }
 }

@@ -871,6 +871,12 @@ fn key_level(scheme: &RatingScheme, text: &str) -> Option<String> {
                         || meaning
                             .strip_prefix(&lower)
                             .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()))
+                        // A key's word cut short by a narrow cell ("Some dela" for "Some
+                        // delay", as a spreadsheet printed to PDF clips it).
+                        || (meaning.chars().count() >= 4
+                            && lower
+                                .strip_prefix(&meaning)
+                                .is_some_and(|rest| rest.starts_with(char::is_alphanumeric)))
                 })
                 .map(|l| l.code.clone())
         })
@@ -1168,6 +1174,30 @@ mod tests {
         assert_eq!(found.name, "BRAG");
         assert_eq!(found.levels[3].meaning, "not started/risk");
         found.validate().unwrap();
+    }
+
+    #[test]
+    fn a_key_word_clipped_by_a_narrow_cell_still_names_its_level() {
+        let found = scheme(
+            Some(&key(
+                "Status | BRAG",
+                &[
+                    (Some("B"), "Complete"),
+                    (Some("G"), "On track"),
+                    (Some("A"), "Some dela"),
+                    (Some("P"), "Not starte"),
+                ],
+            )),
+            &[],
+        );
+        assert_eq!(key_level(&found, "Some delay").as_deref(), Some("A"));
+        assert_eq!(key_level(&found, "Not started").as_deref(), Some("P"));
+        // A short meaning is no prefix of a longer word.
+        let short = scheme(
+            Some(&key("Key", &[(Some("X"), "On"), (Some("Y"), "Off")])),
+            &[],
+        );
+        assert_eq!(key_level(&short, "Ongoing"), None);
     }
 
     #[test]

@@ -177,7 +177,8 @@ pub(super) fn find(lines: &[Line], used: &mut [bool], report: &mut ImportReport)
         } else if sections.key.is_none() {
             let titled = heading.is_some_and(|t| KEY_HEADING.is_match(t));
             let start = if titled { i + 1 } else { i };
-            if (titled || starts_coloured_key(line))
+            // A key table needs no title: its header ("Status | BRAG") says what it is.
+            if (titled || starts_coloured_key(line) || is_key_table_header(line))
                 && let Some((levels, end)) = key_levels(lines, start, used, titled)
             {
                 let heading = if titled {
@@ -1036,6 +1037,24 @@ mod tests {
             .collect();
         assert_eq!(meanings.len(), 3);
         assert_eq!(meanings[1], "On track – progressing as planned");
+    }
+
+    #[test]
+    fn a_key_table_needs_no_title_when_its_header_says_what_it_is() {
+        let (found, used) = sections(
+            "Status\tBRAG\nComplete\tB\nOn track\tG\nSome delay\tA\nNot started\tP\n\nRef\tAction\n",
+        );
+        let levels: Vec<(String, String)> = found
+            .key
+            .unwrap()
+            .levels
+            .into_iter()
+            .map(|l| (l.code.unwrap_or_default(), l.meaning))
+            .collect();
+        assert_eq!(levels.len(), 4);
+        assert_eq!(levels[3], ("P".to_string(), "Not started".to_string()));
+        assert!(used[0] && used[4]);
+        assert!(!used[6], "the plan's own header is not part of the key");
     }
 
     #[test]
