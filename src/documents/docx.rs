@@ -402,6 +402,8 @@ impl Walker {
             table: table.id,
             row: table.rows,
         };
+        let second = table.rows == 2;
+        let id = table.id;
         if self.stack.len() > 1 {
             let own: Vec<String> = cells
                 .iter()
@@ -414,6 +416,14 @@ impl Walker {
             let mut line = Line::new(origin, cells);
             line.carried = carried;
             line.bold = bold;
+            if second
+                && let Some(first) = self.lines.last_mut()
+                && first.origin == (Origin::TableRow { table: id, row: 1 })
+                && let Some(joined) = two_row_header(first, &line)
+            {
+                *first = joined;
+                return;
+            }
             self.push_line(line);
         }
     }
@@ -442,6 +452,52 @@ impl Walker {
         }
         self.lines.push(line);
     }
+}
+
+/// Longest cell of a header's second row: labels, not content.
+const MAX_SUBHEADING: usize = 80;
+
+/// A header written on two rows as one: over some columns a cell spanning them
+/// ("Action" over "No." and "Description"), the others merged down both rows
+/// ("Objective"). Each spanned column is named by both rows ("Action No."), the others
+/// by the first; `None` when the second row is not such a header.
+fn two_row_header(first: &Line, second: &Line) -> Option<Line> {
+    let width = first.cells.len();
+    if second.cells.len() != width {
+        return None;
+    }
+    // A column under a span: the spanning cell's own column or one it is carried into.
+    let spanned: Vec<bool> = (0..width)
+        .map(|c| first.is_carried(c) || first.is_carried(c + 1) && !first.cells[c].is_empty())
+        .collect();
+    let mut merged_down = false;
+    for (c, &under_span) in spanned.iter().enumerate() {
+        let own = !second.is_carried(c) && !second.texts[c].is_empty();
+        if under_span {
+            if !own || second.texts[c].chars().count() > MAX_SUBHEADING {
+                return None;
+            }
+        } else if own {
+            return None;
+        } else {
+            merged_down |= second.is_carried(c) && !first.texts[c].is_empty();
+        }
+    }
+    if !merged_down || !spanned.contains(&true) {
+        return None;
+    }
+    let cells = (0..width)
+        .map(|c| {
+            if spanned[c] && first.texts[c] != second.texts[c] {
+                format!("{} {}", first.texts[c], second.texts[c])
+            } else {
+                first.texts[c].clone()
+            }
+        })
+        .collect();
+    let mut line = Line::new(first.origin.clone(), cells);
+    line.bold.clone_from(&first.bold);
+    Some(line)
 }
 
 /// A `w:val` attribute as a count.
@@ -527,6 +583,57 @@ mod tests {
         assert_eq!(got[1].texts, ["A", "B – C"]);
         assert_eq!(got[2].texts, ["D"]);
         assert_eq!(got[2].location(), "paragraph 2");
+    }
+
+    #[test]
+    fn a_header_written_on_two_rows_is_one_row_naming_each_column_by_both() {
+        let span = |text: &str| {
+            format!(
+                r#"<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>{}</w:tc>"#,
+                p(text)
+            )
+        };
+        let down = |text: &str| {
+            format!(
+                r#"<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>{}</w:tc>"#,
+                p(text)
+            )
+        };
+        let under = r"<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>";
+        let cell = |text: &str| format!("<w:tc>{}</w:tc>", p(text));
+        let body = format!(
+            "<w:tbl><w:tr>{}{}{}{}</w:tr><w:tr>{under}{}{}{under}{}{}</w:tr><w:tr>{}{}{}{}{}{}</w:tr></w:tbl>",
+            down("Objective"),
+            span("Action"),
+            down("Lead"),
+            span("Progress"),
+            cell("No."),
+            cell("Description"),
+            cell("Status"),
+            cell("Commentary (November 2024)"),
+            cell("1.1 Needs are met"),
+            cell("1.1a"),
+            cell("Create a single point of access"),
+            cell("HF"),
+            cell("G"),
+            cell("Waiting list reduced"),
+        );
+        let got = lines(&body);
+        let rows: Vec<&Line> = got.iter().filter(|l| !l.is_blank()).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].texts,
+            [
+                "Objective",
+                "Action No.",
+                "Action Description",
+                "Lead",
+                "Progress Status",
+                "Progress Commentary (November 2024)"
+            ]
+        );
+        assert!(!rows[0].is_carried(2));
+        assert_eq!(rows[1].texts[1], "1.1a");
     }
 
     #[test]

@@ -148,9 +148,27 @@ pub(super) struct AreaHeading {
 /// Reads "Area of priority action 1", "Workstream 2: …", "WSOA Area THREE:", "AREA 2 –",
 /// "Priority 1".
 pub(super) fn area_heading(text: &str) -> Option<AreaHeading> {
-    if text.chars().count() > 200 {
+    if text.chars().count() > MAX_HEADING {
         return None;
     }
+    heading_of(text)
+}
+
+/// Longest area heading in running text: a longer line is prose that starts "Area 1".
+const MAX_HEADING: usize = 200;
+/// Longest area heading on a table's row of its own, where the inspection's finding is
+/// often quoted whole after "Area for improvement 1:".
+const MAX_ROW_HEADING: usize = 600;
+
+/// An area heading on a row of its own inside a plan's table.
+fn area_row_heading(text: &str) -> Option<AreaHeading> {
+    if text.chars().count() > MAX_ROW_HEADING {
+        return None;
+    }
+    heading_of(text)
+}
+
+fn heading_of(text: &str) -> Option<AreaHeading> {
     let caps = AREA_HEADING.captures(text)?;
     let number = number_word(&caps[1])?;
     let rest = match (caps.get(2), caps.get(3)) {
@@ -360,7 +378,7 @@ impl Reader<'_> {
                 .table
                 .as_ref()
                 .filter(|t| t.same_grid(line) && line.filled() == 1)
-                .and_then(|_| area_heading(&heading_text(&line.text())))
+                .and_then(|_| area_row_heading(&heading_text(&line.text())))
             {
                 // "Priority 2: …" on a row of its own inside the table: the table goes on.
                 self.start_area(heading, i);
@@ -1197,6 +1215,13 @@ mod tests {
         assert_eq!(heading("Priority 1"), Some((1, "Priority 1".into())));
         assert_eq!(heading("Priority 2 is to improve transition"), None);
         assert_eq!(heading("Areas Identified for Improvement"), None);
+        // A finding quoted whole is a heading on a table's row of its own, not in prose.
+        let long = format!(
+            "Area for improvement 1: {}",
+            "Needs are identified late. ".repeat(9)
+        );
+        assert!(area_heading(&long).is_none());
+        assert_eq!(area_row_heading(&long).map(|h| h.number), Some(1));
     }
 
     #[test]
