@@ -593,12 +593,14 @@ pub(super) fn recognise_by_structure<S: AsRef<str>>(
     if !columns.iter().any(|c| c.role == Role::Action) {
         // The longest plain text not already given a role is the action.
         let action = (0..width)
-            .filter(|&k| matches!(columns[k].role, Role::Other | Role::Blank))
+            .filter(|&k| matches!(columns[k].role, Role::Other | Role::Blank) && !columns[k].chosen)
             .filter(|&k| tallies[k].plain_text())
             .max_by_key(|&k| tallies[k].chars / tallies[k].filled.max(1))?;
         columns[action].role = Role::Action;
         let before = (0..action).rev().find(|&k| {
-            matches!(columns[k].role, Role::Other | Role::Blank) && tallies[k].plain_text()
+            matches!(columns[k].role, Role::Other | Role::Blank)
+                && !columns[k].chosen
+                && tallies[k].plain_text()
         });
         if let Some(k) = before
             && !columns.iter().any(|c| c.role == Role::Objective)

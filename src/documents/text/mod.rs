@@ -449,6 +449,34 @@ mod tests {
     }
 
     #[test]
+    fn a_column_chosen_as_ignore_is_never_guessed_to_be_the_action() {
+        // Neither heading names the action, so the longest text would be taken for it.
+        let text = "Background to this step\tPlan step\tLead\tDeadline\n\
+                    Families told us the local offer is hard to find and out of date\tRewrite the local offer\tJB\tMay 2020\n\
+                    Schools report long waits for an assessment right across the whole area\tHire two psychologists\tAO\tJune 2020\n";
+        let guessed = import_text(text).unwrap();
+        assert!(
+            actions(&guessed.plan)[0]
+                .text
+                .starts_with("Families told us"),
+            "without a choice the longest text is the action"
+        );
+
+        let options = ImportOptions {
+            columns: crate::documents::ColumnChoices::parse("Background to this step=ignore")
+                .unwrap(),
+            ..ImportOptions::default()
+        };
+        let chosen = import_text_with(text, &options).unwrap();
+
+        let texts: Vec<&str> = actions(&chosen.plan)
+            .iter()
+            .map(|a| a.text.as_str())
+            .collect();
+        assert_eq!(texts, ["Rewrite the local offer", "Hire two psychologists"]);
+    }
+
+    #[test]
     fn garbage_input_never_panics() {
         const PIECES: [&str; 24] = [
             "\t",
