@@ -20,7 +20,7 @@ use crate::documents::{
     read_plan_json, write_plan_json,
 };
 use crate::domain::{Actor, Error, NewAuditEvent, Permission, PlanSummary, PlanTree, Result};
-use crate::store::{PendingImportRecord, PendingImportReread};
+use crate::store::{ImportLayoutRecord, PendingImportRecord, PendingImportReread};
 
 /// How long a preview can wait for its confirmation.
 pub const PENDING_IMPORT_LIFETIME: Duration = Duration::hours(24);
@@ -249,6 +249,36 @@ impl App {
                 Err(err)
             }
         }
+    }
+
+    /// The column choices remembered for the local areas the person imports plans for.
+    pub async fn import_layouts(&self, actor: &Actor) -> Result<Vec<ImportLayoutRecord>> {
+        self.may_import(actor)?;
+        self.store.import_layouts(&actor.import_areas()).await
+    }
+
+    /// Forgets a remembered layout (audited), so the area's next document with those
+    /// headings is read as written. Only the area's admins and editors may: another
+    /// area's layout is not found, so its existence is not told either.
+    pub async fn forget_import_layout(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.may_import(actor)?;
+        let layout = self
+            .store
+            .import_layout_by_id(id)
+            .await?
+            .filter(|l| actor.may_import_into(&l.local_area) == Permission::Allowed)
+            .ok_or_else(|| Error::not_found("remembered import layout"))?;
+        let audit = NewAuditEvent::by(actor, "import_layout", "import_layout.forgotten");
+        self.store
+            .set_import_layout(
+                &layout.local_area,
+                &layout.signature,
+                "",
+                &audit,
+                self.clock.now(),
+            )
+            .await?;
+        Ok(())
     }
 
     /// Remembers the column choices a plan was stored with for its local area and

@@ -1,6 +1,6 @@
 //! The column choices each local area last stored a plan with, per layout: read when a
 //! document with the same headings is previewed, written (with its audit entry) when an
-//! import is confirmed.
+//! import is confirmed, listed and forgotten by the area's admins and editors.
 
 use time::OffsetDateTime;
 
@@ -11,6 +11,10 @@ use crate::domain::{Error, LocalAreaId, NewAuditEvent, Result};
 /// A remembered layout, exactly as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ImportLayoutRecord {
+    /// Its id, for forgetting it.
+    pub import_layout_id: i64,
+    /// The local area's name.
+    pub local_area: String,
     /// The layout: the sorted normalised headings of the document's tables.
     pub signature: String,
     /// The choices, as `--columns` text.
@@ -30,12 +34,50 @@ impl Store {
     ) -> Result<Option<ImportLayoutRecord>> {
         let row: Option<ImportLayoutRecord> = on_pool!(self, |pool| {
             sqlx::query_as(
-                "select l.signature, l.columns, l.chosen_by, l.updated_at
+                "select l.import_layout_id, a.name as local_area, l.signature, l.columns,
+                    l.chosen_by, l.updated_at
                  from import_layout l join local_area a on a.local_area_id = l.local_area_id
                  where a.name = $1 and l.signature = $2",
             )
             .bind(local_area)
             .bind(signature)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row)
+    }
+
+    /// The layouts remembered for the local areas named, by area then most recent first.
+    pub async fn import_layouts(&self, local_areas: &[&str]) -> Result<Vec<ImportLayoutRecord>> {
+        let mut all = Vec::new();
+        for area in local_areas {
+            let rows: Vec<ImportLayoutRecord> = on_pool!(self, |pool| {
+                sqlx::query_as(
+                    "select l.import_layout_id, a.name as local_area, l.signature, l.columns,
+                        l.chosen_by, l.updated_at
+                     from import_layout l join local_area a on a.local_area_id = l.local_area_id
+                     where a.name = $1
+                     order by l.updated_at desc, l.import_layout_id desc",
+                )
+                .bind(*area)
+                .fetch_all(pool)
+                .await
+            })?;
+            all.extend(rows);
+        }
+        Ok(all)
+    }
+
+    /// One remembered layout by its id, if it is still remembered.
+    pub async fn import_layout_by_id(&self, id: i64) -> Result<Option<ImportLayoutRecord>> {
+        let row: Option<ImportLayoutRecord> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select l.import_layout_id, a.name as local_area, l.signature, l.columns,
+                    l.chosen_by, l.updated_at
+                 from import_layout l join local_area a on a.local_area_id = l.local_area_id
+                 where l.import_layout_id = $1",
+            )
+            .bind(id)
             .fetch_optional(pool)
             .await
         })?;

@@ -419,7 +419,57 @@ async fn a_bad_column_choice_is_shown_on_the_preview(db: &TestDb) {
     assert!(unchanged.body.contains(OWNER_JB));
 }
 
+/// The upload page lists the column choices remembered for the person's areas, and
+/// forgetting one (audited) means the next upload is read as the importer reads it; an
+/// editor of another area neither sees it nor may forget it.
+async fn a_remembered_layout_is_listed_and_forgotten_on_the_upload_page(db: &TestDb) {
+    let me = editor(db, "editor@example.org", "Northshire").await;
+    let south = editor(db, "south@example.org", "Southshire").await;
+    store_with_the_lead_officer_ignored(db, &me).await;
+
+    let page = db.get("/plans/import", &me).await;
+    assert!(page.body.contains(r#"id="remembered-layouts""#));
+    let start = page
+        .body
+        .find("/plans/import/layouts/")
+        .expect("a forget form");
+    let action: String = page.body[start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    assert!(action.ends_with("/forget"), "{action}");
+    assert!(page.body.contains("lead officer: ignore"), "{}", page.body);
+
+    let theirs = db.get("/plans/import", &south).await;
+    assert!(!theirs.body.contains("/plans/import/layouts/"));
+    assert!(theirs.body.contains("None yet."));
+    let refused = db.post_form(&action, "", &south).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+
+    let forgotten = db.post_form(&action, "", &me).await;
+    assert_eq!(
+        forgotten.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        forgotten.body
+    );
+    assert_eq!(forgotten.location(), "/plans/import?done=forgotten");
+    let after = db.get(forgotten.location(), &me).await;
+    assert!(after.body.contains("The column choices were forgotten."));
+    assert!(!after.body.contains("/plans/import/layouts/"));
+    let again = db.post_form(&action, "", &me).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "forgotten once only");
+
+    let next = db
+        .upload("/plans/import", "tracker.csv", &northshire_csv(), &me)
+        .await;
+    let preview = db.get(next.location(), &me).await;
+    assert!(preview.body.contains("As the importer read the headings"));
+    assert!(preview.body.contains(OWNER_JB), "read as written again");
+}
+
 on_both_backends!(
+    a_remembered_layout_is_listed_and_forgotten_on_the_upload_page,
     upload_preview_and_confirm,
     a_plan_for_an_area_the_person_does_not_edit_is_previewed_but_refused,
     a_downloaded_tracker_uploads_as_the_next_version,

@@ -4,11 +4,12 @@
 //! For signed-in admins and editors; the app decides who may store which plan.
 
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use serde::Deserialize;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use super::plan::due_view;
@@ -18,6 +19,7 @@ use crate::documents::{
     ColumnChoices, ColumnPick, ColumnRole, Counts, Finding, MAX_DOCUMENT_BYTES, TableColumns,
 };
 use crate::domain::{Error, OwnerName, RatingTag};
+use crate::store::ImportLayoutRecord;
 use crate::web::extract::Path;
 use crate::web::session::{SignedIn, Viewer};
 
@@ -31,6 +33,7 @@ pub fn router() -> Router<App> {
         .route("/plans/import/{id}", get(preview))
         .route("/plans/import/{id}/confirm", post(confirm))
         .route("/plans/import/{id}/columns", post(choose_columns))
+        .route("/plans/import/layouts/{id}/forget", post(forget_layout))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
 }
@@ -41,12 +44,58 @@ struct UploadPage {
     layout: Layout,
     /// The local areas the person may import plans for.
     areas: Vec<String>,
+    /// The column choices remembered for those areas.
+    layouts: Vec<LayoutView>,
+    /// A remembered layout was just forgotten.
+    forgotten: bool,
     problem: Option<String>,
 }
 
-impl UploadPage {
-    fn new(viewer: &Viewer, problem: Option<String>) -> Self {
+/// A remembered layout, as its area's admins and editors see it.
+struct LayoutView {
+    id: i64,
+    area: String,
+    /// The (normalised) headings that make the layout.
+    headings: String,
+    /// Each chosen column with its role: "who will lead: owners".
+    choices: Vec<String>,
+    chosen_by: String,
+    when: String,
+}
+
+impl From<ImportLayoutRecord> for LayoutView {
+    fn from(l: ImportLayoutRecord) -> Self {
+        let format = time::macros::format_description!(
+            "[day padding:none] [month repr:long] [year], [hour]:[minute] UTC"
+        );
+        let choices = ColumnChoices::parse(&l.columns).map_or_else(
+            |_| vec![l.columns.clone()],
+            |c| {
+                c.to_spec()
+                    .split(';')
+                    .map(|pair| pair.replacen('=', ": ", 1))
+                    .collect()
+            },
+        );
         Self {
+            id: l.import_layout_id,
+            area: l.local_area,
+            headings: l.signature.split('|').collect::<Vec<_>>().join(", "),
+            choices,
+            chosen_by: l.chosen_by,
+            when: l
+                .updated_at
+                .to_offset(time::UtcOffset::UTC)
+                .format(&format)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl UploadPage {
+    async fn new(app: &App, viewer: &Viewer, problem: Option<String>) -> Result<Self, Error> {
+        let layouts = app.import_layouts(&viewer.actor).await?;
+        Ok(Self {
             layout: Layout::of(viewer),
             areas: viewer
                 .actor
@@ -54,22 +103,38 @@ impl UploadPage {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
+            layouts: layouts.into_iter().map(LayoutView::from).collect(),
+            forgotten: false,
             problem,
-        }
+        })
     }
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
 }
 
 /// The upload form: the public is sent to sign in, people who edit no area are refused.
 async fn new_form(
     State(app): State<App>,
     SignedIn(viewer): SignedIn,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Page<UploadPage>, Error> {
     app.may_import(&viewer.actor)?;
-    Ok(Page(UploadPage::new(&viewer, None)))
+    let mut page = UploadPage::new(&app, &viewer, None).await?;
+    page.forgotten = query.done.as_deref() == Some("forgotten");
+    Ok(Page(page))
 }
 
-fn problem(viewer: &Viewer, status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Page(UploadPage::new(viewer, Some(message.into())))).into_response()
+async fn problem(
+    app: &App,
+    viewer: &Viewer,
+    status: StatusCode,
+    message: impl Into<String>,
+) -> Result<Response, Error> {
+    let page = UploadPage::new(app, viewer, Some(message.into())).await?;
+    Ok((status, Page(page)).into_response())
 }
 
 /// Reads the upload, keeps what was read and shows it (Post/Redirect/Get). A file that
@@ -87,11 +152,7 @@ async fn upload(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(err) => {
-                return Ok(problem(
-                    &viewer,
-                    err.status(),
-                    upload_failed(&err.body_text()),
-                ));
+                return problem(&app, &viewer, err.status(), upload_failed(&err.body_text())).await;
             }
         };
         if field.name() != Some("document") {
@@ -101,33 +162,45 @@ async fn upload(
         match field.bytes().await {
             Ok(bytes) => document = Some((name, bytes)),
             Err(err) => {
-                return Ok(problem(
-                    &viewer,
-                    err.status(),
-                    upload_failed(&err.body_text()),
-                ));
+                return problem(&app, &viewer, err.status(), upload_failed(&err.body_text())).await;
             }
         }
     }
     let Some((name, bytes)) = document.filter(|(name, _)| !name.is_empty()) else {
-        return Ok(problem(
+        return problem(
+            &app,
             &viewer,
             StatusCode::UNPROCESSABLE_ENTITY,
             "Select a file to import",
-        ));
+        )
+        .await;
     };
     match app
         .preview_import(&viewer.actor, bytes.to_vec(), &name)
         .await
     {
         Ok(preview) => Ok(Redirect::to(&format!("/plans/import/{}", preview.id)).into_response()),
-        Err(Error::Invalid { message, .. }) => Ok(problem(
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{name} could not be imported: it {message}"),
-        )),
+        Err(Error::Invalid { message, .. }) => {
+            problem(
+                &app,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{name} could not be imported: it {message}"),
+            )
+            .await
+        }
         Err(other) => Err(other),
     }
+}
+
+/// Forgets a remembered layout, then shows the upload page again saying so.
+async fn forget_layout(
+    State(app): State<App>,
+    SignedIn(viewer): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Redirect, Error> {
+    app.forget_import_layout(&viewer.actor, id).await?;
+    Ok(Redirect::to("/plans/import?done=forgotten"))
 }
 
 fn upload_failed(reason: &str) -> String {
