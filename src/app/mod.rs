@@ -25,6 +25,8 @@ use time::OffsetDateTime;
 
 use crate::store::Store;
 
+/// A remembered import layout, as stored: the pages list and forget them through the app.
+pub use crate::store::ImportLayoutRecord as RememberedLayout;
 pub use crate::store::redact as redact_url;
 pub use account::{
     IP_LOCKOUT_FAILURES, LOCKOUT_FAILURES, LOCKOUT_WINDOW, NewSession, NewToken, NewUser,

@@ -14,12 +14,11 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use super::plan::due_view;
 use super::{FormErrors, Layout, Page, unprocessable};
-use crate::app::{App, ImportPreview};
+use crate::app::{App, ImportPreview, RememberedLayout};
 use crate::documents::{
     ColumnChoices, ColumnPick, ColumnRole, Counts, Finding, MAX_DOCUMENT_BYTES, TableColumns,
 };
 use crate::domain::{Error, OwnerName, RatingTag};
-use crate::store::ImportLayoutRecord;
 use crate::web::extract::Path;
 use crate::web::session::{SignedIn, Viewer};
 
@@ -63,8 +62,8 @@ struct LayoutView {
     when: String,
 }
 
-impl From<ImportLayoutRecord> for LayoutView {
-    fn from(l: ImportLayoutRecord) -> Self {
+impl From<RememberedLayout> for LayoutView {
+    fn from(l: RememberedLayout) -> Self {
         let format = time::macros::format_description!(
             "[day padding:none] [month repr:long] [year], [hour]:[minute] UTC"
         );
