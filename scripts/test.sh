@@ -29,6 +29,15 @@ if ! command -v soffice >/dev/null 2>&1; then
     timeout 900 apt-get install -y -qq --no-install-recommends libreoffice-writer libreoffice-calc >/dev/null
 fi
 
+step "A local SMTP server for the mail tests"
+# tests/it/mail.rs starts aiosmtpd on 127.0.0.1 and reads what it received.
+if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 900 apt-get update -qq
+    timeout 900 apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null
+fi
+/usr/bin/python3 -c 'import aiosmtpd; print("aiosmtpd", aiosmtpd.__version__)'
+
 step "cargo test (SQLite and PostgreSQL)"
 cargo test --quiet
 

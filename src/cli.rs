@@ -9,7 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use time::Date;
 
-use crate::app::{App, Clock, GenerateRequest, NewUser, ReportRequest};
+use crate::app::{
+    App, Clock, GenerateRequest, Invited, MailSettings, Mailer, NewUser, ReportRequest,
+    spawn_mail_worker,
+};
 use crate::config::DatabaseArgs;
 use crate::documents::{
     self, ColumnChoices, Format, ImportOptions, MAX_DOCUMENT_BYTES, write_plan_json,
@@ -93,6 +96,8 @@ enum Command {
         /// found". The address is the connection's peer.
         #[arg(long, env = "WSOA_METRICS_ALLOW", default_value = "127.0.0.0/8,::1")]
         metrics_allow: web::MetricsAllow,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Manage accounts.
     User {
@@ -185,6 +190,34 @@ enum Command {
     },
 }
 
+/// How `wsoa serve` sends mail, and what its links start with.
+#[derive(clap::Args, Debug)]
+struct MailArgs {
+    /// The mail server: `smtps://user:password@host` (implicit TLS, port 465),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS), or `smtp://127.0.0.1:25`
+    /// for a local relay without TLS. Without it, mail waits in the outbox (see the
+    /// Outbox page) or goes to `--mail-dir`.
+    #[arg(long, env = "WSOA_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The From address of every message.
+    #[arg(
+        long,
+        env = "WSOA_MAIL_FROM",
+        default_value = "WSOA Tracker <wsoa-tracker@localhost>"
+    )]
+    mail_from: String,
+    /// Without a mail server, write each message as an `.eml` file here instead.
+    #[arg(long, env = "WSOA_MAIL_DIR")]
+    mail_dir: Option<PathBuf>,
+    /// The address people reach the app at, which links in messages start with
+    /// (`https://wsoa.example.gov.uk`). Defaults to `http://` and the listening address.
+    #[arg(long, env = "WSOA_BASE_URL")]
+    base_url: Option<String>,
+    /// Seconds between the mail worker's rounds.
+    #[arg(long, env = "WSOA_MAIL_INTERVAL", default_value_t = 5)]
+    mail_interval: u64,
+}
+
 #[derive(Subcommand, Debug)]
 enum UserCommand {
     /// Create an account with a role in a local area, or give an existing account a role
@@ -209,6 +242,29 @@ enum UserCommand {
         /// prefer `WSOA_PASSWORD` or typing it when asked. Not needed for an existing account.
         #[arg(long, env = "WSOA_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+    },
+    /// Invite someone to a role in a local area by email: they choose their own password
+    /// (or, with an account already, accept the role after signing in). The email is
+    /// written to the outbox, and sent by `wsoa serve`.
+    Invite {
+        /// Their email address.
+        #[arg(long)]
+        email: String,
+        /// admin, editor, owner, viewer or adviser.
+        #[arg(long)]
+        role: String,
+        /// The local area's name or slug.
+        #[arg(long)]
+        area: String,
+        /// Their full name, as the invitation greets them.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// For owners: the initials or name the area's plans use for this person.
+        #[arg(long)]
+        person: Option<String>,
+        /// The address links start with (as `wsoa serve --base-url`).
+        #[arg(long, env = "WSOA_BASE_URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
     },
     /// Create an API token for an account and print it (once) on standard output.
     Token {
@@ -356,12 +412,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             secure_cookies,
             metrics_allow,
+            mail,
         } => {
             let config = web::WebConfig {
                 secure_cookies: secure_cookies.unwrap_or(!addr.ip().is_loopback()),
                 metrics_allow,
             };
-            serve(&url, addr, demo, config).await
+            serve(&url, addr, demo, config, mail).await
         }
         Command::User { command } => user(&url, command).await,
         Command::Publish { plan, withdraw } => {
@@ -447,12 +504,21 @@ async fn serve(
     addr: SocketAddr,
     demo: bool,
     config: web::WebConfig,
+    mail: MailArgs,
 ) -> anyhow::Result<()> {
+    let mailer = Mailer::from_settings(
+        mail.smtp_url.as_deref(),
+        mail.mail_dir.clone(),
+        &mail.mail_from,
+    )?;
     // Bind first: a busy port should fail before anything is written.
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    let app = open(url).await?;
+    let app = open(url).await?.with_mail(MailSettings {
+        base_url: mail.base_url.unwrap_or_else(|| format!("http://{addr}")),
+        from: mail.mail_from,
+    });
     if demo {
         if let Some(plan) = app.load_demo_if_empty().await? {
             eprintln!(
@@ -469,6 +535,20 @@ async fn serve(
         crate::app::redact_url(url),
         if config.secure_cookies { "on" } else { "off" }
     );
+    eprintln!(
+        "mail: {}",
+        match &mailer {
+            Mailer::Smtp { .. } => "sent through the SMTP server".to_owned(),
+            Mailer::Directory { dir, .. } => format!("written as .eml files to {}", dir.display()),
+            Mailer::Keep =>
+                "kept in the outbox (no --smtp-url or --mail-dir); see /outbox".to_owned(),
+        }
+    );
+    let worker = spawn_mail_worker(
+        app.clone(),
+        mailer,
+        std::time::Duration::from_secs(mail.mail_interval.max(1)),
+    );
     let router = web::router_with(app.clone(), config);
     // The peer address feeds the per-address sign-in limit.
     axum::serve(
@@ -478,6 +558,7 @@ async fn serve(
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("the server stopped")?;
+    worker.abort();
     app.close().await;
     Ok(())
 }
@@ -542,6 +623,44 @@ async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> {
                 .map(|g| format!("{} in {}", g.role.code(), g.local_area.name))
                 .collect();
             eprintln!("{}: {}", user.email, roles.join(", "));
+            Ok(())
+        }
+        UserCommand::Invite {
+            email,
+            role,
+            area,
+            name,
+            person,
+            base_url,
+        } => {
+            let role = Role::from_code(&role)?;
+            let app = open(url).await?.with_mail(MailSettings {
+                base_url,
+                ..MailSettings::default()
+            });
+            let invited = app
+                .invite(
+                    &Actor::System,
+                    NewUser {
+                        email: email.clone(),
+                        name,
+                        role,
+                        local_area: area.clone(),
+                        person_key: person,
+                        password: None,
+                    },
+                )
+                .await;
+            app.close().await;
+            match invited? {
+                Invited::Sent => eprintln!(
+                    "invited {email} as {} in {area}: the email is in the outbox, and `wsoa serve` sends it",
+                    role.code()
+                ),
+                Invited::RoleChanged => {
+                    eprintln!("{email} now has the role {} in {area}", role.code());
+                }
+            }
             Ok(())
         }
         UserCommand::Token { email, name } => {

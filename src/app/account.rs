@@ -84,7 +84,7 @@ pub struct NewToken {
 }
 
 /// Random bytes as lower-case hex.
-fn random_hex(bytes: usize) -> Result<String> {
+pub(super) fn random_hex(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf)
         .map_err(|e| Error::Internal(anyhow::anyhow!("no randomness available: {e}")))?;
@@ -103,7 +103,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// What is stored for a secret: its SHA-256. The secrets are 256 random bits, so a fast
 /// hash is enough; a slow one would only make every request slower.
-fn digest(secret: &str) -> String {
+pub(super) fn digest(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
@@ -121,12 +121,12 @@ impl App {
 
     /// The instant, to the second: auth timestamps are compared as stored text on SQLite,
     /// and whole seconds keep that comparison exact.
-    fn now_seconds(&self) -> OffsetDateTime {
+    pub(super) fn now_seconds(&self) -> OffsetDateTime {
         let now = self.clock.now();
         now.replace_nanosecond(0).unwrap_or(now)
     }
 
-    async fn hash_password(&self, password: &str) -> Result<String> {
+    pub(super) async fn hash_password(&self, password: &str) -> Result<String> {
         let hasher = self.password_cost.hasher();
         let password = password.to_owned();
         // Hashing takes tens of milliseconds of CPU: keep it off the async workers.
@@ -304,8 +304,8 @@ impl App {
     }
 
     /// Creates an account, or grants an existing one a role in another area (and sets its
-    /// password when one is given). The command line may do this anywhere; a person only
-    /// as an admin of the area.
+    /// password when one is given: the command line only). The command line may do this
+    /// anywhere; a person only as an admin of the area, and without a password.
     #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), role = ?new.role))]
     pub async fn add_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
         let area = self.local_area_for(actor, &new.local_area).await?;
@@ -323,15 +323,13 @@ impl App {
                 "Enter the initials or name the plan uses for this owner",
             ));
         }
-        // Only the command line may set the password of an account that already exists:
-        // an admin of one area must not take over an account that has roles elsewhere.
-        if new.password.is_some()
-            && *actor != Actor::System
-            && self.store.credentials(email.as_str()).await?.is_some()
-        {
+        // Only the command line sets passwords. People are invited and choose their own
+        // (`App::invite`): an admin of one area must never set or know the password of an
+        // account that another area may trust.
+        if new.password.is_some() && *actor != Actor::System {
             return Err(Error::invalid(
                 "password",
-                "An account with this email address already exists: leave the password blank",
+                "Invite people instead: they choose their own password",
             ));
         }
         let hash = match &new.password {
@@ -367,7 +365,7 @@ impl App {
 
     /// An area by slug or name. The command line may create it by naming it; a person
     /// only finds the areas they belong to.
-    async fn local_area_for(&self, actor: &Actor, key: &str) -> Result<LocalArea> {
+    pub(super) async fn local_area_for(&self, actor: &Actor, key: &str) -> Result<LocalArea> {
         let key = key.trim();
         if key.is_empty() {
             return Err(Error::invalid("local_area", "Enter the local area"));
@@ -398,7 +396,11 @@ impl App {
         Ok((area, users))
     }
 
-    async fn local_area_for_reading(&self, actor: &Actor, key: &str) -> Result<LocalArea> {
+    pub(super) async fn local_area_for_reading(
+        &self,
+        actor: &Actor,
+        key: &str,
+    ) -> Result<LocalArea> {
         match self.store.local_area(key).await {
             Ok(area) if matches!(actor, Actor::System) || actor.grant(area.id).is_some() => {
                 Ok(area)

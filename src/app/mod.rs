@@ -14,6 +14,7 @@ mod governance;
 mod health;
 mod import;
 mod kpi;
+mod mail;
 mod plan;
 mod progress;
 mod reports;
@@ -27,6 +28,8 @@ use crate::store::Store;
 
 /// A remembered import layout, as stored: the pages list and forget them through the app.
 pub use crate::store::ImportLayoutRecord as RememberedLayout;
+/// An invitation as stored, for the pages that list them.
+pub use crate::store::Invitation;
 pub use crate::store::redact as redact_url;
 pub use account::{
     IP_LOCKOUT_FAILURES, LOCKOUT_FAILURES, LOCKOUT_WINDOW, NewSession, NewToken, NewUser,
@@ -40,6 +43,10 @@ pub use generate::{GenerateRequest, Generated};
 pub use health::{NotReady, PoolStats};
 pub use import::{ImportPreview, PENDING_IMPORT_LIFETIME};
 pub use kpi::KpiInPlan;
+pub use mail::{
+    DeliveryRound, INVITATION_LIFETIME, InvitationView, Invited, MailSettings, Mailer,
+    PASSWORD_RESET_LIFETIME, PASSWORD_RESETS_PER_HOUR, retry_delay, spawn_mail_worker,
+};
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
 pub use progress::{ActionPage, ProgressReport};
 pub use reports::{ReportFile, ReportRequest};
@@ -83,6 +90,7 @@ pub struct App {
     /// Trees as they stand (latest update per action), for the plan page.
     standing: cache::PlanCache,
     sample: cache::SampleMemo,
+    mail: std::sync::Arc<MailSettings>,
 }
 
 impl App {
@@ -95,6 +103,7 @@ impl App {
             plans: cache::PlanCache::default(),
             standing: cache::PlanCache::default(),
             sample: cache::SampleMemo::default(),
+            mail: std::sync::Arc::default(),
         }
     }
 

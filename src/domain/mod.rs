@@ -13,6 +13,7 @@ mod governance;
 mod history;
 mod kpi;
 mod link;
+pub mod mail;
 mod outline;
 mod people;
 mod plan;
@@ -61,6 +62,7 @@ pub use kpi::{
     format_value,
 };
 pub use link::{ActionRef, LinkedAction, ObjectiveRef};
+pub use mail::{Attachment, Mail, MailKind, OutboxEntry, uk_instant};
 pub use outline::{
     AreaId, ItemFields, ItemForm, ItemKind, MoveDirection, ObjectiveId, OutlineAction, OutlineArea,
     OutlineMilestone, OutlineObjective, OutlinePerson, PersonId, PlanOutline, next_free_ref,

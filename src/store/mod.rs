@@ -10,6 +10,8 @@ mod compare;
 mod cycle;
 mod evidence;
 mod import_layout;
+mod invitation;
+pub(crate) mod outbox;
 mod pending_import;
 mod plan;
 mod progress;
@@ -30,6 +32,8 @@ use crate::domain::Error;
 
 pub use backup::restore;
 pub use import_layout::ImportLayoutRecord;
+pub use invitation::{Invitation, InvitationOutcome, NewInvitation};
+pub use outbox::{ClaimedMail, MailAbout};
 pub use pending_import::{PendingImportRecord, PendingImportReread};
 
 /// The database behind the app.

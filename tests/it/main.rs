@@ -19,6 +19,7 @@ mod import_pdf;
 mod import_robustness;
 mod import_text;
 mod layering;
+mod mail;
 mod migrations;
 mod observability;
 mod pages;

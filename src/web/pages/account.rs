@@ -34,11 +34,13 @@ struct LoginPage {
     email: String,
     next: String,
     errors: FormErrors,
+    done: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    done: Option<String>,
 }
 
 async fn login_form(viewer: Viewer, Query(query): Query<NextQuery>) -> Page<LoginPage> {
@@ -47,6 +49,9 @@ async fn login_form(viewer: Viewer, Query(query): Query<NextQuery>) -> Page<Logi
         email: String::new(),
         next: safe_next(query.next.as_deref()),
         errors: FormErrors::default(),
+        done: (query.done.as_deref() == Some("reset")).then(|| {
+            "Your password has been changed and you have been signed out everywhere. Sign in with your new password.".to_owned()
+        }),
     })
 }
 
@@ -88,6 +93,7 @@ async fn login(
                 email: form.email,
                 next,
                 errors: FormErrors::one(field, message),
+                done: None,
             }),
         )
             .into_response()),
@@ -114,6 +120,15 @@ struct RoleView {
     admin: bool,
 }
 
+struct OfferView {
+    id: i64,
+    area: String,
+    role: &'static str,
+    person_key: Option<String>,
+    invited_by: String,
+    expires: String,
+}
+
 #[derive(Template)]
 #[template(path = "account/show.html")]
 struct AccountPage {
@@ -121,7 +136,9 @@ struct AccountPage {
     name: String,
     email: String,
     roles: Vec<RoleView>,
-    password_changed: bool,
+    offers: Vec<OfferView>,
+    admin_anywhere: bool,
+    done: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -130,14 +147,40 @@ struct DoneQuery {
 }
 
 async fn show(
+    State(app): State<App>,
     SignedIn(viewer): SignedIn,
     Query(query): Query<DoneQuery>,
 ) -> Result<Page<AccountPage>, Error> {
     let user = viewer.actor.user().ok_or(Error::Unauthorized)?;
+    let offers = app
+        .offered_roles(&viewer.actor)
+        .await?
+        .into_iter()
+        .map(|i| OfferView {
+            id: i.id,
+            area: i.local_area_name,
+            role: i.role.label(),
+            person_key: i.person_key,
+            invited_by: i
+                .invited_by
+                .unwrap_or_else(|| "the administrator".to_owned()),
+            expires: crate::domain::uk_instant(i.expires_at),
+        })
+        .collect();
+    let done = match query.done.as_deref() {
+        Some("password") => {
+            Some("Your password has been changed. Your other sessions have been signed out.")
+        }
+        Some("joined") => Some("Your account has been created and you are signed in."),
+        Some("accepted") => Some("You have accepted the role. It is listed under your roles."),
+        Some("declined") => Some("You have declined the role."),
+        _ => None,
+    };
     Ok(Page(AccountPage {
         layout: Layout::of(&viewer),
         name: user.name.clone(),
         email: user.email.clone(),
+        admin_anywhere: user.grants.iter().any(|g| g.role == Role::Admin),
         roles: user
             .grants
             .iter()
@@ -149,7 +192,8 @@ async fn show(
                 admin: g.role == Role::Admin,
             })
             .collect(),
-        password_changed: query.done.as_deref() == Some("password"),
+        offers,
+        done: done.map(str::to_owned),
     }))
 }
 

@@ -1,5 +1,6 @@
 //! Server-rendered pages: one template struct per page, built from the app's read models.
 
+mod access;
 mod account;
 mod action;
 mod audit;
@@ -12,6 +13,7 @@ mod glossary;
 mod governance;
 mod import;
 mod kpi;
+mod outbox;
 mod people;
 mod plan;
 mod report;
@@ -110,6 +112,8 @@ pub fn router() -> Router<App> {
         .merge(structure::router())
         .merge(scheme::router())
         .merge(account::router())
+        .merge(access::router())
+        .merge(outbox::router())
         .merge(audit::router())
         .merge(compare::router())
         .merge(report::router())

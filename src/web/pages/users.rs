@@ -1,21 +1,27 @@
-//! An area's accounts, for its admins: who has which role, and adding someone.
+//! An area's accounts, for its admins: who has which role, inviting someone, and the
+//! invitations still open.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::{FormErrors, Layout, Page};
-use crate::app::{App, NewUser};
-use crate::domain::{Error, LocalArea, Role};
+use crate::app::{App, Invitation, Invited, NewUser};
+use crate::domain::{Error, LocalArea, Role, uk_instant};
 use crate::web::extract::Path;
-use crate::web::session::{SignedIn, Viewer};
+use crate::web::session::{SignedIn, Viewer, encode_component};
 
 pub fn router() -> Router<App> {
-    Router::new().route("/areas/{area}/users", get(index).post(add))
+    Router::new()
+        .route("/areas/{area}/users", get(index).post(invite))
+        .route(
+            "/areas/{area}/invitations/{invitation}/withdraw",
+            post(withdraw),
+        )
 }
 
 struct UserView {
@@ -23,6 +29,32 @@ struct UserView {
     email: String,
     role: &'static str,
     person_key: Option<String>,
+}
+
+struct InvitationRow {
+    id: i64,
+    email: String,
+    role: &'static str,
+    person_key: Option<String>,
+    invited_by: String,
+    sent: String,
+    expires: String,
+}
+
+impl InvitationRow {
+    fn of(invitation: Invitation) -> Self {
+        Self {
+            id: invitation.id,
+            email: invitation.email,
+            role: invitation.role.label(),
+            person_key: invitation.person_key,
+            invited_by: invitation
+                .invited_by
+                .unwrap_or_else(|| "the command line".to_owned()),
+            sent: uk_instant(invitation.created_at),
+            expires: uk_instant(invitation.expires_at),
+        }
+    }
 }
 
 #[derive(Default, Deserialize)]
@@ -35,12 +67,10 @@ struct UserForm {
     role: String,
     #[serde(default)]
     person_key: String,
-    #[serde(default)]
-    password: String,
 }
 
 impl UserForm {
-    /// A text field's value as typed; the password is never sent back.
+    /// A text field's value as typed.
     fn value(&self, field: &str) -> &str {
         match field {
             "email" => &self.email,
@@ -65,10 +95,13 @@ struct UsersPage {
     layout: Layout,
     area: LocalArea,
     users: Vec<UserView>,
+    invitations: Vec<InvitationRow>,
     fields: Vec<Field>,
     roles: Vec<(&'static str, &'static str)>,
     form: UserForm,
     errors: FormErrors,
+    /// The success banner after a change.
+    done: Option<String>,
 }
 
 async fn page(
@@ -79,6 +112,7 @@ async fn page(
     errors: FormErrors,
 ) -> Result<UsersPage, Error> {
     let (area, users) = app.area_users(&viewer.actor, area).await?;
+    let invitations = app.area_invitations(&viewer.actor, &area.slug).await?;
     Ok(UsersPage {
         layout: Layout::of(viewer),
         users: users
@@ -93,6 +127,7 @@ async fn page(
                 }
             })
             .collect(),
+        invitations: invitations.into_iter().map(InvitationRow::of).collect(),
         area,
         fields: vec![
             ("email", "Email address", "email", "off", ""),
@@ -104,45 +139,56 @@ async fn page(
                 "off",
                 "Owners may update the actions the plans give to these initials or this name",
             ),
-            (
-                "password",
-                "Password",
-                "password",
-                "new-password",
-                "Leave blank to keep an existing account's password",
-            ),
         ],
         roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
         form,
         errors,
+        done: None,
     })
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+    email: Option<String>,
 }
 
 async fn index(
     State(app): State<App>,
     SignedIn(viewer): SignedIn,
     Path(area): Path<String>,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Page<UsersPage>, Error> {
-    Ok(Page(
-        page(
-            &app,
-            &viewer,
-            &area,
-            UserForm::default(),
-            FormErrors::default(),
-        )
-        .await?,
-    ))
+    let mut page = page(
+        &app,
+        &viewer,
+        &area,
+        UserForm::default(),
+        FormErrors::default(),
+    )
+    .await?;
+    let email = query.email.unwrap_or_default();
+    page.done = match query.done.as_deref() {
+        Some("invited") => Some(format!(
+            "Invitation sent to {email}. Their role starts when they accept it."
+        )),
+        Some("changed") => Some(format!("The role of {email} has been changed.")),
+        Some("withdrawn") => {
+            Some("The invitation has been withdrawn: its link no longer works.".to_owned())
+        }
+        _ => None,
+    };
+    Ok(Page(page))
 }
 
-async fn add(
+async fn invite(
     State(app): State<App>,
     viewer: Viewer,
     Path(area): Path<String>,
     Form(form): Form<UserForm>,
 ) -> Result<Response, Error> {
-    let added = if let Ok(role) = Role::from_code(&form.role) {
-        app.add_user(
+    let invited = if let Ok(role) = Role::from_code(&form.role) {
+        app.invite(
             &viewer.actor,
             NewUser {
                 email: form.email.clone(),
@@ -150,7 +196,7 @@ async fn add(
                 role,
                 local_area: area.clone(),
                 person_key: Some(form.person_key.clone()),
-                password: (!form.password.is_empty()).then(|| form.password.clone()),
+                password: None,
             },
         )
         .await
@@ -159,12 +205,32 @@ async fn add(
         app.area_users(&viewer.actor, &area).await?;
         Err(Error::invalid("role", "Choose a role"))
     };
-    match added {
-        Ok(_) => Ok(Redirect::to(&format!("/areas/{area}/users")).into_response()),
+    match invited {
+        Ok(done) => {
+            let done = match done {
+                Invited::Sent => "invited",
+                Invited::RoleChanged => "changed",
+            };
+            let email = encode_component(form.email.trim());
+            Ok(
+                Redirect::to(&format!("/areas/{area}/users?done={done}&email={email}"))
+                    .into_response(),
+            )
+        }
         Err(Error::Invalid { field, message }) => {
             let page = page(&app, &viewer, &area, form, FormErrors::one(field, message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response())
         }
         Err(other) => Err(other),
     }
+}
+
+async fn withdraw(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path((area, invitation)): Path<(String, i64)>,
+) -> Result<Redirect, Error> {
+    app.withdraw_invitation(&viewer.actor, &area, invitation)
+        .await?;
+    Ok(Redirect::to(&format!("/areas/{area}/users?done=withdrawn")))
 }
