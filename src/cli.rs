@@ -11,13 +11,15 @@ use time::Date;
 
 use crate::app::{
     App, Clock, GenerateRequest, Invited, MailSettings, Mailer, NewUser, ReportRequest,
-    spawn_mail_worker,
+    spawn_mail_worker, spawn_reminder_scheduler,
 };
 use crate::config::DatabaseArgs;
 use crate::documents::{
     self, ColumnChoices, Format, ImportOptions, MAX_DOCUMENT_BYTES, write_plan_json,
 };
-use crate::domain::{Actor, AsAt, PartialDate, ReportFormat, ReportKind, Role, Scale};
+use crate::domain::{
+    Actor, AsAt, PartialDate, ReminderStage, ReportFormat, ReportKind, Role, Scale,
+};
 use crate::web;
 
 /// `wsoa import`'s options.
@@ -112,6 +114,20 @@ enum Command {
         /// Withdraw the plan from the public instead.
         #[arg(long)]
         withdraw: bool,
+    },
+    /// Run a plan's reminders now: one email to each owner with actions that need an
+    /// update this cycle, and the digest to its editors, written to the outbox (which
+    /// `wsoa serve` delivers). `wsoa serve` also runs them itself when they fall due.
+    Remind {
+        /// The plan's id or slug.
+        #[arg(long)]
+        plan: String,
+        /// Print what would be sent, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The address links start with (as `wsoa serve --base-url`).
+        #[arg(long, env = "WSOA_BASE_URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
     },
     /// Read a plan from a document (Word, Excel, ODS, CSV, PDF, text or plan JSON) and store it.
     Import(ImportArgs),
@@ -216,6 +232,10 @@ struct MailArgs {
     /// Seconds between the mail worker's rounds.
     #[arg(long, env = "WSOA_MAIL_INTERVAL", default_value_t = 5)]
     mail_interval: u64,
+    /// Seconds between checks for reminders that have fallen due (each is sent once per
+    /// plan, cycle and stage, whichever instance finds it first).
+    #[arg(long, env = "WSOA_REMIND_INTERVAL", default_value_t = 600)]
+    remind_interval: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -421,6 +441,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(&url, addr, demo, config, mail).await
         }
         Command::User { command } => user(&url, command).await,
+        Command::Remind {
+            plan,
+            dry_run,
+            base_url,
+        } => remind(&url, &plan, dry_run, base_url).await,
         Command::Publish { plan, withdraw } => {
             let app = open(&url).await?;
             let done = app.set_published(&Actor::System, &plan, !withdraw).await;
@@ -495,6 +520,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+async fn remind(url: &str, plan: &str, dry_run: bool, base_url: String) -> anyhow::Result<()> {
+    let app = open(url).await?.with_mail(MailSettings {
+        base_url,
+        ..MailSettings::default()
+    });
+    let outcome = app
+        .remind(&Actor::System, plan, ReminderStage::Manual, dry_run)
+        .await;
+    app.close().await;
+    let outcome = outcome?;
+    let mut out = std::io::stdout().lock();
+    if dry_run {
+        for mail in &outcome.messages {
+            writeln!(
+                out,
+                "To: {}\nSubject: {}\n\n{}\n----",
+                mail.to, mail.subject, mail.text
+            )?;
+        }
+    }
+    eprintln!(
+        "{}: {} {} for the cycle {} to {}{}",
+        outcome.plan.slug,
+        outcome.messages.len(),
+        if outcome.messages.len() == 1 {
+            "message"
+        } else {
+            "messages"
+        },
+        outcome.cycle.0,
+        outcome.cycle.1,
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ", written to the outbox; `wsoa serve` delivers them"
+        }
+    );
+    Ok(())
+}
+
 async fn open(url: &str) -> anyhow::Result<App> {
     App::open(url, Clock::System).await
 }
@@ -549,6 +614,10 @@ async fn serve(
         mailer,
         std::time::Duration::from_secs(mail.mail_interval.max(1)),
     );
+    let scheduler = spawn_reminder_scheduler(
+        app.clone(),
+        std::time::Duration::from_secs(mail.remind_interval.max(1)),
+    );
     let router = web::router_with(app.clone(), config);
     // The peer address feeds the per-address sign-in limit.
     axum::serve(
@@ -559,6 +628,7 @@ async fn serve(
     .await
     .context("the server stopped")?;
     worker.abort();
+    scheduler.abort();
     app.close().await;
     Ok(())
 }

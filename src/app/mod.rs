@@ -17,6 +17,7 @@ mod kpi;
 mod mail;
 mod plan;
 mod progress;
+mod reminders;
 mod reports;
 mod running;
 mod structure;
@@ -30,6 +31,8 @@ use crate::store::Store;
 pub use crate::store::ImportLayoutRecord as RememberedLayout;
 /// An invitation as stored, for the pages that list them.
 pub use crate::store::Invitation;
+/// A reminder run as stored, for the reminders page.
+pub use crate::store::ReminderRun;
 pub use crate::store::redact as redact_url;
 pub use account::{
     IP_LOCKOUT_FAILURES, LOCKOUT_FAILURES, LOCKOUT_WINDOW, NewSession, NewToken, NewUser,
@@ -49,6 +52,7 @@ pub use mail::{
 };
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
 pub use progress::{ActionPage, ProgressReport};
+pub use reminders::{RemindOutcome, RemindersView, spawn_reminder_scheduler};
 pub use reports::{ReportFile, ReportRequest};
 pub use running::{CycleView, CyclesView, PlanView, RunningPlan};
 

@@ -162,7 +162,11 @@ impl App {
         })
     }
 
-    fn open_cycle_start(&self, running: &RunningPlan, closed: &[ClosedCycle]) -> time::Date {
+    pub(super) fn open_cycle_start(
+        &self,
+        running: &RunningPlan,
+        closed: &[ClosedCycle],
+    ) -> time::Date {
         let today = self.clock.today();
         if let Some(last) = closed.last() {
             last.ends_on + Duration::days(1)

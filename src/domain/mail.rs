@@ -18,11 +18,24 @@ pub enum MailKind {
     RoleInvitation,
     /// A link to choose a new password.
     PasswordReset,
+    /// An owner's actions that need an update before the cycle closes.
+    Reminder,
+    /// The editors' digest: who has updated, who has not, overdue, slipped.
+    Digest,
+    /// The exception report for the board when a cycle closes.
+    BoardPack,
 }
 
 impl MailKind {
     /// Every kind, in the order the Outbox page lists them.
-    pub const ALL: [Self; 3] = [Self::Invitation, Self::RoleInvitation, Self::PasswordReset];
+    pub const ALL: [Self; 6] = [
+        Self::Invitation,
+        Self::RoleInvitation,
+        Self::PasswordReset,
+        Self::Reminder,
+        Self::Digest,
+        Self::BoardPack,
+    ];
 
     /// How it is stored.
     pub fn code(self) -> &'static str {
@@ -30,6 +43,9 @@ impl MailKind {
             Self::Invitation => "invitation",
             Self::RoleInvitation => "role_invitation",
             Self::PasswordReset => "password_reset",
+            Self::Reminder => "reminder",
+            Self::Digest => "digest",
+            Self::BoardPack => "board_pack",
         }
     }
 
@@ -39,6 +55,9 @@ impl MailKind {
             Self::Invitation => "Invitation",
             Self::RoleInvitation => "Role offered",
             Self::PasswordReset => "Password reset",
+            Self::Reminder => "Reminder",
+            Self::Digest => "Digest",
+            Self::BoardPack => "Board pack",
         }
     }
 
@@ -55,6 +74,102 @@ impl MailKind {
     /// from the database once delivered.
     pub fn is_secret(self) -> bool {
         matches!(self, Self::Invitation | Self::PasswordReset)
+    }
+
+    /// The preference that stops it, for messages a person may opt out of.
+    pub fn topic(self) -> Option<Topic> {
+        match self {
+            Self::Reminder => Some(Topic::Reminders),
+            Self::Digest => Some(Topic::Digests),
+            Self::BoardPack => Some(Topic::BoardPacks),
+            Self::Invitation | Self::RoleInvitation | Self::PasswordReset => None,
+        }
+    }
+}
+
+/// What a person may choose to stop receiving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    /// Reminders to update one's own actions.
+    Reminders,
+    /// Digests of who has updated, for editors.
+    Digests,
+    /// Board packs when a cycle closes.
+    BoardPacks,
+}
+
+impl Topic {
+    /// Every topic, as the preferences page lists them.
+    pub const ALL: [Self; 3] = [Self::Reminders, Self::Digests, Self::BoardPacks];
+
+    /// How it is stored and named in links.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Reminders => "reminders",
+            Self::Digests => "digests",
+            Self::BoardPacks => "board_packs",
+        }
+    }
+
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Reminders => "Reminders to update my actions before a reporting cycle closes",
+            Self::Digests => "Digests of who has updated, for the plans I edit",
+            Self::BoardPacks => "Board packs: the exception report when a cycle closes",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.code() == code)
+            .ok_or_else(|| Error::not_found(format!("mail topic {code:?}")))
+    }
+}
+
+/// What a person receives; everything unless they said otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MailPreferences {
+    /// Reminders.
+    pub reminders: bool,
+    /// Digests.
+    pub digests: bool,
+    /// Board packs.
+    pub board_packs: bool,
+}
+
+impl Default for MailPreferences {
+    fn default() -> Self {
+        Self {
+            reminders: true,
+            digests: true,
+            board_packs: true,
+        }
+    }
+}
+
+impl MailPreferences {
+    /// Whether the topic is on.
+    pub fn wants(self, topic: Topic) -> bool {
+        match topic {
+            Topic::Reminders => self.reminders,
+            Topic::Digests => self.digests,
+            Topic::BoardPacks => self.board_packs,
+        }
+    }
+
+    /// The same with one topic set.
+    #[must_use]
+    pub fn with(mut self, topic: Topic, on: bool) -> Self {
+        match topic {
+            Topic::Reminders => self.reminders = on,
+            Topic::Digests => self.digests = on,
+            Topic::BoardPacks => self.board_packs = on,
+        }
+        self
     }
 }
 
@@ -190,7 +305,8 @@ pub fn render_html(subject: &str, blocks: &[Block]) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
+/// Text made safe inside HTML elements and attribute values.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -18,6 +18,7 @@ mod outline;
 mod people;
 mod plan;
 mod rating;
+pub mod reminders;
 mod report;
 mod reports;
 mod sample;
@@ -62,7 +63,7 @@ pub use kpi::{
     format_value,
 };
 pub use link::{ActionRef, LinkedAction, ObjectiveRef};
-pub use mail::{Attachment, Mail, MailKind, OutboxEntry, uk_instant};
+pub use mail::{Attachment, Mail, MailKind, MailPreferences, OutboxEntry, Topic, uk_instant};
 pub use outline::{
     AreaId, ItemFields, ItemForm, ItemKind, MoveDirection, ObjectiveId, OutlineAction, OutlineArea,
     OutlineMilestone, OutlineObjective, OutlinePerson, PersonId, PlanOutline, next_free_ref,
@@ -73,6 +74,10 @@ pub use plan::{
     PlanKind, PlanStatus, PlanSummary, PlanTree, ProgressUpdate, Resource,
 };
 pub use rating::{Dimension, Level, RatingScheme};
+pub use reminders::{
+    Ask, DEFAULT_REMINDER_DAYS, OwnerStanding, OwnerTask, ReminderContext, ReminderSettings,
+    ReminderStage,
+};
 pub use report::{OwnerName, RatingTag};
 pub use reports::{
     ActionStatus, AreaMonitoring, AreaProgress, AreaStatus, AsAt, BoardSummary, DeadlineChange,

@@ -15,6 +15,7 @@ pub(crate) mod outbox;
 mod pending_import;
 mod plan;
 mod progress;
+mod reminders;
 mod structure;
 
 pub use account::{Credentials, NewGrant};
@@ -35,6 +36,7 @@ pub use import_layout::ImportLayoutRecord;
 pub use invitation::{Invitation, InvitationOutcome, NewInvitation};
 pub use outbox::{ClaimedMail, MailAbout};
 pub use pending_import::{PendingImportRecord, PendingImportReread};
+pub use reminders::{ReminderRun, RunMessage};
 
 /// The database behind the app.
 #[derive(Clone)]

@@ -25,6 +25,7 @@ mod observability;
 mod pages;
 mod plan_json;
 mod reliability;
+mod reminders;
 mod report_cycles;
 mod reports;
 mod running;

@@ -16,6 +16,8 @@ mod kpi;
 mod outbox;
 mod people;
 mod plan;
+mod preferences;
+mod reminders;
 mod report;
 mod scheme;
 mod structure;
@@ -114,6 +116,8 @@ pub fn router() -> Router<App> {
         .merge(account::router())
         .merge(access::router())
         .merge(outbox::router())
+        .merge(preferences::router())
+        .merge(reminders::router())
         .merge(audit::router())
         .merge(compare::router())
         .merge(report::router())

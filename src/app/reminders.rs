@@ -1,0 +1,383 @@
+//! The reporting cycle's chase run by the app: reminders to owners before the open cycle
+//! closes, the editors' digest on the same schedule, and people's choices of what they
+//! receive. `wsoa remind` runs a plan's reminders by hand; the scheduler in `wsoa serve`
+//! runs them when due, once per plan, cycle and stage.
+
+use std::collections::HashMap;
+
+use time::Duration;
+
+use super::App;
+use super::account::{digest, random_hex};
+use super::running::RunningPlan;
+use crate::domain::reminders::{
+    OwnerStanding, digest_mail, owner_reminder_mail, owner_tasks, stage_due,
+};
+use crate::domain::{
+    Actor, Error, Mail, MailPreferences, NewAuditEvent, PlanSummary, ReminderContext,
+    ReminderSettings, ReminderStage, Result, Role, Topic, User, WorkingCalendar, uk_date,
+};
+use crate::store::{MailAbout, ReminderRun, RunMessage};
+
+/// What a reminder run wrote, or would write.
+#[derive(Debug, Clone)]
+pub struct RemindOutcome {
+    /// The plan.
+    pub plan: PlanSummary,
+    /// Which stage.
+    pub stage: ReminderStage,
+    /// The open cycle's first and last days.
+    pub cycle: (time::Date, time::Date),
+    /// The messages.
+    pub messages: Vec<Mail>,
+    /// Whether they were written to the outbox (not on a dry run, nor when this stage
+    /// had already run for the cycle).
+    pub written: bool,
+}
+
+/// The reminders page's settings and history.
+#[derive(Debug, Clone)]
+pub struct RemindersView {
+    /// The settings.
+    pub settings: ReminderSettings,
+    /// The open cycle's first and last days.
+    pub cycle: (time::Date, time::Date),
+    /// The day owners are reminded.
+    pub remind_on: time::Date,
+    /// Runs so far, newest first.
+    pub runs: Vec<ReminderRun>,
+}
+
+impl App {
+    /// The open cycle's first and last days.
+    async fn open_cycle(&self, running: &RunningPlan) -> Result<(time::Date, time::Date)> {
+        let closed = self.store.closed_cycles(running.summary.id).await?;
+        let from = self.open_cycle_start(running, &closed);
+        let length = Duration::days(i64::from(running.cycle.weeks) * 7);
+        Ok((from, from + length - Duration::days(1)))
+    }
+
+    /// A plan's reminder settings, the day they fall due and the runs so far: whoever
+    /// may edit the plan.
+    pub async fn reminders(&self, actor: &Actor, key: &str) -> Result<RemindersView> {
+        let running = self.running_plan(actor, key).await?;
+        self.check_may_edit_plan(actor, &running.summary)?;
+        let settings = self.store.reminder_settings(running.summary.id).await?;
+        let cycle = self.open_cycle(&running).await?;
+        let calendar = WorkingCalendar::with_extra(&running.plan.timeline.extra_bank_holidays);
+        Ok(RemindersView {
+            settings,
+            cycle,
+            remind_on: crate::domain::reminders::working_days_before(
+                &calendar,
+                cycle.1,
+                settings.days_before,
+            ),
+            runs: self.store.reminder_runs(running.summary.id).await?,
+        })
+    }
+
+    /// Sets when a plan's owners are reminded: admins and editors of its area.
+    #[tracing::instrument(skip_all, fields(plan = key, actor = actor.user_id().map(|u| u.0)))]
+    pub async fn set_reminder_settings(
+        &self,
+        actor: &Actor,
+        key: &str,
+        settings: ReminderSettings,
+    ) -> Result<()> {
+        let summary = self.editable_plan(actor, key).await?;
+        let audit = NewAuditEvent {
+            local_area_id: Some(summary.local_area_id),
+            ..NewAuditEvent::by(actor, "plan", "plan.reminders_set")
+        };
+        self.store
+            .set_reminder_settings(summary.id, settings, &audit, self.now_seconds())
+            .await
+    }
+
+    /// A plan's reminders for `stage`: one email per owner with something to do (and
+    /// who has not opted out), listing only those actions, and the digest for each of
+    /// the plan's editors. Written to the outbox unless `dry_run`; a scheduled stage is
+    /// written once per cycle, a manual run whenever asked.
+    #[tracing::instrument(skip_all, fields(plan = key, stage = stage.code(), dry_run))]
+    pub async fn remind(
+        &self,
+        actor: &Actor,
+        key: &str,
+        stage: ReminderStage,
+        dry_run: bool,
+    ) -> Result<RemindOutcome> {
+        let running = self.running_plan(actor, key).await?;
+        self.check_may_edit_plan(actor, &running.summary)?;
+        let cycle = self.open_cycle(&running).await?;
+        let messages = self.reminder_messages(&running, cycle, stage).await?;
+        let written = if dry_run {
+            false
+        } else {
+            let audit = NewAuditEvent {
+                local_area_id: Some(running.summary.local_area_id),
+                ..NewAuditEvent::by(actor, "plan", "reminders.sent")
+            };
+            self.store
+                .write_reminder_run(
+                    running.summary.id,
+                    cycle.0,
+                    stage,
+                    &messages,
+                    &audit,
+                    self.now_seconds(),
+                )
+                .await?
+        };
+        Ok(RemindOutcome {
+            plan: running.summary,
+            stage,
+            cycle,
+            messages: messages.into_iter().map(|m| m.mail).collect(),
+            written,
+        })
+    }
+
+    async fn reminder_messages(
+        &self,
+        running: &RunningPlan,
+        cycle: (time::Date, time::Date),
+        stage: ReminderStage,
+    ) -> Result<Vec<RunMessage>> {
+        let summary = &running.summary;
+        let plan = &running.plan;
+        let people = self.store.users_of_area(summary.local_area_id).await?;
+        let ids: Vec<_> = people.iter().map(|u| u.id).collect();
+        let preferences = self.store.mail_preferences(&ids).await?;
+        let base = self.mail.base_url.clone();
+        let context = ReminderContext {
+            base_url: &base,
+            plan_slug: &summary.slug,
+            plan_title: &summary.title,
+            closes_on: cycle.1,
+            stage,
+        };
+        let role_in = |user: &User| {
+            user.grants
+                .iter()
+                .find(|g| g.local_area.id == summary.local_area_id)
+                .cloned()
+        };
+        let mut messages = Vec::new();
+        let mut standings = Vec::new();
+        for user in &people {
+            let Some(grant) = role_in(user) else { continue };
+            let Some(key) = grant
+                .person_key
+                .as_deref()
+                .filter(|_| grant.role == Role::Owner)
+            else {
+                continue;
+            };
+            let tasks = owner_tasks(plan, key, cycle.0, &running.rules);
+            let updated = plan.actions().any(|(_, _, a)| {
+                plan.is_owned_by(a, key) && a.updates.iter().any(|u| u.date >= cycle.0)
+            });
+            standings.push(OwnerStanding {
+                name: format!("{} ({key})", user.name),
+                updated,
+                tasks: tasks.clone(),
+            });
+            let wants = preferences
+                .get(&user.id)
+                .copied()
+                .unwrap_or_default()
+                .wants(Topic::Reminders);
+            if tasks.is_empty() || !wants {
+                continue;
+            }
+            let mail = owner_reminder_mail(&user.email, &user.name, &tasks, &context);
+            messages.push(self.stoppable(mail, user, summary, Topic::Reminders)?);
+        }
+        let (overdue, slipped) = self.overdue_and_slipped(running, cycle.0).await?;
+        for user in &people {
+            let Some(grant) = role_in(user) else { continue };
+            let wants = preferences
+                .get(&user.id)
+                .copied()
+                .unwrap_or_else(MailPreferences::default)
+                .wants(Topic::Digests);
+            if !grant.role.edits_plans() || !wants {
+                continue;
+            }
+            let mail = digest_mail(&user.email, &standings, &overdue, &slipped, &context);
+            messages.push(self.stoppable(mail, user, summary, Topic::Digests)?);
+        }
+        Ok(messages)
+    }
+
+    /// A message with its opt-out link and header.
+    fn stoppable(
+        &self,
+        mut mail: Mail,
+        user: &User,
+        summary: &PlanSummary,
+        topic: Topic,
+    ) -> Result<RunMessage> {
+        let token = random_hex(32)?;
+        let url = format!("{}/unsubscribe/{token}", self.mail.base_url);
+        let footer = format!(
+            "\nYou get this because you have a role in {}. To stop these emails, use this link (one click): {url}\nor choose what you receive on your account page: {}/account/mail\n",
+            summary.local_area, self.mail.base_url
+        );
+        mail.text.push_str(&footer);
+        mail.html = mail.html.replace(
+            "</body>",
+            &format!(
+                "<p>You get this because you have a role in {}. <a href=\"{url}\">Stop these emails</a> or <a href=\"{}/account/mail\">choose what you receive</a>.</p>\n</body>",
+                crate::domain::mail::escape(&summary.local_area),
+                self.mail.base_url
+            ),
+        );
+        mail.unsubscribe_url = Some(url);
+        Ok(RunMessage {
+            mail,
+            about: MailAbout {
+                user: Some(user.id),
+                local_area: Some(summary.local_area_id),
+                plan: Some(summary.id.0),
+            },
+            unsubscribe: Some((digest(&token), topic)),
+        })
+    }
+
+    /// The plan's overdue actions, and those whose deadline moved later since the cycle
+    /// began, as (ref, what) pairs for the digest.
+    async fn overdue_and_slipped(
+        &self,
+        running: &RunningPlan,
+        cycle_from: time::Date,
+    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>)> {
+        let plan = &running.plan;
+        let changes = self.store.due_changes(running.summary.id).await?;
+        let mut overdue = Vec::new();
+        let mut slipped = Vec::new();
+        for (_, _, action) in plan.actions() {
+            let state = action.state(&plan.rating_scheme, &running.rules);
+            if state.overdue
+                && let Some(due) = action.due
+            {
+                overdue.push((action.label().to_owned(), format!("due {}", due.to_uk())));
+            }
+            let moved = action
+                .id
+                .and_then(|id| changes.get(&id))
+                .into_iter()
+                .flatten()
+                .filter(|c| c.changed_on >= cycle_from)
+                .rfind(|c| c.from.is_none_or(|from| c.to.last_day() > from.last_day()));
+            if let Some(change) = moved {
+                slipped.push((
+                    action.label().to_owned(),
+                    format!(
+                        "{} → {} (changed {})",
+                        change.from.map_or_else(
+                            || "no date".to_owned(),
+                            crate::domain::PartialDate::to_uk
+                        ),
+                        change.to.to_uk(),
+                        uk_date(change.changed_on)
+                    ),
+                ));
+            }
+        }
+        Ok((overdue, slipped))
+    }
+
+    /// Runs every plan's reminders that are due today and have not run yet for its open
+    /// cycle: the scheduler's job. Older versions of a plan are left alone. Returns the
+    /// messages written.
+    pub async fn run_due_reminders(&self) -> Result<usize> {
+        let plans = self.store.plans().await?;
+        let mut latest: HashMap<(String, String), u32> = HashMap::new();
+        for plan in &plans {
+            let version = latest
+                .entry((plan.local_area.clone(), plan.title.clone()))
+                .or_default();
+            *version = (*version).max(plan.version);
+        }
+        let mut written = 0;
+        for plan in &plans {
+            if latest.get(&(plan.local_area.clone(), plan.title.clone())) != Some(&plan.version) {
+                continue;
+            }
+            let running = self.running_plan(&Actor::System, &plan.slug).await?;
+            let settings = self.store.reminder_settings(plan.id).await?;
+            let cycle = self.open_cycle(&running).await?;
+            let calendar = WorkingCalendar::with_extra(&running.plan.timeline.extra_bank_holidays);
+            let Some(stage) = stage_due(settings, &calendar, cycle.1, self.clock.today()) else {
+                continue;
+            };
+            // A cycle left open long after its end is not chased day after day.
+            if self.clock.today() > cycle.1 + Duration::days(7) {
+                continue;
+            }
+            let outcome = self
+                .remind(&Actor::System, &plan.slug, stage, false)
+                .await?;
+            if outcome.written {
+                written += outcome.messages.len();
+            }
+        }
+        Ok(written)
+    }
+
+    /// What the signed-in person receives.
+    pub async fn mail_preferences(&self, actor: &Actor) -> Result<MailPreferences> {
+        let user = actor.user().ok_or(Error::Unauthorized)?;
+        Ok(self
+            .store
+            .mail_preferences(&[user.id])
+            .await?
+            .remove(&user.id)
+            .unwrap_or_default())
+    }
+
+    /// Sets what the signed-in person receives.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0)))]
+    pub async fn set_mail_preferences(
+        &self,
+        actor: &Actor,
+        preferences: MailPreferences,
+    ) -> Result<()> {
+        let user = actor.user().ok_or(Error::Unauthorized)?;
+        let audit = NewAuditEvent::by(actor, "user", "user.mail_preferences_set");
+        self.store
+            .set_mail_preferences(user.id, preferences, &audit, self.now_seconds())
+            .await
+    }
+
+    /// Uses a one-click opt-out link; anyone holding the link may (it came in the
+    /// person's own email). Returns what was stopped.
+    #[tracing::instrument(skip_all)]
+    pub async fn unsubscribe(&self, token: &str) -> Result<Topic> {
+        let audit = NewAuditEvent::by(&Actor::Public, "user", "user.unsubscribed");
+        self.store
+            .unsubscribe(&digest(token), &audit, self.now_seconds())
+            .await?
+            .map(|(_, topic)| topic)
+            .ok_or_else(|| Error::not_found("unsubscribe link"))
+    }
+}
+
+/// Runs the due reminders every `every` until the process ends.
+pub fn spawn_reminder_scheduler(
+    app: App,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match app.run_due_reminders().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(messages = n, "reminders written to the outbox"),
+                Err(err) => tracing::error!(error = %err, "the reminder run failed"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
+}

@@ -1,0 +1,297 @@
+//! The chase's storage: a plan's reminder settings, each run (once per plan, cycle and
+//! stage), people's mail preferences and their one-click opt-out links.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use time::{Date, OffsetDateTime};
+
+use super::audit::insert_audit;
+use super::outbox::{MailAbout, insert_mail};
+use super::{Store, in_write_transaction, on_pool};
+use crate::domain::{
+    Error, Mail, MailPreferences, NewAuditEvent, PlanId, ReminderSettings, ReminderStage, Result,
+    Topic, UserId,
+};
+
+/// Writes a person's preferences inside `$tx`.
+macro_rules! upsert_preferences {
+    ($tx:ident, $user:expr, $preferences:expr, $now:expr) => {{
+        let preferences: MailPreferences = $preferences;
+        sqlx::query(
+            "insert into mail_preference (app_user_id, reminders, digests, board_packs, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $5)
+             on conflict (app_user_id) do update set reminders = excluded.reminders,
+                digests = excluded.digests, board_packs = excluded.board_packs,
+                updated_at = excluded.updated_at",
+        )
+        .bind($user.0)
+        .bind(preferences.reminders)
+        .bind(preferences.digests)
+        .bind(preferences.board_packs)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// A message of a run, with who it is about and its opt-out link.
+#[derive(Debug, Clone)]
+pub struct RunMessage {
+    /// The message.
+    pub mail: Mail,
+    /// Who and what it is about.
+    pub about: MailAbout,
+    /// The opt-out link's token hash, and what it stops.
+    pub unsubscribe: Option<(String, Topic)>,
+}
+
+/// A run as the cycles page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderRun {
+    /// The first day of the cycle it was about.
+    pub cycle_from: Date,
+    /// Which stage.
+    pub stage: String,
+    /// Messages written.
+    pub messages: i64,
+    /// When.
+    pub created_at: OffsetDateTime,
+}
+
+impl Store {
+    /// A plan's reminder settings, or the defaults.
+    pub async fn reminder_settings(&self, plan: PlanId) -> Result<ReminderSettings> {
+        let row: Option<(i64, bool)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select days_before, on_closing_day from plan_reminder where plan_id = $1",
+            )
+            .bind(plan.0)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(
+            row.map_or_else(ReminderSettings::default, |(days, on_close)| {
+                ReminderSettings {
+                    days_before: u32::try_from(days)
+                        .unwrap_or(crate::domain::DEFAULT_REMINDER_DAYS),
+                    on_closing_day: on_close,
+                }
+            }),
+        )
+    }
+
+    /// Sets a plan's reminder settings, with its audit entry.
+    pub async fn set_reminder_settings(
+        &self,
+        plan: PlanId,
+        settings: ReminderSettings,
+        by: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        in_write_transaction!(self, |tx| {
+            sqlx::query(
+                "insert into plan_reminder (plan_id, days_before, on_closing_day, created_at, updated_at)
+                 values ($1, $2, $3, $4, $4)
+                 on conflict (plan_id) do update set days_before = excluded.days_before,
+                    on_closing_day = excluded.on_closing_day, updated_at = excluded.updated_at",
+            )
+            .bind(plan.0)
+            .bind(i64::from(settings.days_before))
+            .bind(settings.on_closing_day)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let event = NewAuditEvent {
+                plan_id: Some(plan),
+                after: Some(json!({
+                    "days_before": settings.days_before,
+                    "on_closing_day": settings.on_closing_day,
+                })),
+                ..by.clone()
+            };
+            insert_audit!(tx, &event, now);
+        });
+        Ok(())
+    }
+
+    /// Writes a run's messages, once per plan, cycle and stage (a manual run every
+    /// time): `false`, writing nothing, when that run was already made.
+    pub async fn write_reminder_run(
+        &self,
+        plan: PlanId,
+        cycle_from: Date,
+        stage: ReminderStage,
+        messages: &[RunMessage],
+        by: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let count = i64::try_from(messages.len()).unwrap_or(i64::MAX);
+        in_write_transaction!(self, |tx| {
+            let run: Option<i64> = sqlx::query_scalar(
+                "insert into reminder_run (plan_id, cycle_from, stage, messages, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $5)
+                 on conflict (plan_id, cycle_from, stage) where stage <> 'manual' do nothing
+                 returning reminder_run_id",
+            )
+            .bind(plan.0)
+            .bind(cycle_from)
+            .bind(stage.code())
+            .bind(count)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if run.is_none() {
+                return Ok(false);
+            }
+            for message in messages {
+                insert_mail!(tx, &message.mail, &message.about, now);
+                if let (Some((token, topic)), Some(user)) =
+                    (&message.unsubscribe, message.about.user)
+                {
+                    sqlx::query(
+                        "insert into unsubscribe_link (token_hash, app_user_id, topic, created_at, updated_at)
+                         values ($1, $2, $3, $4, $4)",
+                    )
+                    .bind(token)
+                    .bind(user.0)
+                    .bind(topic.code())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            let event = NewAuditEvent {
+                plan_id: Some(plan),
+                after: Some(json!({
+                    "stage": stage.code(),
+                    "cycle_from": cycle_from.to_string(),
+                    "messages": count,
+                })),
+                ..by.clone()
+            };
+            insert_audit!(tx, &event, now);
+            Ok::<_, Error>(true)
+        })
+    }
+
+    /// A plan's reminder runs, newest first.
+    pub async fn reminder_runs(&self, plan: PlanId) -> Result<Vec<ReminderRun>> {
+        let rows: Vec<(Date, String, i64, OffsetDateTime)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select cycle_from, stage, messages, created_at from reminder_run
+                 where plan_id = $1 order by reminder_run_id desc limit 20",
+            )
+            .bind(plan.0)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(cycle_from, stage, messages, created_at)| ReminderRun {
+                cycle_from,
+                stage,
+                messages,
+                created_at,
+            })
+            .collect())
+    }
+
+    /// The preferences of these accounts; those without a row want everything.
+    pub async fn mail_preferences(
+        &self,
+        users: &[UserId],
+    ) -> Result<HashMap<UserId, MailPreferences>> {
+        let rows: Vec<(i64, bool, bool, bool)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select app_user_id, reminders, digests, board_packs from mail_preference",
+            )
+            .fetch_all(pool)
+            .await
+        })?;
+        let mut found: HashMap<UserId, MailPreferences> = rows
+            .into_iter()
+            .map(|(id, reminders, digests, board_packs)| {
+                (
+                    UserId(id),
+                    MailPreferences {
+                        reminders,
+                        digests,
+                        board_packs,
+                    },
+                )
+            })
+            .collect();
+        Ok(users
+            .iter()
+            .map(|u| (*u, found.remove(u).unwrap_or_default()))
+            .collect())
+    }
+
+    /// Sets a person's preferences, with its audit entry.
+    pub async fn set_mail_preferences(
+        &self,
+        user: UserId,
+        preferences: MailPreferences,
+        by: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        in_write_transaction!(self, |tx| {
+            upsert_preferences!(tx, user, preferences, now);
+            let event = NewAuditEvent {
+                entity_id: Some(user.0.to_string()),
+                after: Some(json!(preferences)),
+                ..by.clone()
+            };
+            insert_audit!(tx, &event, now);
+        });
+        Ok(())
+    }
+
+    /// Uses a one-click opt-out link: the topic is turned off for its account. The link
+    /// keeps working (mail clients may send it twice); `None` when it is unknown.
+    pub async fn unsubscribe(
+        &self,
+        token_hash: &str,
+        by: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<Option<(UserId, Topic)>> {
+        in_write_transaction!(self, |tx| {
+            let found: Option<(i64, String)> = sqlx::query_as(
+                "select app_user_id, topic from unsubscribe_link where token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((user, topic)) = found else {
+                return Ok(None);
+            };
+            let user = UserId(user);
+            let topic = Topic::from_code(&topic)?;
+            let current: Option<(bool, bool, bool)> = sqlx::query_as(
+                "select reminders, digests, board_packs from mail_preference where app_user_id = $1",
+            )
+            .bind(user.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let preferences = current
+                .map_or_else(
+                    MailPreferences::default,
+                    |(reminders, digests, board_packs)| MailPreferences {
+                        reminders,
+                        digests,
+                        board_packs,
+                    },
+                )
+                .with(topic, false);
+            upsert_preferences!(tx, user, preferences, now);
+            let event = NewAuditEvent {
+                entity_id: Some(user.0.to_string()),
+                after: Some(json!({ "unsubscribed": topic.code() })),
+                ..by.clone()
+            };
+            insert_audit!(tx, &event, now);
+            Ok::<_, Error>(Some((user, topic)))
+        })
+    }
+}
