@@ -409,6 +409,7 @@ impl App {
                     (starts_on, ends_on),
                     Some(DEMO_PROGRAMME_MANAGER),
                     &snapshot,
+                    &[],
                     &audit("cycle", "cycle.closed"),
                     now,
                 )

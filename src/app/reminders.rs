@@ -327,6 +327,110 @@ impl App {
         Ok(written)
     }
 
+    /// The board pack for the cycle being closed: the exception report, linked and
+    /// attached as a PDF, for the area's viewers (board members and scrutiny) who want
+    /// it and every email address among the members of the plan's boards. The PDF is
+    /// written as at today, since the last closed cycle: what the closed cycle's report
+    /// will show.
+    pub(super) async fn board_pack(
+        &self,
+        running: &RunningPlan,
+        number: u32,
+        period: (time::Date, time::Date),
+    ) -> Result<Vec<RunMessage>> {
+        let summary = &running.summary;
+        let people = self.store.users_of_area(summary.local_area_id).await?;
+        let ids: Vec<_> = people.iter().map(|u| u.id).collect();
+        let preferences = self.store.mail_preferences(&ids).await?;
+        let viewers: Vec<&User> = people
+            .iter()
+            .filter(|u| {
+                u.grants
+                    .iter()
+                    .any(|g| g.local_area.id == summary.local_area_id && g.role == Role::Viewer)
+            })
+            .filter(|u| {
+                preferences
+                    .get(&u.id)
+                    .copied()
+                    .unwrap_or_default()
+                    .wants(Topic::BoardPacks)
+            })
+            .collect();
+        let mut members: Vec<String> = running
+            .plan
+            .boards
+            .iter()
+            .flat_map(|b| crate::domain::reminders::member_emails(&b.members))
+            .filter(|email| !people.iter().any(|u| u.email == *email))
+            .collect();
+        members.sort();
+        members.dedup();
+        if viewers.is_empty() && members.is_empty() {
+            return Ok(Vec::new());
+        }
+        let attachment = match self
+            .export_report(
+                &Actor::System,
+                &summary.slug,
+                super::ReportRequest {
+                    kind: crate::domain::ReportKind::Exceptions,
+                    as_at: None,
+                    since: None,
+                },
+                crate::domain::ReportFormat::Pdf,
+            )
+            .await
+        {
+            Ok(file) => Some(crate::domain::Attachment {
+                name: file.file_name,
+                media_type: file.content_type.to_owned(),
+                bytes: file.bytes,
+            }),
+            // Without PDF support (a build without the feature), the link still works.
+            Err(err) => {
+                tracing::warn!(error = %err, "the board pack goes without its PDF");
+                None
+            }
+        };
+        let link = format!(
+            "{}/plans/{}/reports/exceptions.html?as_at=cycle:{number}",
+            self.mail.base_url, summary.slug
+        );
+        let period = format!("{} to {}", uk_date(period.0), uk_date(period.1));
+        let pack = |to: &str| {
+            crate::domain::reminders::board_pack_mail(
+                to,
+                &summary.title,
+                number,
+                &period,
+                &link,
+                attachment.clone(),
+            )
+        };
+        let mut messages = Vec::new();
+        for viewer in viewers {
+            messages.push(self.stoppable(
+                pack(&viewer.email),
+                viewer,
+                summary,
+                Topic::BoardPacks,
+            )?);
+        }
+        for email in members {
+            messages.push(RunMessage {
+                mail: pack(&email),
+                about: MailAbout {
+                    user: None,
+                    local_area: Some(summary.local_area_id),
+                    plan: Some(summary.id.0),
+                },
+                unsubscribe: None,
+            });
+        }
+        Ok(messages)
+    }
+
     /// What the signed-in person receives.
     pub async fn mail_preferences(&self, actor: &Actor) -> Result<MailPreferences> {
         let user = actor.user().ok_or(Error::Unauthorized)?;

@@ -226,6 +226,10 @@ impl App {
             ));
         }
         let starts_on = self.open_cycle_start(&running, &closed).min(today);
+        let number = closed.last().map_or(1, |c| c.number + 1);
+        let board_pack = self
+            .board_pack(&running, number, (starts_on, today))
+            .await?;
         let closed_by = author_in(actor, summary.local_area_id, closed_by);
         let audit = NewAuditEvent {
             local_area_id: Some(summary.local_area_id),
@@ -237,6 +241,7 @@ impl App {
                 (starts_on, today),
                 closed_by.as_deref(),
                 &running.plan.snapshot(),
+                &board_pack,
                 &audit,
                 self.clock.now(),
             )

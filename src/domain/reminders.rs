@@ -360,8 +360,71 @@ pub fn digest_mail(
     compose(MailKind::Digest, to, &subject, &blocks)
 }
 
+/// The board pack: when a cycle closes, the exception report for the board members, as
+/// a link and (when it could be written) the PDF attached.
+pub fn board_pack_mail(
+    to: &str,
+    plan_title: &str,
+    cycle: u32,
+    period: &str,
+    link: &str,
+    attachment: Option<super::Attachment>,
+) -> Mail {
+    let mut mail = compose(
+        MailKind::BoardPack,
+        to,
+        &format!("Exception report: {plan_title}, cycle {cycle}"),
+        &[
+            Block::Para(format!(
+                "Reporting cycle {cycle} of {plan_title} has closed ({period}). The exception report shows the actions that are off track, overdue or have slipped, with what is being done about them."
+            )),
+            Block::Link {
+                text: "Read the exception report".to_owned(),
+                url: link.to_owned(),
+            },
+            Block::Para(if attachment.is_some() {
+                "It is also attached as a PDF.".to_owned()
+            } else {
+                "Open the link to read it; sign in if you are asked to.".to_owned()
+            }),
+        ],
+    );
+    mail.attachment = attachment;
+    mail
+}
+
+/// The email addresses written among a board's members ("Jo Bloggs <jo@example.org>",
+/// "jo@example.org"), lower case, each once.
+pub fn member_emails(members: &[String]) -> Vec<String> {
+    let mut found: Vec<String> = members
+        .iter()
+        .flat_map(|m| {
+            m.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';' | '(' | ')'))
+        })
+        .filter(|word| super::Email::parse(word).is_ok())
+        .map(str::to_lowercase)
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn board_members_emails_are_found_in_what_the_governance_page_holds() {
+        let members = vec![
+            "Director of Children's Services".to_owned(),
+            "Jo Bloggs <Jo.Bloggs@Example.org>".to_owned(),
+            "sam@example.org (parent carer forum)".to_owned(),
+            "jo.bloggs@example.org".to_owned(),
+        ];
+        assert_eq!(
+            member_emails(&members),
+            ["jo.bloggs@example.org", "sam@example.org"]
+        );
+    }
+
     use super::*;
     use time::macros::date;
 

@@ -137,13 +137,18 @@ impl Store {
 
     /// Closes the next cycle of a plan with its snapshot and audit entry: numbered after
     /// the last one, in one transaction, so two people closing at once make two cycles,
-    /// never a gap.
+    /// never a gap. The board pack's messages are written in the same transaction.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one transaction: the cycle, its snapshot, its messages and audit entry"
+    )]
     pub async fn insert_cycle(
         &self,
         plan: PlanId,
         (starts_on, ends_on): (Date, Date),
         closed_by: Option<&str>,
         snapshot: &[ActionSnapshot],
+        messages: &[super::RunMessage],
         audit: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<ClosedCycle> {
@@ -195,6 +200,9 @@ impl Store {
                 ..audit.clone()
             };
             insert_audit!(tx, &event, now);
+            for message in messages {
+                super::reminders::insert_run_message!(tx, message, now);
+            }
             row
         });
         Ok(row.into())

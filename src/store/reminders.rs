@@ -7,7 +7,7 @@ use serde_json::json;
 use time::{Date, OffsetDateTime};
 
 use super::audit::insert_audit;
-use super::outbox::{MailAbout, insert_mail};
+use super::outbox::MailAbout;
 use super::{Store, in_write_transaction, on_pool};
 use crate::domain::{
     Error, Mail, MailPreferences, NewAuditEvent, PlanId, ReminderSettings, ReminderStage, Result,
@@ -34,6 +34,27 @@ macro_rules! upsert_preferences {
         .await?;
     }};
 }
+
+/// Writes a message and its opt-out link inside `$tx`.
+macro_rules! insert_run_message {
+    ($tx:ident, $message:expr, $now:expr) => {{
+        let message: &$crate::store::RunMessage = $message;
+        $crate::store::outbox::insert_mail!($tx, &message.mail, &message.about, $now);
+        if let (Some((token, topic)), Some(user)) = (&message.unsubscribe, message.about.user) {
+            sqlx::query(
+                "insert into unsubscribe_link (token_hash, app_user_id, topic, created_at, updated_at)
+                 values ($1, $2, $3, $4, $4)",
+            )
+            .bind(token)
+            .bind(user.0)
+            .bind(topic.code())
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use insert_run_message;
 
 /// A message of a run, with who it is about and its opt-out link.
 #[derive(Debug, Clone)]
@@ -145,21 +166,7 @@ impl Store {
                 return Ok(false);
             }
             for message in messages {
-                insert_mail!(tx, &message.mail, &message.about, now);
-                if let (Some((token, topic)), Some(user)) =
-                    (&message.unsubscribe, message.about.user)
-                {
-                    sqlx::query(
-                        "insert into unsubscribe_link (token_hash, app_user_id, topic, created_at, updated_at)
-                         values ($1, $2, $3, $4, $4)",
-                    )
-                    .bind(token)
-                    .bind(user.0)
-                    .bind(topic.code())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                insert_run_message!(tx, message, now);
             }
             let event = NewAuditEvent {
                 plan_id: Some(plan),

@@ -245,7 +245,53 @@ async fn editors_set_when_reminders_go_and_see_who_would_be_emailed(db: &TestDb)
     assert!(page.body.contains("Sent by hand"));
 }
 
+async fn closing_a_cycle_sends_the_board_its_exception_report(db: &TestDb) {
+    let slug = plan_with_people(db).await;
+    let mut board = wsoa::domain::Board::new("SEND Improvement Board");
+    board.members = vec![
+        "Director of Children's Services".to_owned(),
+        "Jo Bloggs <jo@example.org>".to_owned(),
+    ];
+    db.app
+        .add_board(&Actor::System, &slug, board)
+        .await
+        .unwrap();
+    let smtp = SmtpServer::start().await;
+    let editor = db.session("editor@example.org").await;
+
+    let closed = db
+        .post_form(&format!("/plans/{slug}/cycles/close"), "", &editor)
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    assert_eq!(db.app.deliver_mail(&smtp.mailer()).await.unwrap().sent, 2);
+    let received = smtp.received();
+    assert_eq!(
+        recipients(&received),
+        ["jo@example.org", "viewer@example.org"],
+        "the board's members and the area's viewers"
+    );
+    let pack = message_to(&received, "viewer@example.org");
+    assert!(pack.contains("Exception report"), "{pack}");
+    assert!(pack.contains("application/pdf"), "the PDF is attached");
+    assert!(pack.contains(".pdf"), "{pack}");
+    assert!(pack.contains("List-Unsubscribe"), "a viewer may opt out");
+    assert!(
+        !message_to(&received, "jo@example.org").contains("List-Unsubscribe"),
+        "a member without an account has no preferences to set"
+    );
+    let at = pack.find("/plans/").unwrap();
+    let link: String = pack[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"')
+        .collect();
+    assert!(link.ends_with("exceptions.html?as_at=cycle:1"), "{link}");
+    let viewer = db.session("viewer@example.org").await;
+    let report = db.get(&link.replace("&amp;", "&"), &viewer).await;
+    assert_eq!(report.status, StatusCode::OK, "{link}");
+}
+
 on_both_backends!(
+    closing_a_cycle_sends_the_board_its_exception_report,
     owners_with_something_to_do_get_one_email_listing_only_those_actions,
     an_owner_who_unsubscribes_gets_no_more_reminders,
     editors_set_when_reminders_go_and_see_who_would_be_emailed,
