@@ -585,7 +585,8 @@ async fn serve(
         from: mail.mail_from,
     });
     if demo {
-        if let Some(plan) = app.load_demo_if_empty().await? {
+        let loaded = app.load_demo_if_empty().await?;
+        if let Some(plan) = &loaded {
             eprintln!(
                 "loaded and published the demo plan: {} ({} actions)",
                 plan.title, plan.actions
@@ -593,6 +594,12 @@ async fn serve(
         }
         if let Some(plan) = app.plans(&Actor::System).await?.first() {
             print_demo_accounts(&app.create_demo_accounts(&plan.slug).await?);
+            if loaded.is_some() {
+                let written = app.write_demo_mail(&plan.slug).await?;
+                eprintln!(
+                    "wrote {written} demo emails to the outbox (sign in as admin, see /outbox)"
+                );
+            }
         }
     }
     eprintln!(

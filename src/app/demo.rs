@@ -434,6 +434,35 @@ impl App {
     /// Creates (or resets) one account per role in the plan's local area, with fixed,
     /// well-known passwords. Demo mode only: these accounts are for trying the product.
     /// The owner is the person of the plan's owner list who owns the most actions (the
+    /// The demo's mail, so its Outbox has something to show: an invitation waiting for a
+    /// new owner, and this cycle's reminders and digests (sent by hand). Run once, when
+    /// the demo plan is first loaded.
+    #[tracing::instrument(skip_all, fields(plan = plan_key))]
+    pub async fn write_demo_mail(&self, plan_key: &str) -> Result<usize> {
+        let summary = self.plan_summary(&Actor::System, plan_key).await?;
+        self.invite(
+            &Actor::System,
+            NewUser {
+                email: "new.owner@demo.example".to_owned(),
+                name: "New Owner".to_owned(),
+                role: Role::Owner,
+                local_area: summary.local_area.clone(),
+                person_key: Some("New Owner".to_owned()),
+                password: None,
+            },
+        )
+        .await?;
+        let run = self
+            .remind(
+                &Actor::System,
+                plan_key,
+                crate::domain::ReminderStage::Manual,
+                false,
+            )
+            .await?;
+        Ok(1 + run.messages.len())
+    }
+
     /// first of them in the list), so a newcomer trying the role has several actions in
     /// different states to update.
     #[tracing::instrument(skip_all, fields(plan = plan_key))]

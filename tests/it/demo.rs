@@ -40,3 +40,33 @@ async fn there_is_one_demo_account_per_role_and_each_can_sign_in() {
         "the person who owns the most actions"
     );
 }
+
+#[tokio::test]
+async fn the_demo_outbox_holds_an_invitation_and_this_cycles_reminders() {
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    db.app.create_demo_accounts(&stored.slug).await.unwrap();
+
+    let written = db.app.write_demo_mail(&stored.slug).await.unwrap();
+
+    let outbox = db.app.outbox(&Actor::System).await.unwrap();
+    assert_eq!(outbox.len(), written);
+    let kinds: Vec<&str> = outbox.iter().map(|m| m.kind.code()).collect();
+    assert!(kinds.contains(&"invitation"), "{kinds:?}");
+    assert!(kinds.contains(&"reminder"), "{kinds:?}");
+    assert!(kinds.contains(&"digest"), "{kinds:?}");
+    let admin = db
+        .app
+        .log_in("admin@demo.example", "demo-admin-password", None)
+        .await
+        .unwrap();
+    let page = db
+        .get("/outbox", &crate::helpers::Auth::Cookie(admin.token))
+        .await;
+    assert!(
+        page.body.contains("new.owner@demo.example"),
+        "{}",
+        page.body
+    );
+    db.finish().await;
+}
