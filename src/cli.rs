@@ -120,8 +120,11 @@ enum Command {
     /// `wsoa serve` delivers). `wsoa serve` also runs them itself when they fall due.
     Remind {
         /// The plan's id or slug.
+        #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+        plan: Option<String>,
+        /// Every plan (the latest version of each), as the scheduler would, but now.
         #[arg(long)]
-        plan: String,
+        all: bool,
         /// Print what would be sent, and write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -443,9 +446,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => user(&url, command).await,
         Command::Remind {
             plan,
+            all,
             dry_run,
             base_url,
-        } => remind(&url, &plan, dry_run, base_url).await,
+        } => remind(&url, plan.as_deref(), all, dry_run, base_url).await,
         Command::Publish { plan, withdraw } => {
             let app = open(&url).await?;
             let done = app.set_published(&Actor::System, &plan, !withdraw).await;
@@ -520,16 +524,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn remind(url: &str, plan: &str, dry_run: bool, base_url: String) -> anyhow::Result<()> {
+async fn remind(
+    url: &str,
+    plan: Option<&str>,
+    all: bool,
+    dry_run: bool,
+    base_url: String,
+) -> anyhow::Result<()> {
     let app = open(url).await?.with_mail(MailSettings {
         base_url,
         ..MailSettings::default()
     });
-    let outcome = app
-        .remind(&Actor::System, plan, ReminderStage::Manual, dry_run)
-        .await;
+    let done = async {
+        let plans = match plan {
+            Some(plan) if !all => vec![plan.to_owned()],
+            _ => app.latest_plans(&Actor::System).await?,
+        };
+        let started = std::time::Instant::now();
+        let mut written = 0;
+        for plan in &plans {
+            let outcome = app
+                .remind(&Actor::System, plan, ReminderStage::Manual, dry_run)
+                .await?;
+            print_reminders(&outcome, dry_run)?;
+            written += outcome.messages.len();
+        }
+        if all {
+            eprintln!(
+                "{written} messages for {} plans in {:.1} s",
+                plans.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        anyhow::Ok(())
+    }
+    .await;
     app.close().await;
-    let outcome = outcome?;
+    done
+}
+
+fn print_reminders(outcome: &crate::app::RemindOutcome, dry_run: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if dry_run {
         for mail in &outcome.messages {

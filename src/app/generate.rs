@@ -79,7 +79,25 @@ impl App {
                 .sum::<usize>();
             made.actuals += plan.kpis.iter().map(|k| k.actuals.len()).sum::<usize>();
             let local_area = plan.local_area.clone();
+            let owners: Vec<String> = plan.people.iter().map(|p| p.key().to_owned()).collect();
             self.store_new_plan(actor, plan, "plan.generated").await?;
+            // Every owner gets an account (without a password: nobody signs in as them),
+            // so reminders and digests at national scale have real recipients.
+            let domain = super::plan::slugify(&local_area);
+            for key in owners {
+                self.add_user(
+                    actor,
+                    NewUser {
+                        email: format!("{}@{domain}.generated.example", key.to_lowercase()),
+                        name: format!("Owner {key}"),
+                        role: Role::Owner,
+                        local_area: local_area.clone(),
+                        person_key: Some(key),
+                        password: None,
+                    },
+                )
+                .await?;
+            }
             if let Some((email, password)) = &request.adviser {
                 // The password is set once, with the first role; later roles leave it.
                 self.add_user(

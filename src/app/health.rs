@@ -42,11 +42,15 @@ impl App {
         PoolStats { size, idle }
     }
 
-    /// Messages waiting in the outbox, for the `outbox_queue_length` gauge. There is no
-    /// outbox yet (email comes later), so there is nothing to count and the gauge is not
-    /// reported at all rather than reported as a made-up zero; when the outbox lands,
-    /// this counts its undelivered messages.
-    pub fn outbox_queue_length(&self) -> Option<u64> {
-        None
+    /// Messages waiting in the outbox, for the `outbox_queue_length` gauge; `None` when
+    /// they cannot be counted (the gauge is then left out rather than made up).
+    pub async fn outbox_queue_length(&self) -> Option<u64> {
+        match self.store.pending_mail().await {
+            Ok(n) => u64::try_from(n).ok(),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot count the outbox for /metrics");
+                None
+            }
+        }
     }
 }

@@ -226,10 +226,6 @@ pub fn spawn_mail_worker(
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = %err, "mail delivery round failed"),
             }
-            if let Ok(pending) = app.store.pending_mail().await {
-                #[expect(clippy::cast_precision_loss, reason = "a gauge of a queue length")]
-                metrics::gauge!("wsoa_outbox_pending").set(pending as f64);
-            }
             tokio::time::sleep(every).await;
         }
     })
@@ -286,7 +282,7 @@ impl App {
                     self.store
                         .mark_mail_sent(message.id, &to, self.now_seconds())
                         .await?;
-                    metrics::counter!("wsoa_mail_sent_total", "kind" => message.mail.kind.code())
+                    metrics::counter!("mail_sent_total", "kind" => message.mail.kind.code())
                         .increment(1);
                     round.sent += 1;
                 }
@@ -306,7 +302,7 @@ impl App {
                             now,
                         )
                         .await?;
-                    metrics::counter!("wsoa_mail_failed_total").increment(1);
+                    metrics::counter!("mail_failed_total").increment(1);
                     round.failed += 1;
                 }
             }

@@ -52,9 +52,9 @@ impl App {
     /// The open cycle's first and last days.
     async fn open_cycle(&self, running: &RunningPlan) -> Result<(time::Date, time::Date)> {
         let closed = self.store.closed_cycles(running.summary.id).await?;
-        let from = self.open_cycle_start(running, &closed);
-        let length = Duration::days(i64::from(running.cycle.weeks) * 7);
-        Ok((from, from + length - Duration::days(1)))
+        Ok(running
+            .cycle
+            .open_cycle(closed.last(), self.clock.today(), || running.plan.began()))
     }
 
     /// A plan's reminder settings, the day they fall due and the runs so far: whoever
@@ -289,10 +289,9 @@ impl App {
         Ok((overdue, slipped))
     }
 
-    /// Runs every plan's reminders that are due today and have not run yet for its open
-    /// cycle: the scheduler's job. Older versions of a plan are left alone. Returns the
-    /// messages written.
-    pub async fn run_due_reminders(&self) -> Result<usize> {
+    /// The slugs of the latest version of every plan the actor may edit: those a
+    /// reminder run covers.
+    pub async fn latest_plans(&self, actor: &Actor) -> Result<Vec<String>> {
         let plans = self.store.plans().await?;
         let mut latest: HashMap<(String, String), u32> = HashMap::new();
         for plan in &plans {
@@ -301,25 +300,60 @@ impl App {
                 .or_default();
             *version = (*version).max(plan.version);
         }
+        Ok(plans
+            .into_iter()
+            .filter(|p| latest.get(&(p.local_area.clone(), p.title.clone())) == Some(&p.version))
+            .filter(|p| self.may_edit_plan(actor, p))
+            .map(|p| p.slug)
+            .collect())
+    }
+
+    /// Runs every plan's reminders that are due today and have not run yet for its open
+    /// cycle: the scheduler's job. Older versions of a plan are left alone. Returns the
+    /// messages written.
+    pub async fn run_due_reminders(&self) -> Result<usize> {
+        let today = self.clock.today();
         let mut written = 0;
-        for plan in &plans {
-            if latest.get(&(plan.local_area.clone(), plan.title.clone())) != Some(&plan.version) {
-                continue;
+        for slug in self.latest_plans(&Actor::System).await? {
+            let summary = self.plan_summary(&Actor::System, &slug).await?;
+            let settings = self.store.reminder_settings(summary.id).await?;
+            // What can be known without reading the plan's tree first: at national scale
+            // most plans are nowhere near their close, or were reminded already.
+            let cycle = self.store.reporting_cycle(summary.id).await?;
+            let closed = self.store.closed_cycles(summary.id).await?;
+            if closed.last().is_some() || cycle.start.is_some() {
+                let (from, closes_on) = cycle.open_cycle(closed.last(), today, || None);
+                let margin = Duration::days(i64::from(settings.days_before) * 2 + 14);
+                let far = today + margin < closes_on;
+                let stale = today > closes_on + Duration::days(7);
+                let last_stage = if settings.on_closing_day {
+                    ReminderStage::ClosingDay
+                } else {
+                    ReminderStage::Reminder
+                };
+                if far
+                    || stale
+                    || self
+                        .store
+                        .reminder_ran(summary.id, from, last_stage)
+                        .await?
+                {
+                    continue;
+                }
             }
-            let running = self.running_plan(&Actor::System, &plan.slug).await?;
-            let settings = self.store.reminder_settings(plan.id).await?;
+            let running = self.running_plan(&Actor::System, &slug).await?;
             let cycle = self.open_cycle(&running).await?;
             let calendar = WorkingCalendar::with_extra(&running.plan.timeline.extra_bank_holidays);
-            let Some(stage) = stage_due(settings, &calendar, cycle.1, self.clock.today()) else {
+            let Some(stage) = stage_due(settings, &calendar, cycle.1, today) else {
                 continue;
             };
             // A cycle left open long after its end is not chased day after day.
-            if self.clock.today() > cycle.1 + Duration::days(7) {
+            if today > cycle.1 + Duration::days(7)
+                || self.store.reminder_ran(summary.id, cycle.0, stage).await?
+            {
                 continue;
             }
-            let outcome = self
-                .remind(&Actor::System, &plan.slug, stage, false)
-                .await?;
+            let outcome = self.remind(&Actor::System, &slug, stage, false).await?;
             if outcome.written {
                 written += outcome.messages.len();
             }

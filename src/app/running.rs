@@ -5,8 +5,6 @@
 
 use std::sync::Arc;
 
-use time::Duration;
-
 use super::App;
 use super::plan::author_in;
 use crate::domain::{
@@ -167,13 +165,10 @@ impl App {
         running: &RunningPlan,
         closed: &[ClosedCycle],
     ) -> time::Date {
-        let today = self.clock.today();
-        if let Some(last) = closed.last() {
-            last.ends_on + Duration::days(1)
-        } else {
-            let fallback = running.plan.began().unwrap_or(today).min(today);
-            running.cycle.period_containing(today, fallback).0
-        }
+        running
+            .cycle
+            .open_cycle(closed.last(), self.clock.today(), || running.plan.began())
+            .0
     }
 
     /// A closed cycle and what changed in it.

@@ -63,6 +63,28 @@ impl ReportingCycle {
         (from, from + Duration::days(length - 1))
     }
 
+    /// The open cycle's first and last days: it starts the day after the last closed
+    /// cycle ended, or else is the period containing `today` counted from the start
+    /// (or from when the plan `began`, read only when needed), and lasts `weeks`.
+    pub fn open_cycle(
+        &self,
+        last_closed: Option<&ClosedCycle>,
+        today: Date,
+        began: impl FnOnce() -> Option<Date>,
+    ) -> (Date, Date) {
+        let from = if let Some(last) = last_closed {
+            last.ends_on + Duration::days(1)
+        } else {
+            let fallback = if self.start.is_some() {
+                today
+            } else {
+                began().unwrap_or(today).min(today)
+            };
+            self.period_containing(today, fallback).0
+        };
+        (from, from + Duration::days(i64::from(self.weeks) * 7 - 1))
+    }
+
     /// "Every 6 weeks from 1 April 2025".
     pub fn describe(&self) -> String {
         let every = if self.weeks == 1 {

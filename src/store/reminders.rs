@@ -182,6 +182,27 @@ impl Store {
         })
     }
 
+    /// Whether a plan's stage has run for the cycle starting on `cycle_from`.
+    pub async fn reminder_ran(
+        &self,
+        plan: PlanId,
+        cycle_from: Date,
+        stage: ReminderStage,
+    ) -> Result<bool> {
+        let found: Option<i64> = on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "select reminder_run_id from reminder_run
+                 where plan_id = $1 and cycle_from = $2 and stage = $3",
+            )
+            .bind(plan.0)
+            .bind(cycle_from)
+            .bind(stage.code())
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(found.is_some())
+    }
+
     /// A plan's reminder runs, newest first.
     pub async fn reminder_runs(&self, plan: PlanId) -> Result<Vec<ReminderRun>> {
         let rows: Vec<(Date, String, i64, OffsetDateTime)> = on_pool!(self, |pool| {

@@ -159,7 +159,15 @@ fn describe() {
     );
     describe_gauge!(
         "outbox_queue_length",
-        "Messages waiting to be sent (reported once the app has an outbox)"
+        "Messages in the outbox waiting to be delivered"
+    );
+    describe_counter!(
+        "mail_sent_total",
+        "Messages delivered, by kind (invitation, password_reset, reminder, digest, board_pack…)"
+    );
+    describe_counter!(
+        "mail_failed_total",
+        "Delivery attempts that failed and will be retried"
     );
 }
 
@@ -341,7 +349,7 @@ async fn scrape(State(app): State<App>, parts: Parts) -> Response {
     metrics::gauge!("db_pool_connections").set(f64::from(pool.size));
     metrics::gauge!("db_pool_idle_connections")
         .set(f64::from(u32::try_from(pool.idle).unwrap_or(u32::MAX)));
-    if let Some(waiting) = app.outbox_queue_length() {
+    if let Some(waiting) = app.outbox_queue_length().await {
         metrics::gauge!("outbox_queue_length")
             .set(f64::from(u32::try_from(waiting).unwrap_or(u32::MAX)));
     }

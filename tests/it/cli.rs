@@ -564,3 +564,135 @@ fn a_bad_columns_spec_names_the_bad_part_and_reads_nothing() {
     );
     assert!(!dir.path().join("wsoa.db").exists());
 }
+
+/// `wsoa user invite` and `wsoa remind` write to the outbox; two `wsoa serve` instances
+/// on one database deliver it through a real SMTP server, each message once, with links
+/// starting at `--base-url`.
+#[tokio::test]
+async fn invitations_and_reminders_from_the_command_line_are_delivered_once_by_two_servers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("mail.db").display());
+    let plan = repo_path("tests/fixtures/small-plan.json");
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend_from_slice(args);
+        wsoa(dir.path(), &all)
+    };
+    assert!(run(&["import", plan.to_str().unwrap()]).status.success());
+    let owner = run(&[
+        "user",
+        "add",
+        "--email",
+        "cd@example.org",
+        "--role",
+        "owner",
+        "--area",
+        "Northshire",
+        "--person",
+        "CD",
+        "--password",
+        "a long enough password",
+    ]);
+    assert!(owner.status.success(), "{}", stderr(&owner));
+    for n in 0..4 {
+        let invited = run(&[
+            "user",
+            "invite",
+            "--email",
+            &format!("person{n}@example.org"),
+            "--role",
+            "viewer",
+            "--area",
+            "Northshire",
+            "--base-url",
+            "https://wsoa.example",
+        ]);
+        assert!(invited.status.success(), "{}", stderr(&invited));
+        assert!(stderr(&invited).contains("the email is in the outbox"));
+    }
+    let dry = run(&["remind", "--plan", "1", "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(
+        stdout(&dry).contains("To: cd@example.org"),
+        "{}",
+        stdout(&dry)
+    );
+    assert!(stderr(&dry).contains("dry run: nothing written"));
+    let sent = run(&[
+        "remind",
+        "--plan",
+        "1",
+        "--base-url",
+        "https://wsoa.example",
+    ]);
+    assert!(stderr(&sent).contains("1 message"), "{}", stderr(&sent));
+
+    let received = delivered_by_two_servers(&db, 5).await;
+    assert_eq!(
+        received.len(),
+        5,
+        "four invitations and one reminder, each once"
+    );
+    let invitation = received
+        .iter()
+        .find(|m| m.contains("person0@example.org"))
+        .unwrap();
+    assert!(
+        invitation.contains("https://wsoa.example/invitations/"),
+        "{invitation}"
+    );
+    let reminder = received
+        .iter()
+        .find(|m| m.contains("To: cd@example.org"))
+        .unwrap();
+    assert!(
+        reminder.contains("https://wsoa.example/plans/"),
+        "{reminder}"
+    );
+}
+
+/// Starts two `wsoa serve` instances on `db` delivering to a fresh SMTP server, waits
+/// for `expected` messages (and a little longer, for a duplicate to show), stops them and
+/// returns what the server received.
+async fn delivered_by_two_servers(db: &str, expected: usize) -> Vec<String> {
+    let smtp = crate::mail::SmtpServer::start().await;
+    let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port());
+    let servers: Vec<std::process::Child> = (0..2)
+        .map(|_| {
+            let port = crate::mail::free_port();
+            Command::new(env!("CARGO_BIN_EXE_wsoa"))
+                .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+                .args(["--smtp-url", &smtp_url, "--mail-interval", "1"])
+                .args([
+                    "--base-url",
+                    "https://wsoa.example",
+                    "--remind-interval",
+                    "3600",
+                ])
+                .env("WSOA_LOG", "off")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut received = Vec::new();
+    for _ in 0..100 {
+        received = smtp.received();
+        if received.len() >= expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Another round or two for a duplicate to show up, if there were one.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    for mut server in servers {
+        let _ = server.kill();
+        let _ = server.wait();
+    }
+    if received.len() >= expected {
+        smtp.received()
+    } else {
+        received
+    }
+}

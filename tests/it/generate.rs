@@ -54,6 +54,15 @@ async fn the_generator_stores_the_scale_asked_for_and_the_adviser_sees_every_are
         }
     );
     let rows: HashMap<String, i64> = db.store.row_counts().await.unwrap().into_iter().collect();
+    // Every generated owner has an account, so reminders have recipients.
+    let owners: usize = (0..scale.areas)
+        .map(|i| {
+            wsoa::domain::generated_plan(scale, i, fixed_now().date())
+                .people
+                .len()
+        })
+        .sum();
+    assert!(owners >= 3 * 10, "10 to 40 owners an area");
     for (table, expected) in [
         ("local_area", 3),
         ("plan", 3),
@@ -61,8 +70,8 @@ async fn the_generator_stores_the_scale_asked_for_and_the_adviser_sees_every_are
         ("progress_update", 60),
         ("kpi", 3 * kpis),
         ("kpi_actual", 3 * kpis * 12),
-        ("role_grant", 3),
-        ("app_user", 1),
+        ("role_grant", 3 + owners),
+        ("app_user", 1 + owners),
     ] {
         assert_eq!(rows[table], i64::try_from(expected).unwrap(), "{table}");
     }

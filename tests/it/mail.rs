@@ -62,6 +62,11 @@ impl SmtpServer {
         Self::start_on(free_port()).await
     }
 
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// A mailer that sends to this server.
     pub fn mailer(&self) -> Mailer {
         mailer_for(self.port)
