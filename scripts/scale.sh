@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # National scale, measured: generates 150 areas × 250 actions × 60 updates with 5 years of
 # monthly KPI actuals (`wsoa generate`), serves it, signs in as the generated adviser and
-# measures GET /compare and GET /plans/{a plan} with wrk. Prints the generator's summary,
+# measures GET /compare and GET /plans/{a plan} with wrk, then times a reminder run of every
+# plan (`wsoa remind --all`). Prints the generator's summary,
 # the query plans of the plan page's queries, and wrk's latency distribution.
 #
 #   scripts/scale.sh [sqlite|postgres|both]        (default: both)
@@ -181,6 +182,9 @@ for backend in $backends; do
   measure "$backend" "/plans/$slug" "$cookie"
 
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  # Every plan's reminders and digests written to the outbox at once (target: under 10 s).
+  echo "--- wsoa remind --all ($backend): every generated owner with something to do, and the digests"
+  WSOA_LOG=error "$WSOA_BIN" --db "$url" remind --all 2>&1 | tail -1
   if [ "$backend" = postgres ]; then
     psql -q "$admin_url" -c "drop database if exists $database with (force)" >/dev/null
     database=""

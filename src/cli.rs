@@ -98,6 +98,11 @@ enum Command {
         /// found". The address is the connection's peer.
         #[arg(long, env = "WSOA_METRICS_ALLOW", default_value = "127.0.0.0/8,::1")]
         metrics_allow: web::MetricsAllow,
+        /// The proxies in front of the app (comma-separated addresses or CIDR blocks, or
+        /// `none`), whose `X-Forwarded-For` names the client for the per-address sign-in
+        /// limit and the security log. Anyone else's header is ignored.
+        #[arg(long, env = "WSOA_TRUSTED_PROXIES", default_value = "none")]
+        trusted_proxies: web::TrustedProxies,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -409,11 +414,12 @@ pub enum LogFormat {
 
 impl Cli {
     /// Sends log lines to standard error in the chosen format. Which lines: `WSOA_LOG`
-    /// (`RUST_LOG` syntax, such as `wsoa=debug,tower_http=info`), else requests, warnings
+    /// (`RUST_LOG` syntax, such as `wsoa=debug,tower_http=info`), else requests, security events, warnings
     /// and errors of the app.
     pub fn init_logging(&self) {
-        let filter = tracing_subscriber::EnvFilter::try_from_env("WSOA_LOG")
-            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("wsoa=info,tower_http=warn"));
+        let filter = tracing_subscriber::EnvFilter::try_from_env("WSOA_LOG").unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new("wsoa=info,security=info,tower_http=warn")
+        });
         let logs = tracing_subscriber::fmt()
             .with_env_filter(filter)
             // Colours for a terminal only, not for a log file or the journal.
@@ -435,11 +441,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             secure_cookies,
             metrics_allow,
+            trusted_proxies,
             mail,
         } => {
             let config = web::WebConfig {
                 secure_cookies: secure_cookies.unwrap_or(!addr.ip().is_loopback()),
                 metrics_allow,
+                trusted_proxies,
             };
             serve(&url, addr, demo, config, mail).await
         }

@@ -12,19 +12,26 @@ use time::{Duration, OffsetDateTime};
 
 use super::App;
 use crate::domain::{
-    Actor, ApiTokenInfo, Email, Error, LocalArea, NewAuditEvent, Result, Role, User, UserId,
-    check_new_password,
+    ADDRESS_WINDOW, Actor, ApiTokenInfo, Email, Error, FAILURE_MEMORY, LocalArea, NewAuditEvent,
+    Result, Role, User, UserId, check_new_password, sign_in_wait,
 };
+
+/// "15 minutes", "2 hours": a wait in words, rounded up to the minute.
+fn wait_words(wait: Duration) -> String {
+    let minutes = wait.whole_minutes() + i64::from(wait.whole_seconds() % 60 != 0);
+    match minutes {
+        ..=1 => "a minute".to_owned(),
+        2..=90 => format!("{minutes} minutes"),
+        _ => format!("{} hours", (minutes + 59) / 60),
+    }
+}
 use crate::store::NewGrant;
 
 /// How long a session lasts from sign-in, whatever happens in it.
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
-/// Failed sign-ins for one email within [`LOCKOUT_WINDOW`] that lock it.
+pub use crate::domain::{ADDRESS_FAILURES as IP_LOCKOUT_FAILURES, FIRST_LOCKOUT as LOCKOUT_WINDOW};
+/// Failed sign-ins for one email that lock it.
 pub const LOCKOUT_FAILURES: i64 = 5;
-/// Failed sign-ins from one address within [`LOCKOUT_WINDOW`] that stop it trying.
-pub const IP_LOCKOUT_FAILURES: i64 = 50;
-/// How far back failed sign-ins count, and so how long a lockout lasts.
-pub const LOCKOUT_WINDOW: Duration = Duration::minutes(15);
 /// The start of every API token, so a leaked one is easy to recognise in logs and scans.
 pub const TOKEN_PREFIX: &str = "wsoa_";
 
@@ -107,6 +114,18 @@ pub(super) fn digest(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
+/// A security event for the log (target `security`): who, and what. The request span
+/// around it adds the client address, route and request id.
+pub(super) fn security_event(event: &'static str, user: Option<UserId>, detail: &str) {
+    tracing::info!(
+        target: "security",
+        event,
+        user = user.map(|u| u.0),
+        detail,
+        "security event"
+    );
+}
+
 fn internal(context: &str, err: impl std::fmt::Display) -> Error {
     Error::Internal(anyhow::anyhow!("{context}: {err}"))
 }
@@ -126,9 +145,17 @@ impl App {
         now.replace_nanosecond(0).unwrap_or(now)
     }
 
+    async fn hashing_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
+        self.hashing
+            .acquire()
+            .await
+            .map_err(|e| internal("waiting to hash a password", e))
+    }
+
     pub(super) async fn hash_password(&self, password: &str) -> Result<String> {
         let hasher = self.password_cost.hasher();
         let password = password.to_owned();
+        let _permit = self.hashing_permit().await?;
         // Hashing takes tens of milliseconds of CPU: keep it off the async workers.
         tokio::task::spawn_blocking(move || {
             hasher
@@ -149,6 +176,7 @@ impl App {
             Some(hash) => (hash, true),
             None => (self.hash_password("not a real password").await?, false),
         };
+        let _permit = self.hashing_permit().await?;
         tokio::task::spawn_blocking(move || {
             real && hasher
                 .verify_password(password.as_bytes(), hash.as_str())
@@ -175,14 +203,33 @@ impl App {
             return Err(Error::invalid("password", "Enter your password"));
         }
         let now = self.now_seconds();
-        let (by_email, by_ip) = self
+        // The attempt is recorded as a failure before the password is checked, in one
+        // step with the lockout's check, so guesses sent at once cannot all slip past it.
+        let wait = self
             .store
-            .login_failures_since(&email, ip, now - LOCKOUT_WINDOW)
+            .begin_login_attempt(
+                &email,
+                ip,
+                (now - FAILURE_MEMORY, now - ADDRESS_WINDOW),
+                now,
+                |failures, by_ip| sign_in_wait(failures, by_ip, now),
+            )
             .await?;
-        if by_email >= LOCKOUT_FAILURES || by_ip >= IP_LOCKOUT_FAILURES {
+        if let Some(wait) = wait {
+            tracing::warn!(
+                target: "security",
+                event = "sign_in.locked",
+                email = %email,
+                ip = ip.unwrap_or(""),
+                wait_minutes = wait.whole_minutes() + 1,
+                "sign-in refused: locked after failed attempts"
+            );
             return Err(Error::invalid(
                 "email",
-                "There have been too many failed attempts to sign in. Wait 15 minutes, then try again",
+                format!(
+                    "There have been too many failed attempts to sign in. Wait {}, then try again",
+                    wait_words(wait)
+                ),
             ));
         }
         let credentials = self.store.credentials(&email).await?;
@@ -198,10 +245,23 @@ impl App {
         match credentials {
             Some(found) if matches => {
                 self.store.clear_login_failures(&email).await?;
+                tracing::info!(
+                    target: "security",
+                    event = "sign_in.succeeded",
+                    user = found.user.0,
+                    ip = ip.unwrap_or(""),
+                    "signed in"
+                );
                 Ok(found.user)
             }
             _ => {
-                self.store.insert_login_failure(&email, ip, now).await?;
+                tracing::warn!(
+                    target: "security",
+                    event = "sign_in.failed",
+                    email = %email,
+                    ip = ip.unwrap_or(""),
+                    "sign-in failed"
+                );
                 Err(Error::invalid(
                     "email",
                     "Enter a correct email address and password",
@@ -252,8 +312,15 @@ impl App {
             return Err(Error::Unauthorized);
         }
         match self.store.token_user(&digest(token)).await? {
-            Some(user) => Ok(Actor::User(self.store.user(user).await?)),
-            None => Err(Error::Unauthorized),
+            Some(user) => {
+                let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
+                security_event("token.used", Some(user), &prefix);
+                Ok(Actor::User(self.store.user(user).await?))
+            }
+            None => {
+                security_event("token.refused", None, "unknown or revoked token");
+                Err(Error::Unauthorized)
+            }
         }
     }
 
@@ -291,6 +358,7 @@ impl App {
             ));
         }
         let hash = self.hash_password(new).await?;
+        security_event("password.changed", Some(user.id), "other sessions ended");
         let audit = NewAuditEvent::by(actor, "user", "user.password_changed");
         self.store
             .change_password(
@@ -349,6 +417,11 @@ impl App {
             person_key,
         };
         let by = NewAuditEvent::by(actor, "user", "user.created");
+        security_event(
+            "role.granted",
+            actor.user_id(),
+            &format!("{} as {} in {}", email.as_str(), new.role.code(), area.name),
+        );
         let id = self
             .store
             .save_user(
@@ -444,6 +517,7 @@ impl App {
         }
         let token = format!("{TOKEN_PREFIX}{}", random_hex(32)?);
         let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
+        security_event("token.created", Some(owner), name);
         let audit = NewAuditEvent::by(actor, "api_token", "api_token.created");
         let id = self
             .store
@@ -469,6 +543,7 @@ impl App {
     #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), token))]
     pub async fn revoke_token(&self, actor: &Actor, token: i64) -> Result<()> {
         let user = actor.user().ok_or(Error::Unauthorized)?;
+        security_event("token.revoked", Some(user.id), &token.to_string());
         let audit = NewAuditEvent::by(actor, "api_token", "api_token.revoked");
         self.store
             .revoke_token(user.id, token, &audit, self.now_seconds())

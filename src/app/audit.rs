@@ -89,11 +89,7 @@ pub fn audit_csv(events: &[AuditEvent]) -> Result<Vec<u8>> {
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's
 /// advice on CSV injection): the trail holds text people typed.
 fn defuse(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
+    crate::documents::defused(cell).into_owned()
 }
 
 #[cfg(test)]

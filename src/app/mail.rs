@@ -14,7 +14,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use time::Duration;
 
 use super::App;
-use super::account::{digest, random_hex};
+use super::account::{digest, random_hex, security_event};
 use crate::domain::mail::{invitation_mail, password_reset_mail, role_invitation_mail};
 use crate::domain::{
     Actor, Email, Error, Mail, NewAuditEvent, OutboxEntry, Result, Role, User, UserId,
@@ -375,6 +375,11 @@ impl App {
                 person_key,
             };
             let by = NewAuditEvent::by(actor, "user", "user.role_granted");
+            security_event(
+                "role.changed",
+                actor.user_id(),
+                &format!("{} as {} in {}", user.email, new.role.code(), area.name),
+            );
             self.store
                 .save_user(&user.email, &user.name, None, &grant, &by, now)
                 .await?;
@@ -415,6 +420,11 @@ impl App {
             invited_by: actor.user_id(),
             expires_at,
         };
+        security_event(
+            "invitation.sent",
+            actor.user_id(),
+            &format!("{} as {} in {}", email.as_str(), new.role.code(), area.name),
+        );
         self.store
             .insert_invitation(&invitation, &mail, &by, now)
             .await?;
@@ -484,6 +494,7 @@ impl App {
             .await?
             .flatten()
             .ok_or_else(expired_invitation)?;
+        security_event("invitation.accepted", Some(user), "account created");
         self.start_session(user).await
     }
 
@@ -600,10 +611,13 @@ impl App {
             return Err(Error::invalid("confirm_password", "Passwords must match"));
         }
         let hash = self.hash_password(new).await?;
-        self.store
+        let user = self
+            .store
             .use_password_reset(&digest(token), &hash, self.now_seconds())
             .await?
-            .ok_or_else(expired_reset)
+            .ok_or_else(expired_reset)?;
+        security_event("password.reset", Some(user), "every session ended");
+        Ok(user)
     }
 
     /// An account by id, for pages that just started its session.

@@ -84,6 +84,9 @@ impl Clock {
     }
 }
 
+/// Password hashes computed at once, per process.
+pub const HASHES_AT_ONCE: usize = 4;
+
 /// The product's use cases over one store.
 #[derive(Clone)]
 pub struct App {
@@ -95,6 +98,9 @@ pub struct App {
     standing: cache::PlanCache,
     sample: cache::SampleMemo,
     mail: std::sync::Arc<MailSettings>,
+    /// Password hashes computed at once: a flood of sign-ins queues here instead of
+    /// taking every blocking thread and all the memory argon2 asks for (19 MiB each).
+    hashing: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -108,6 +114,7 @@ impl App {
             standing: cache::PlanCache::default(),
             sample: cache::SampleMemo::default(),
             mail: std::sync::Arc::default(),
+            hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(HASHES_AT_ONCE)),
         }
     }
 

@@ -29,6 +29,7 @@ pub use mapping::{
     layout_signature,
 };
 pub use plan_json::{read_plan_json, write_plan_json};
+pub use reports::defused;
 pub use reports::export_report;
 pub use text::import_text;
 pub use tracker_xlsx::{is_tracker_xlsx, read_tracker_xlsx, write_tracker_xlsx};

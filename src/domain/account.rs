@@ -199,6 +199,52 @@ pub struct ApiTokenInfo {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
+/// Failed sign-ins for one email, within [`FAILURE_MEMORY`], from which it is locked.
+pub const LOCKOUT_FAILURES: usize = 5;
+/// How long failed sign-ins are remembered for the lockout.
+pub const FAILURE_MEMORY: time::Duration = time::Duration::hours(24);
+/// The first lockout: 15 minutes after the fifth failure, doubling with each failure
+/// after it, up to [`LONGEST_LOCKOUT`]. Growing, never for good.
+pub const FIRST_LOCKOUT: time::Duration = time::Duration::minutes(15);
+/// The longest lockout.
+pub const LONGEST_LOCKOUT: time::Duration = time::Duration::hours(4);
+/// Failed sign-ins from one client address within [`ADDRESS_WINDOW`] that stop it
+/// trying accounts that have failed too.
+pub const ADDRESS_FAILURES: i64 = 50;
+/// How far back failures from one address count.
+pub const ADDRESS_WINDOW: time::Duration = time::Duration::minutes(15);
+
+/// How long a sign-in must wait, if at all: the email's failures (any order) and the
+/// address's recent failures decide. An address that has failed many times is stopped
+/// only for accounts that have failed too, so many people behind one proxy never lock
+/// out an account whose owner has not mistyped.
+pub fn sign_in_wait(
+    failures: &[time::OffsetDateTime],
+    by_address: i64,
+    now: time::OffsetDateTime,
+) -> Option<time::Duration> {
+    let recent: Vec<_> = failures
+        .iter()
+        .filter(|at| **at > now - FAILURE_MEMORY)
+        .collect();
+    let latest = recent.iter().max().copied().copied();
+    if recent.len() >= LOCKOUT_FAILURES
+        && let Some(latest) = latest
+    {
+        let doublings = u32::try_from(recent.len() - LOCKOUT_FAILURES)
+            .unwrap_or(u32::MAX)
+            .min(8);
+        let lock = (FIRST_LOCKOUT * 2_i32.pow(doublings)).min(LONGEST_LOCKOUT);
+        if now < latest + lock {
+            return Some(latest + lock - now);
+        }
+    }
+    if by_address >= ADDRESS_FAILURES && !recent.is_empty() {
+        return Some(ADDRESS_WINDOW);
+    }
+    None
+}
+
 /// Who is asking. Every use case takes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -433,6 +479,54 @@ impl PlanTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lockouts_grow_with_each_failure_and_end() {
+        let now = time::macros::datetime!(2026-12-04 12:00 UTC);
+        let minutes_ago = |m: i64| now - time::Duration::minutes(m);
+        let four: Vec<_> = (1..=4).map(minutes_ago).collect();
+        assert_eq!(
+            sign_in_wait(&four, 0, now),
+            None,
+            "four failures do not lock"
+        );
+        let five: Vec<_> = (1..=5).map(minutes_ago).collect();
+        assert_eq!(
+            sign_in_wait(&five, 0, now),
+            Some(time::Duration::minutes(14)),
+            "15 minutes from the latest failure"
+        );
+        let seven: Vec<_> = (1..=7).map(minutes_ago).collect();
+        assert_eq!(
+            sign_in_wait(&seven, 0, now),
+            Some(time::Duration::minutes(59))
+        );
+        let many: Vec<_> = (1..=40).map(minutes_ago).collect();
+        assert_eq!(
+            sign_in_wait(&many, 0, now),
+            Some(LONGEST_LOCKOUT - time::Duration::minutes(1))
+        );
+        let old: Vec<_> = (1..=5)
+            .map(|h| now - time::Duration::hours(24 + h))
+            .collect();
+        assert_eq!(sign_in_wait(&old, 0, now), None, "forgotten after a day");
+        assert_eq!(
+            sign_in_wait(&five, 0, now + time::Duration::minutes(15)),
+            None,
+            "the lock ends"
+        );
+    }
+
+    #[test]
+    fn a_busy_address_stops_only_accounts_that_have_failed() {
+        let now = time::macros::datetime!(2026-12-04 12:00 UTC);
+        assert_eq!(sign_in_wait(&[], ADDRESS_FAILURES, now), None);
+        assert_eq!(
+            sign_in_wait(&[now - time::Duration::minutes(3)], ADDRESS_FAILURES, now),
+            Some(ADDRESS_WINDOW)
+        );
+        assert_eq!(sign_in_wait(&[now], ADDRESS_FAILURES - 1, now), None);
+    }
     use crate::domain::Person;
 
     fn area(id: i64) -> LocalArea {

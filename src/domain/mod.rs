@@ -29,8 +29,9 @@ mod timeline;
 mod voice;
 
 pub use account::{
-    Actor, ApiTokenInfo, Email, Grant, LocalArea, LocalAreaId, MAX_PASSWORD_CHARS,
-    MIN_PASSWORD_CHARS, Permission, Role, User, UserId, check_new_password,
+    ADDRESS_FAILURES, ADDRESS_WINDOW, Actor, ApiTokenInfo, Email, FAILURE_MEMORY, FIRST_LOCKOUT,
+    Grant, LOCKOUT_FAILURES, LONGEST_LOCKOUT, LocalArea, LocalAreaId, MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS, Permission, Role, User, UserId, check_new_password, sign_in_wait,
 };
 pub use audit::{AuditEvent, NewAuditEvent};
 pub use comparison::{LevelCount, PlanProgress, RatingTally};

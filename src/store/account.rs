@@ -456,6 +456,67 @@ impl Store {
         Ok(())
     }
 
+    /// Decides, atomically, whether a sign-in may go ahead, and if it may, records it as
+    /// a failure until [`Store::clear_login_failures`] says it succeeded. Attempts for one
+    /// email queue here (SQLite's single writer; a transaction-scoped advisory lock on
+    /// PostgreSQL), so 30 guesses sent at once see each other's failures and at most the
+    /// few the lockout allows are checked. `wait` gets the email's failures since
+    /// `since` and the address's failures since `address_since`, and returns how long the
+    /// attempt must wait, if at all.
+    pub async fn begin_login_attempt(
+        &self,
+        email: &str,
+        ip: Option<&str>,
+        (since, address_since): (OffsetDateTime, OffsetDateTime),
+        now: OffsetDateTime,
+        wait: impl Fn(&[OffsetDateTime], i64) -> Option<time::Duration>,
+    ) -> Result<Option<time::Duration>> {
+        let is_postgres = matches!(self.pool, super::Pool::Postgres(_));
+        in_write_transaction!(self, |tx| {
+            if is_postgres {
+                sqlx::query("select pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(format!("login:{email}"))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let failures: Vec<OffsetDateTime> = sqlx::query_scalar(
+                "select attempted_at from login_failure where email = $1 and attempted_at > $2",
+            )
+            .bind(email)
+            .bind(since)
+            .fetch_all(&mut *tx)
+            .await?;
+            let by_ip: i64 =
+                match ip {
+                    Some(ip) => sqlx::query_scalar(
+                        "select count(*) from login_failure where ip = $1 and attempted_at > $2",
+                    )
+                    .bind(ip)
+                    .bind(address_since)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                    None => 0,
+                };
+            if let Some(wait) = wait(&failures, by_ip) {
+                return Ok(Some(wait));
+            }
+            sqlx::query("delete from login_failure where attempted_at < $1")
+                .bind(now - time::Duration::days(1))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "insert into login_failure (email, ip, attempted_at, created_at, updated_at)
+                 values ($1, $2, $3, $3, $3)",
+            )
+            .bind(email)
+            .bind(ip)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            Ok::<_, Error>(None)
+        })
+    }
+
     /// Failed sign-ins for an email, and from an address, since an instant.
     pub async fn login_failures_since(
         &self,

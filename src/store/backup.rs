@@ -33,11 +33,10 @@ impl Store {
                     .with_context(|| format!("cannot write the backup to {}", to.display()))?;
             }
             Pool::Postgres(_) => {
-                run(Command::new("pg_dump")
+                run(with_password(url, Command::new("pg_dump"))
                     .arg("--format=custom")
                     .arg("--no-owner")
-                    .arg(format!("--file={}", to.display()))
-                    .arg(format!("--dbname={url}")))
+                    .arg(format!("--file={}", to.display())))
                 .with_context(|| format!("pg_dump of {} failed", redact(url)))?;
             }
         }
@@ -128,12 +127,11 @@ pub async fn restore(url: &str, from: &Path, force: bool) -> anyhow::Result<()> 
                     plans.len()
                 );
             }
-            run(Command::new("pg_restore")
+            run(with_password(url, Command::new("pg_restore"))
                 .arg("--clean")
                 .arg("--if-exists")
                 .arg("--no-owner")
                 .arg("--single-transaction")
-                .arg(format!("--dbname={url}"))
                 .arg(from))
             .with_context(|| format!("pg_restore into {shown} failed"))?;
         }
@@ -187,4 +185,83 @@ fn run(command: &mut Command) -> anyhow::Result<()> {
         bail!("{program} exited with {}: {first}", output.status);
     }
     Ok(())
+}
+
+/// Points a PostgreSQL tool at the database with the password in `PGPASSWORD`, not on its
+/// command line, where every user of the machine could read it in the process list.
+fn with_password(url: &str, mut command: Command) -> Command {
+    let (url, password) = split_password(url);
+    command.arg(format!("--dbname={url}"));
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    command
+}
+
+/// The URL without its password, and the password (percent-decoded), if it has one.
+fn split_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return (url.to_owned(), None);
+    };
+    let Some((user, password)) = credentials.split_once(':') else {
+        return (url.to_owned(), None);
+    };
+    (
+        format!("{scheme}://{user}@{host}"),
+        Some(percent_decode(password)),
+    )
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        assert_eq!(
+            split_password("postgres://wsoa:s%40cret:x@db.example:5432/wsoa"),
+            (
+                "postgres://wsoa@db.example:5432/wsoa".to_owned(),
+                Some("s@cret:x".to_owned())
+            )
+        );
+        assert_eq!(
+            split_password("postgres://postgres@127.0.0.1/db"),
+            ("postgres://postgres@127.0.0.1/db".to_owned(), None)
+        );
+        let command = with_password("postgres://u:pw@h/d", Command::new("pg_dump"));
+        let args: Vec<_> = command.get_args().collect();
+        assert_eq!(args, ["--dbname=postgres://u@h/d"]);
+        assert!(
+            command
+                .get_envs()
+                .any(|(k, v)| k == "PGPASSWORD" && v == Some(std::ffi::OsStr::new("pw")))
+        );
+    }
 }

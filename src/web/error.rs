@@ -23,6 +23,17 @@ pub struct ErrorPage {
 }
 
 fn status(err: &Error) -> StatusCode {
+    // Refusals go to the security log; the request span around this names the method,
+    // route, request id and account.
+    match err {
+        Error::Unauthorized => {
+            tracing::warn!(target: "security", event = "request.refused", status = 401, "sign-in needed");
+        }
+        Error::Forbidden => {
+            tracing::warn!(target: "security", event = "request.refused", status = 403, "not permitted");
+        }
+        _ => {}
+    }
     match err {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,

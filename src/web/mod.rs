@@ -25,7 +25,7 @@ use crate::app::App;
 
 pub use api::openapi;
 pub use error::{ErrorPage, Problem};
-pub use session::encode_component;
+pub use session::{TrustedProxies, encode_component};
 pub use telemetry::{MetricsAllow, REQUEST_ID};
 
 /// How the web app sets its cookies.
@@ -36,6 +36,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Who may read `/metrics`: loopback only unless configured.
     pub metrics_allow: MetricsAllow,
+    /// Proxies whose `X-Forwarded-For` gives the client's address: none unless
+    /// configured.
+    pub trusted_proxies: session::TrustedProxies,
 }
 
 /// Serves uploaded or stored files so a browser can never run them: a content type from
@@ -152,6 +155,7 @@ pub fn router(app: App) -> Router {
 
 /// The whole web app with the given cookie settings.
 pub fn router_with(app: App, config: WebConfig) -> Router {
+    let secure = config.secure_cookies;
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -194,6 +198,14 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,
             HeaderValue::from_static(value),
+        ));
+    }
+    // Served over HTTPS (the cookies say so): browsers are told to use nothing else for
+    // a year, so a downgrade on a later visit cannot read the session.
+    if secure {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         ));
     }
     telemetry::observe(router)

@@ -73,9 +73,9 @@ pub fn clear_cookie(config: &WebConfig) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The client's address as the socket saw it, for per-address sign-in limits and the
-/// metrics allow list. Headers such as `X-Forwarded-For` are not trusted: anyone can
-/// send them. `None` when served without connection info (in-process tests).
+/// The client's address as the socket saw it, for the metrics allow list. Headers such
+/// as `X-Forwarded-For` are not read: anyone can send them. `None` when served without
+/// connection info (in-process tests).
 pub fn client_addr(parts: &Parts) -> Option<IpAddr> {
     parts
         .extensions
@@ -83,9 +83,73 @@ pub fn client_addr(parts: &Parts) -> Option<IpAddr> {
         .map(|ConnectInfo(addr)| addr.ip())
 }
 
-/// [`client_addr`] as text.
+/// The proxies in front of the app (`WSOA_TRUSTED_PROXIES`), whose `X-Forwarded-For`
+/// header names the client. Nobody by default.
+#[derive(Debug, Clone)]
+pub struct TrustedProxies(super::MetricsAllow);
+
+impl Default for TrustedProxies {
+    fn default() -> Self {
+        Self(super::MetricsAllow::none())
+    }
+}
+
+impl std::str::FromStr for TrustedProxies {
+    type Err = String;
+
+    /// Comma-separated addresses or blocks, or `none`.
+    fn from_str(list: &str) -> Result<Self, Self::Err> {
+        list.parse().map(Self)
+    }
+}
+
+impl TrustedProxies {
+    /// The client behind `peer`: when `peer` is a trusted proxy, the right-most address
+    /// in `X-Forwarded-For` that is not itself a trusted proxy (proxies append what they
+    /// saw, so anything to its left was written by the client and may be forged);
+    /// otherwise `peer` itself.
+    pub fn client(&self, peer: IpAddr, forwarded_for: &[&str]) -> IpAddr {
+        if !self.0.allows(peer) {
+            return peer;
+        }
+        let mut client = peer;
+        for hop in forwarded_for
+            .iter()
+            .flat_map(|h| h.split(','))
+            .map(str::trim)
+            .rev()
+        {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) => {
+                    client = ip;
+                    if !self.0.allows(ip) {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        client
+    }
+}
+
+/// The client's address for per-address sign-in limits and the security log: the socket
+/// peer, or the address a trusted proxy forwarded.
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    client_addr(parts).map(|ip| ip.to_string())
+    let peer = client_addr(parts)?;
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    Some(
+        config(parts)
+            .trusted_proxies
+            .client(peer, &forwarded)
+            .to_canonical()
+            .to_string(),
+    )
 }
 
 /// Who is asking, from the session cookie: the public when there is none, or it is
@@ -173,15 +237,21 @@ pub fn encode_component(raw: &str) -> String {
 /// Where to go after signing in: only a path on this site, never another site
 /// (`//evil.example` and `/\evil.example` are other sites to a browser).
 pub fn safe_next(next: Option<&str>) -> String {
+    // Browsers drop tabs and newlines from a URL and read a backslash as `/`, so
+    // `/<TAB>/evil.example` or `/` + backslash + `evil.example` would leave the site: anything with
+    // whitespace, a control character or a backslash is refused, as is an encoded slash
+    // or backslash right after the first `/`.
+    let local = |path: &str| {
+        let lower = path.to_ascii_lowercase();
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !lower.starts_with("/%2f")
+            && !lower.starts_with("/%5c")
+            && !path.contains('\\')
+            && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+    };
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.contains(['\r', '\n']) =>
-        {
-            path.to_owned()
-        }
+        Some(path) if local(path) => path.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -191,6 +261,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_a_trusted_proxy_says_who_the_client_is() {
+        let proxies: TrustedProxies = "10.0.0.0/8".parse().unwrap();
+        let proxy: IpAddr = "10.1.2.3".parse().unwrap();
+        let stranger: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(
+            proxies.client(stranger, &["198.51.100.1"]),
+            stranger,
+            "anyone else's header is ignored"
+        );
+        assert_eq!(
+            proxies.client(proxy, &["198.51.100.1"]),
+            "198.51.100.1".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            proxies.client(proxy, &["1.2.3.4, 198.51.100.1, 10.9.9.9"]),
+            "198.51.100.1".parse::<IpAddr>().unwrap(),
+            "the right-most address no trusted proxy wrote; a forged one to its left is skipped"
+        );
+        assert_eq!(proxies.client(proxy, &[]), proxy);
+        assert_eq!(proxies.client(proxy, &["not an address"]), proxy);
+        assert_eq!(
+            TrustedProxies::default().client(proxy, &["198.51.100.1"]),
+            proxy,
+            "nobody is trusted by default"
+        );
+    }
+
+    #[test]
     fn only_local_paths_are_followed_after_signing_in() {
         assert_eq!(safe_next(Some("/plans/x?y=1")), "/plans/x?y=1");
         for bad in [
@@ -198,6 +296,12 @@ mod tests {
             "/\\evil.example",
             "https://evil.example",
             "plans",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/%2F/evil.example",
+            "/%5c/evil.example",
+            "/plans\\..\\//evil.example",
         ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }

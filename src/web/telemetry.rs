@@ -63,6 +63,11 @@ impl Default for MetricsAllow {
 }
 
 impl MetricsAllow {
+    /// Nobody.
+    pub fn none() -> Self {
+        Self(Vec::new())
+    }
+
     /// Whether a client at `ip` may read the metrics. An IPv4 address seen through an
     /// IPv6 socket (`::ffff:127.0.0.1`) counts as the IPv4 address.
     pub fn allows(&self, ip: IpAddr) -> bool {

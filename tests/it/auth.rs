@@ -176,11 +176,14 @@ async fn an_account_locks_after_five_failures_for_fifteen_minutes() {
 }
 
 #[tokio::test]
-async fn one_address_trying_many_accounts_is_stopped() {
+async fn one_address_trying_many_accounts_is_stopped_for_accounts_that_have_failed() {
     let db = TestDb::sqlite().await;
     db.user("alex@example.org", Role::Viewer, "Northshire", None)
         .await;
+    db.user("sam@example.org", Role::Viewer, "Northshire", None)
+        .await;
     let ip = Some("192.0.2.7");
+    let _ = db.app.log_in("alex@example.org", "a typo", None).await;
 
     for n in 0..wsoa::app::IP_LOCKOUT_FAILURES {
         let _ = db
@@ -188,14 +191,66 @@ async fn one_address_trying_many_accounts_is_stopped() {
             .log_in(&format!("user{n}@example.org"), "guess", ip)
             .await;
     }
-    let from_there = db.app.log_in("alex@example.org", PASSWORD, ip).await;
+    let failed_before = db.app.log_in("alex@example.org", PASSWORD, ip).await;
+    let never_failed = db.app.log_in("sam@example.org", PASSWORD, ip).await;
     let from_elsewhere = db
         .app
         .log_in("alex@example.org", PASSWORD, Some("198.51.100.1"))
         .await;
 
-    assert!(from_there.is_err());
+    assert!(
+        failed_before.is_err(),
+        "an account that has failed is stopped there"
+    );
+    assert!(
+        never_failed.is_ok(),
+        "an account that never failed is never locked out by others behind the same address"
+    );
     assert!(from_elsewhere.is_ok());
+}
+
+/// 30 wrong passwords sent at once: the attempts queue on the lockout's check, so at
+/// most five are checked and the right password is then refused too.
+async fn guesses_sent_at_once_check_at_most_five(db: &TestDb) {
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let guesses = (0..30).map(|n| {
+        let app = db.app.clone();
+        tokio::spawn(async move {
+            app.log_in("alex@example.org", &format!("guess {n}"), None)
+                .await
+                .unwrap_err()
+                .to_string()
+        })
+    });
+    let mut checked = 0;
+    let mut locked = 0;
+    for guess in guesses {
+        let message = guess.await.unwrap();
+        if message.contains("correct email address and password") {
+            checked += 1;
+        } else if message.contains("too many failed attempts") {
+            locked += 1;
+        }
+    }
+    assert_eq!(
+        checked,
+        usize::try_from(LOCKOUT_FAILURES).unwrap(),
+        "at most five checked"
+    );
+    assert_eq!(locked, 25);
+    let right = db.app.log_in("alex@example.org", PASSWORD, None).await;
+    assert!(
+        right
+            .unwrap_err()
+            .to_string()
+            .contains("too many failed attempts")
+    );
+}
+
+mod racing {
+    crate::helpers::on_both_backends!(guesses_sent_at_once_check_at_most_five);
+    use super::guesses_sent_at_once_check_at_most_five;
 }
 
 #[tokio::test]
@@ -444,4 +499,67 @@ async fn secure_cookies_use_the_host_prefix() {
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.starts_with("__Host-wsoa_session="), "{cookie}");
     assert!(cookie.contains("; Secure"), "{cookie}");
+    assert_eq!(
+        response.headers()[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000; includeSubDomains",
+        "served over HTTPS, so browsers are told to stay on it"
+    );
+    let plain = db.get("/login", &Auth::Anonymous).await;
+    assert!(
+        !plain
+            .headers
+            .contains_key(header::STRICT_TRANSPORT_SECURITY),
+        "not over plain HTTP on one machine"
+    );
+}
+
+#[tokio::test]
+async fn a_trusted_proxy_names_the_client_and_anyone_else_cannot() {
+    use std::net::SocketAddr;
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let router = wsoa::web::router_with(
+        db.app.clone(),
+        wsoa::web::WebConfig {
+            trusted_proxies: "10.0.0.1".parse().unwrap(),
+            ..wsoa::web::WebConfig::default()
+        },
+    );
+    let wrong_password_from = |peer: &str, forwarded: &str| {
+        let mut request = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", forwarded)
+            .body(Body::from("email=alex%40example.org&password=wrong"))
+            .unwrap();
+        let peer: SocketAddr = format!("{peer}:40000").parse().unwrap();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        tower::ServiceExt::oneshot(router.clone(), request)
+    };
+    wrong_password_from("10.0.0.1", "198.51.100.7")
+        .await
+        .unwrap();
+    wrong_password_from("203.0.113.5", "198.51.100.8")
+        .await
+        .unwrap();
+
+    let addresses: Vec<Option<String>> = {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        let rows = sqlx::query_scalar("select ip from login_failure order by login_failure_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        rows
+    };
+    assert_eq!(
+        addresses,
+        [
+            Some("198.51.100.7".to_owned()),
+            Some("203.0.113.5".to_owned())
+        ],
+        "the proxy's header is believed; a stranger's is not"
+    );
 }

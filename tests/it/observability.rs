@@ -485,3 +485,58 @@ async fn the_binary_logs_requests_as_json_lines() {
     );
     db.finish().await;
 }
+
+/// Security events reach the log as structured lines (target `security`) inside their
+/// request's span: a failed sign-in with the email and client address, a refused
+/// request with its status, and a token's use.
+#[tokio::test]
+async fn security_events_are_logged_with_the_request_they_belong_to() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let (mut child, lines, base) = serve_logging_json(&db.url).await;
+    let client = reqwest::Client::new();
+    let failed = client
+        .post(format!("{base}/login"))
+        .header("x-request-id", "security-1")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=alex%40example.org&password=wrong")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 422);
+    let refused = client
+        .get(format!("{base}/api/v1/plans"))
+        .header("x-request-id", "security-2")
+        .bearer_auth("wsoa_not-a-real-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let lines = lines.join().unwrap();
+    let security: Vec<serde_json::Value> = lines
+        .iter()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["target"] == "security")
+        .collect();
+    let event = |id: &str, event: &str| {
+        security
+            .iter()
+            .find(|l| request_span(l)["request_id"] == id && l["event"] == event)
+            .unwrap_or_else(|| panic!("no {event} for {id} in {security:#?}"))
+            .clone()
+    };
+    let failure = event("security-1", "sign_in.failed");
+    assert_eq!(failure["email"], "alex@example.org");
+    assert_eq!(failure["ip"], "127.0.0.1");
+    assert_eq!(failure["level"], "WARN");
+    assert_eq!(event("security-2", "token.refused")["level"], "INFO");
+    let refusal = event("security-2", "request.refused");
+    assert_eq!(refusal["status"], 401);
+    assert_eq!(request_span(&refusal)["route"], "/api/v1/plans");
+    db.finish().await;
+}

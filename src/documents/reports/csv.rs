@@ -64,10 +64,13 @@ pub fn write(report: &Report) -> Result<Vec<u8>> {
     writer.into_inner().map_err(internal)
 }
 
-/// A cell a spreadsheet will not run: text starting with `=`, `+` or `@` (a plan's text can
-/// say anything) gets a leading apostrophe, as spreadsheets themselves do.
-fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '@', '\t', '\r']) {
+/// A cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return (a plan's text, a name or an audit entry can say anything) gets a
+/// leading apostrophe, as spreadsheets themselves do; a plain number such as `-5` is
+/// left as it is. Every CSV the app writes goes through here.
+pub fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    let number = cell.trim().parse::<f64>().is_ok_and(f64::is_finite);
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number {
         format!("'{cell}").into()
     } else {
         cell.into()
@@ -86,5 +89,10 @@ mod tests {
             "Plain text - with a dash"
         );
         assert_eq!(defused("-5"), "-5");
+        assert_eq!(defused("-2.5"), "-2.5");
+        assert_eq!(defused("-1+cmd|' /C calc'!A0"), "'-1+cmd|' /C calc'!A0");
+        assert_eq!(defused("+44 20 7946 0000"), "'+44 20 7946 0000");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("\t=1"), "'\t=1");
     }
 }

@@ -7,6 +7,7 @@
 
 mod chart;
 mod csv;
+pub use csv::defused;
 mod docx;
 mod html;
 pub(crate) mod layout;
