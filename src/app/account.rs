@@ -311,17 +311,13 @@ impl App {
         if !token.starts_with(TOKEN_PREFIX) {
             return Err(Error::Unauthorized);
         }
-        match self.store.token_user(&digest(token)).await? {
-            Some(user) => {
-                let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
-                security_event("token.used", Some(user), &prefix);
-                Ok(Actor::User(self.store.user(user).await?))
-            }
-            None => {
-                security_event("token.refused", None, "unknown or revoked token");
-                Err(Error::Unauthorized)
-            }
-        }
+        let Some(user) = self.store.token_user(&digest(token)).await? else {
+            security_event("token.refused", None, "unknown or revoked token");
+            return Err(Error::Unauthorized);
+        };
+        let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
+        security_event("token.used", Some(user), &prefix);
+        Ok(Actor::User(self.store.user(user).await?))
     }
 
     /// Changes the signed-in person's password after checking the current one, and ends
