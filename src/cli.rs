@@ -294,6 +294,25 @@ enum UserCommand {
         #[arg(long, env = "WSOA_BASE_URL", default_value = "http://127.0.0.1:8080")]
         base_url: String,
     },
+    /// Remove an account's role in one local area (its roles elsewhere stay).
+    RemoveRole {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+        /// The local area's name or slug.
+        #[arg(long)]
+        area: String,
+    },
+    /// Disable an account: it cannot sign in, its sessions end and its API tokens stop
+    /// at once. `--enable` lets it sign in again (with new tokens).
+    Disable {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+        /// Enable it again instead.
+        #[arg(long)]
+        enable: bool,
+    },
     /// Create an API token for an account and print it (once) on standard output.
     Token {
         /// The account's email address.
@@ -703,6 +722,36 @@ fn print_demo_accounts(accounts: &[crate::app::DemoAccount]) {
     eprintln!();
 }
 
+/// `wsoa user remove-role` and `wsoa user disable`.
+async fn user_access(url: &str, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::RemoveRole { email, area } => {
+            let app = open(url).await?;
+            let done = app.remove_role(&Actor::System, &area, &email).await;
+            app.close().await;
+            done?;
+            eprintln!("{email} no longer has a role in {area}");
+            Ok(())
+        }
+        UserCommand::Disable { email, enable } => {
+            let app = open(url).await?;
+            let done = app.set_disabled(&Actor::System, &email, !enable).await;
+            app.close().await;
+            done?;
+            eprintln!(
+                "{email} is {}",
+                if enable {
+                    "enabled: it may sign in again"
+                } else {
+                    "disabled: its sessions have ended and its API tokens are revoked"
+                }
+            );
+            Ok(())
+        }
+        _ => unreachable!("only the access commands come here"),
+    }
+}
+
 async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Add {
@@ -781,6 +830,9 @@ async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> {
                 }
             }
             Ok(())
+        }
+        command @ (UserCommand::RemoveRole { .. } | UserCommand::Disable { .. }) => {
+            user_access(url, command).await
         }
         UserCommand::Token { email, name } => {
             let app = open(url).await?;

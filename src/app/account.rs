@@ -27,8 +27,12 @@ fn wait_words(wait: Duration) -> String {
 }
 use crate::store::NewGrant;
 
-/// How long a session lasts from sign-in, whatever happens in it.
-pub const SESSION_LIFETIME: Duration = Duration::hours(8);
+/// How long a session lasts from sign-in at most, however busy.
+pub const SESSION_LIFETIME: Duration = Duration::hours(24);
+/// How long a session lasts without being used, unless set otherwise.
+pub const SESSION_IDLE: Duration = Duration::hours(8);
+/// How long an API token works unless revoked first.
+pub const TOKEN_LIFETIME: Duration = Duration::days(90);
 pub use crate::domain::{ADDRESS_FAILURES as IP_LOCKOUT_FAILURES, FIRST_LOCKOUT as LOCKOUT_WINDOW};
 /// Failed sign-ins for one email that lock it.
 pub const LOCKOUT_FAILURES: i64 = 5;
@@ -52,6 +56,17 @@ impl PasswordCost {
         };
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
     }
+}
+
+/// An open session, as its owner's account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Whether it is the one asking.
+    pub current: bool,
+    /// When it began.
+    pub started_at: OffsetDateTime,
+    /// When it was last used (to the minute).
+    pub last_used_at: OffsetDateTime,
 }
 
 /// A session just started: the cookie's value (shown to the browser, never stored) and
@@ -243,7 +258,7 @@ impl App {
             .await?
         };
         match credentials {
-            Some(found) if matches => {
+            Some(found) if matches && !found.disabled => {
                 self.store.clear_login_failures(&email).await?;
                 tracing::info!(
                     target: "security",
@@ -297,13 +312,154 @@ impl App {
         self.store.delete_session(&digest(session)).await
     }
 
-    /// Who a session belongs to: the public when it is unknown or has expired.
+    /// Sets how long a session lasts without being used.
+    #[must_use]
+    pub fn with_session_idle(mut self, idle: Duration) -> Self {
+        self.session_idle = idle;
+        self
+    }
+
+    /// Who a session belongs to: the public when it is unknown, has expired, has gone
+    /// unused too long or its account is disabled.
     pub async fn actor_for_session(&self, session: &str) -> Result<Actor> {
+        let now = self.now_seconds();
         Ok(self
             .store
-            .session_account(&digest(session), self.now_seconds())
+            .session_account(&digest(session), now, now - self.session_idle)
             .await?
             .map_or(Actor::Public, Actor::User))
+    }
+
+    /// The signed-in person's open sessions, newest first: when each began, when it was
+    /// last used, and whether it is `current`.
+    pub async fn sessions(&self, actor: &Actor, current: Option<&str>) -> Result<Vec<SessionInfo>> {
+        let user = actor.user().ok_or(Error::Unauthorized)?;
+        let now = self.now_seconds();
+        let current = current.map(digest);
+        Ok(self
+            .store
+            .sessions_of(user.id, now, now - self.session_idle)
+            .await?
+            .into_iter()
+            .map(|(id, started, seen)| SessionInfo {
+                current: current.as_deref() == Some(id.as_str()),
+                started_at: started,
+                last_used_at: seen.unwrap_or(started),
+            })
+            .collect())
+    }
+
+    /// Signs the person out everywhere but here.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0)))]
+    pub async fn sign_out_everywhere(&self, actor: &Actor, keep: Option<&str>) -> Result<u64> {
+        let user = actor.user().ok_or(Error::Unauthorized)?;
+        security_event(
+            "sessions.ended",
+            Some(user.id),
+            "signed out everywhere else",
+        );
+        let by = NewAuditEvent::by(actor, "user", "user.signed_out_everywhere");
+        self.store
+            .end_sessions(
+                user.id,
+                keep.map(digest).as_deref(),
+                &by,
+                self.now_seconds(),
+            )
+            .await
+    }
+
+    /// Removes someone's role in an area: an admin of it, or the command line. Their
+    /// account and their roles elsewhere stay.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0)))]
+    pub async fn remove_role(&self, actor: &Actor, area: &str, email: &str) -> Result<()> {
+        let area = self.local_area_for_reading(actor, area).await?;
+        actor
+            .may_manage_users(area.id)
+            .check(|| format!("local area {:?}", area.slug))?;
+        let email = Email::parse(email)?;
+        let found = self.store.credentials(email.as_str()).await?;
+        let by = NewAuditEvent {
+            local_area_id: Some(area.id),
+            ..NewAuditEvent::by(actor, "user", "user.role_removed")
+        };
+        let removed = match found {
+            Some(found) => {
+                self.store
+                    .remove_role(found.user, area.id, &by, self.now_seconds())
+                    .await?
+            }
+            None => false,
+        };
+        if !removed {
+            return Err(Error::not_found(format!(
+                "a role for {} in {}",
+                email.as_str(),
+                area.name
+            )));
+        }
+        security_event(
+            "role.removed",
+            actor.user_id(),
+            &format!("{} in {}", email.as_str(), area.name),
+        );
+        Ok(())
+    }
+
+    /// Disables an account (its sessions end and its tokens stop at once) or enables it
+    /// again: the command line for anyone; an admin only for an account whose every
+    /// role is in areas they administer, so no area can shut out another's people.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), disabled))]
+    pub async fn set_disabled(&self, actor: &Actor, email: &str, disabled: bool) -> Result<()> {
+        let email = Email::parse(email)?;
+        let not_found = || Error::not_found(format!("account {:?}", email.as_str()));
+        let found = self
+            .store
+            .credentials(email.as_str())
+            .await?
+            .ok_or_else(not_found)?;
+        let user = self.store.user(found.user).await?;
+        let allowed = match actor {
+            Actor::System => true,
+            Actor::Public => return Err(Error::Unauthorized),
+            Actor::User(me) => {
+                me.id != user.id
+                    && !user.grants.is_empty()
+                    && user.grants.iter().all(|g| {
+                        actor.may_manage_users(g.local_area.id)
+                            == crate::domain::Permission::Allowed
+                    })
+            }
+        };
+        if !allowed {
+            return Err(
+                if actor.user().is_some_and(|me| {
+                    user.grants
+                        .iter()
+                        .any(|g| me.grants.iter().any(|m| m.local_area.id == g.local_area.id))
+                }) {
+                    Error::Forbidden
+                } else {
+                    not_found()
+                },
+            );
+        }
+        security_event(
+            if disabled {
+                "account.disabled"
+            } else {
+                "account.enabled"
+            },
+            actor.user_id(),
+            email.as_str(),
+        );
+        let by = NewAuditEvent {
+            local_area_id: user.grants.first().map(|g| g.local_area.id),
+            ..NewAuditEvent::by(actor, "user", "user.disabled")
+        };
+        self.store
+            .set_disabled(user.id, disabled, &by, self.now_seconds())
+            .await
     }
 
     /// Who a bearer token belongs to; an unknown or revoked token is refused.
@@ -311,7 +467,11 @@ impl App {
         if !token.starts_with(TOKEN_PREFIX) {
             return Err(Error::Unauthorized);
         }
-        let Some(user) = self.store.token_user(&digest(token)).await? else {
+        let Some(user) = self
+            .store
+            .token_user(&digest(token), self.now_seconds())
+            .await?
+        else {
             security_event("token.refused", None, "unknown or revoked token");
             return Err(Error::Unauthorized);
         };
@@ -522,6 +682,7 @@ impl App {
                 name,
                 &digest(&token),
                 &prefix,
+                self.now_seconds() + TOKEN_LIFETIME,
                 &audit,
                 self.now_seconds(),
             )

@@ -561,7 +561,12 @@ impl App {
     #[tracing::instrument(skip_all)]
     pub async fn request_password_reset(&self, email: &str) -> Result<()> {
         let email = Email::parse(email)?;
-        let Some(found) = self.store.credentials(email.as_str()).await? else {
+        let Some(found) = self
+            .store
+            .credentials(email.as_str())
+            .await?
+            .filter(|c| !c.disabled)
+        else {
             return Ok(());
         };
         let token = random_hex(32)?;

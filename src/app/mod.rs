@@ -36,7 +36,7 @@ pub use crate::store::ReminderRun;
 pub use crate::store::redact as redact_url;
 pub use account::{
     IP_LOCKOUT_FAILURES, LOCKOUT_FAILURES, LOCKOUT_WINDOW, NewSession, NewToken, NewUser,
-    PasswordCost, SESSION_LIFETIME, TOKEN_PREFIX,
+    PasswordCost, SESSION_IDLE, SESSION_LIFETIME, SessionInfo, TOKEN_LIFETIME, TOKEN_PREFIX,
 };
 pub use audit::audit_csv;
 pub use backup::restore;
@@ -101,6 +101,8 @@ pub struct App {
     /// Password hashes computed at once: a flood of sign-ins queues here instead of
     /// taking every blocking thread and all the memory argon2 asks for (19 MiB each).
     hashing: std::sync::Arc<tokio::sync::Semaphore>,
+    /// How long a session lasts unused.
+    session_idle: time::Duration,
 }
 
 impl App {
@@ -115,6 +117,7 @@ impl App {
             sample: cache::SampleMemo::default(),
             mail: std::sync::Arc::default(),
             hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(HASHES_AT_ONCE)),
+            session_idle: SESSION_IDLE,
         }
     }
 

@@ -49,18 +49,32 @@ pub struct RemindersView {
 }
 
 impl App {
-    /// The open cycle's first and last days.
+    /// The plan as the chase needs it: each action with its latest update only, which
+    /// is all "updated this cycle" asks, and far less to read than its whole history.
+    async fn standing_plan(&self, actor: &Actor, key: &str) -> Result<RunningPlan> {
+        let (summary, plan, cycle) = self.plan_as_it_stands(actor, key).await?;
+        Ok(self.running(summary, plan, cycle))
+    }
+
+    /// The open cycle's first and last days. When neither a closed cycle nor a start
+    /// date fixes it, it counts from when the plan began, which needs the whole history
+    /// (the earliest update), not the standing tree.
     async fn open_cycle(&self, running: &RunningPlan) -> Result<(time::Date, time::Date)> {
         let closed = self.store.closed_cycles(running.summary.id).await?;
+        let began = if closed.is_empty() && running.cycle.start.is_none() {
+            self.plan_tree(running.summary.id).await?.began()
+        } else {
+            None
+        };
         Ok(running
             .cycle
-            .open_cycle(closed.last(), self.clock.today(), || running.plan.began()))
+            .open_cycle(closed.last(), self.clock.today(), || began))
     }
 
     /// A plan's reminder settings, the day they fall due and the runs so far: whoever
     /// may edit the plan.
     pub async fn reminders(&self, actor: &Actor, key: &str) -> Result<RemindersView> {
-        let running = self.running_plan(actor, key).await?;
+        let running = self.standing_plan(actor, key).await?;
         self.check_may_edit_plan(actor, &running.summary)?;
         let settings = self.store.reminder_settings(running.summary.id).await?;
         let cycle = self.open_cycle(&running).await?;
@@ -107,7 +121,7 @@ impl App {
         stage: ReminderStage,
         dry_run: bool,
     ) -> Result<RemindOutcome> {
-        let running = self.running_plan(actor, key).await?;
+        let running = self.standing_plan(actor, key).await?;
         self.check_may_edit_plan(actor, &running.summary)?;
         let cycle = self.open_cycle(&running).await?;
         let messages = self.reminder_messages(&running, cycle, stage).await?;
@@ -341,7 +355,7 @@ impl App {
                     continue;
                 }
             }
-            let running = self.running_plan(&Actor::System, &slug).await?;
+            let running = self.standing_plan(&Actor::System, &slug).await?;
             let cycle = self.open_cycle(&running).await?;
             let calendar = WorkingCalendar::with_extra(&running.plan.timeline.extra_bank_holidays);
             let Some(stage) = stage_due(settings, &calendar, cycle.1, today) else {

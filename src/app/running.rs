@@ -71,7 +71,7 @@ impl App {
         Ok(self.running(summary, plan, cycle))
     }
 
-    fn running(
+    pub(super) fn running(
         &self,
         summary: PlanSummary,
         plan: Arc<PlanTree>,

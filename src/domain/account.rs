@@ -197,6 +197,8 @@ pub struct ApiTokenInfo {
     pub created_at: OffsetDateTime,
     /// When it was revoked, if it was.
     pub revoked_at: Option<OffsetDateTime>,
+    /// When it stops working by itself; `None` for tokens made before tokens expired.
+    pub expires_at: Option<OffsetDateTime>,
 }
 
 /// Failed sign-ins for one email, within [`FAILURE_MEMORY`], from which it is locked.

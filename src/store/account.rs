@@ -66,6 +66,7 @@ struct TokenRow {
     prefix: String,
     created_at: OffsetDateTime,
     revoked_at: Option<OffsetDateTime>,
+    expires_at: Option<OffsetDateTime>,
 }
 
 /// An account as the sign-in check needs it.
@@ -75,6 +76,8 @@ pub struct Credentials {
     pub user: UserId,
     /// The argon2id PHC string, if the account has a password.
     pub password_hash: Option<String>,
+    /// Disabled: it may not sign in, and is sent no sign-in links.
+    pub disabled: bool,
 }
 
 /// A role to grant when creating or updating an account.
@@ -140,15 +143,18 @@ impl Store {
 
     /// The account with this email, for checking a password.
     pub async fn credentials(&self, email: &str) -> Result<Option<Credentials>> {
-        let row: Option<(i64, Option<String>)> = on_pool!(self, |pool| {
-            sqlx::query_as("select app_user_id, password_hash from app_user where email = $1")
-                .bind(email)
-                .fetch_optional(pool)
-                .await
+        let row: Option<(i64, Option<String>, Option<OffsetDateTime>)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select app_user_id, password_hash, disabled_at from app_user where email = $1",
+            )
+            .bind(email)
+            .fetch_optional(pool)
+            .await
         })?;
-        Ok(row.map(|(id, password_hash)| Credentials {
+        Ok(row.map(|(id, password_hash, disabled_at)| Credentials {
             user: UserId(id),
             password_hash,
+            disabled: disabled_at.is_some(),
         }))
     }
 
@@ -164,28 +170,182 @@ impl Store {
         self.with_grants(row).await
     }
 
-    /// The person whose session this is, with all their roles, if it has not expired:
-    /// two queries, as every signed-in request asks.
+    /// The person whose session this is, with all their roles, if it has neither
+    /// expired nor gone unused since `idle_since`, and the account is not disabled: two
+    /// queries, as every signed-in request asks. The session's last use is written at
+    /// most once a minute, so reading pages does not queue on the database's writer.
     pub async fn session_account(
         &self,
         session_id: &str,
         now: OffsetDateTime,
+        idle_since: OffsetDateTime,
     ) -> Result<Option<User>> {
-        let row: Option<UserRow> = on_pool!(self, |pool| {
+        let row: Option<(i64, String, String, Option<OffsetDateTime>)> = on_pool!(self, |pool| {
             sqlx::query_as(
-                "select u.app_user_id, u.email, u.name from session s
+                "select u.app_user_id, u.email, u.name, s.last_seen_at from session s
                  join app_user u on u.app_user_id = s.app_user_id
-                 where s.session_id = $1 and s.expires_at > $2",
+                 where s.session_id = $1 and s.expires_at > $2
+                   and coalesce(s.last_seen_at, s.created_at) > $3 and u.disabled_at is null",
             )
             .bind(session_id)
             .bind(now)
+            .bind(idle_since)
             .fetch_optional(pool)
             .await
         })?;
-        match row {
-            Some(row) => Ok(Some(self.with_grants(row).await?)),
-            None => Ok(None),
+        let Some((app_user_id, email, name, last_seen)) = row else {
+            return Ok(None);
+        };
+        if last_seen.is_none_or(|seen| seen < now - time::Duration::minutes(1)) {
+            on_pool!(self, |pool| {
+                sqlx::query("update session set last_seen_at = $1 where session_id = $2")
+                    .bind(now)
+                    .bind(session_id)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            })?;
         }
+        Ok(Some(
+            self.with_grants(UserRow {
+                app_user_id,
+                email,
+                name,
+            })
+            .await?,
+        ))
+    }
+
+    /// A person's sessions that are still open, newest first: when each began and was
+    /// last used, and whether it is `current`.
+    pub async fn sessions_of(
+        &self,
+        user: UserId,
+        now: OffsetDateTime,
+        idle_since: OffsetDateTime,
+    ) -> Result<Vec<(String, OffsetDateTime, Option<OffsetDateTime>)>> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select session_id, created_at, last_seen_at from session
+                 where app_user_id = $1 and expires_at > $2
+                   and coalesce(last_seen_at, created_at) > $3
+                 order by created_at desc",
+            )
+            .bind(user.0)
+            .bind(now)
+            .bind(idle_since)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Ends every session of a person but `keep`, with its audit entry.
+    pub async fn end_sessions(
+        &self,
+        user: UserId,
+        keep: Option<&str>,
+        by: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<u64> {
+        in_write_transaction!(self, |tx| {
+            let ended =
+                sqlx::query("delete from session where app_user_id = $1 and session_id <> $2")
+                    .bind(user.0)
+                    .bind(keep.unwrap_or(""))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            let event = NewAuditEvent {
+                entity: "user",
+                entity_id: Some(user.0.to_string()),
+                event: "user.signed_out_everywhere",
+                after: Some(json!({ "sessions_ended": ended })),
+                ..by.clone()
+            };
+            insert_audit!(tx, &event, now);
+            Ok::<_, Error>(ended)
+        })
+    }
+
+    /// Removes a person's role in an area, with its audit entry; `false` when they had
+    /// none there.
+    pub async fn remove_role(
+        &self,
+        user: UserId,
+        area: LocalAreaId,
+        by: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        in_write_transaction!(self, |tx| {
+            let removed: Option<(String, Option<String>)> = sqlx::query_as(
+                "delete from role_grant where app_user_id = $1 and local_area_id = $2
+                 returning role, person_key",
+            )
+            .bind(user.0)
+            .bind(area.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((role, person_key)) = removed else {
+                return Ok(false);
+            };
+            let event = NewAuditEvent {
+                entity: "user",
+                entity_id: Some(user.0.to_string()),
+                event: "user.role_removed",
+                local_area_id: Some(area),
+                before: Some(json!({ "role": role, "person_key": person_key })),
+                ..by.clone()
+            };
+            insert_audit!(tx, &event, now);
+            Ok::<_, Error>(true)
+        })
+    }
+
+    /// Disables an account (ending its sessions and revoking its tokens at once) or
+    /// enables it again, with its audit entry.
+    pub async fn set_disabled(
+        &self,
+        user: UserId,
+        disabled: bool,
+        by: &NewAuditEvent,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        in_write_transaction!(self, |tx| {
+            sqlx::query(
+                "update app_user set disabled_at = $1, updated_at = $2 where app_user_id = $3",
+            )
+            .bind(disabled.then_some(now))
+            .bind(now)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+            if disabled {
+                sqlx::query("delete from session where app_user_id = $1")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "update api_token set revoked_at = $1, updated_at = $1
+                     where app_user_id = $2 and revoked_at is null",
+                )
+                .bind(now)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let event = NewAuditEvent {
+                entity: "user",
+                entity_id: Some(user.0.to_string()),
+                event: if disabled {
+                    "user.disabled"
+                } else {
+                    "user.enabled"
+                },
+                ..by.clone()
+            };
+            insert_audit!(tx, &event, now);
+        });
+        Ok(())
     }
 
     /// An account row with its roles.
@@ -379,6 +539,15 @@ impl Store {
                 .bind(keep_session.unwrap_or(""))
                 .execute(&mut *tx)
                 .await?;
+            // A changed password may mean a stolen one: tokens made with it stop too.
+            sqlx::query(
+                "update api_token set revoked_at = $1, updated_at = $1
+                 where app_user_id = $2 and revoked_at is null",
+            )
+            .bind(now)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
             let event = NewAuditEvent {
                 entity: "user",
                 entity_id: Some(user.0.to_string()),
@@ -561,24 +730,30 @@ impl Store {
     }
 
     /// Stores a new token's hash, with its audit entry.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one row and its audit entry, in one transaction"
+    )]
     pub async fn insert_token(
         &self,
         user: UserId,
         name: &str,
         token_hash: &str,
         prefix: &str,
+        expires_at: OffsetDateTime,
         by: &NewAuditEvent,
         now: OffsetDateTime,
     ) -> Result<i64> {
         in_write_transaction!(self, |tx| {
             let id: i64 = sqlx::query_scalar(
-                "insert into api_token (app_user_id, name, token_hash, prefix, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $5) returning api_token_id",
+                "insert into api_token (app_user_id, name, token_hash, prefix, expires_at, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $6) returning api_token_id",
             )
             .bind(user.0)
             .bind(name)
             .bind(token_hash)
             .bind(prefix)
+            .bind(expires_at)
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
@@ -586,7 +761,12 @@ impl Store {
                 entity: "api_token",
                 entity_id: Some(id.to_string()),
                 event: "api_token.created",
-                after: Some(json!({ "name": name, "prefix": prefix, "user_id": user.0 })),
+                after: Some(json!({
+                    "name": name,
+                    "prefix": prefix,
+                    "user_id": user.0,
+                    "expires_at": expires_at.to_string(),
+                })),
                 ..by.clone()
             };
             insert_audit!(tx, &event, now);
@@ -598,7 +778,7 @@ impl Store {
     pub async fn tokens_of(&self, user: UserId) -> Result<Vec<ApiTokenInfo>> {
         let rows: Vec<TokenRow> = on_pool!(self, |pool| {
             sqlx::query_as(
-                "select api_token_id, name, prefix, created_at, revoked_at from api_token
+                "select api_token_id, name, prefix, created_at, revoked_at, expires_at from api_token
                  where app_user_id = $1 order by api_token_id desc",
             )
             .bind(user.0)
@@ -613,17 +793,26 @@ impl Store {
                 prefix: r.prefix,
                 created_at: r.created_at,
                 revoked_at: r.revoked_at,
+                expires_at: r.expires_at,
             })
             .collect())
     }
 
     /// Whose token this is, if it is live.
-    pub async fn token_user(&self, token_hash: &str) -> Result<Option<UserId>> {
+    pub async fn token_user(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<UserId>> {
         let found: Option<i64> = on_pool!(self, |pool| {
             sqlx::query_scalar(
-                "select app_user_id from api_token where token_hash = $1 and revoked_at is null",
+                "select t.app_user_id from api_token t
+                 join app_user u on u.app_user_id = t.app_user_id
+                 where t.token_hash = $1 and t.revoked_at is null
+                   and (t.expires_at is null or t.expires_at > $2) and u.disabled_at is null",
             )
             .bind(token_hash)
+            .bind(now)
             .fetch_optional(pool)
             .await
         })?;

@@ -460,6 +460,14 @@ impl Store {
                 .bind(user)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query(
+                "update api_token set revoked_at = $1, updated_at = $1
+                 where app_user_id = $2 and revoked_at is null",
+            )
+            .bind(now)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("delete from login_failure where email = (select email from app_user where app_user_id = $1)")
                 .bind(user)
                 .execute(&mut *tx)

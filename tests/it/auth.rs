@@ -111,7 +111,7 @@ async fn only_a_local_path_is_followed_after_signing_in() {
 }
 
 #[tokio::test]
-async fn a_session_expires_after_its_lifetime() {
+async fn a_session_expires_after_its_lifetime_even_when_used() {
     let db = TestDb::sqlite().await;
     db.user("alex@example.org", Role::Viewer, "Northshire", None)
         .await;
@@ -119,6 +119,17 @@ async fn a_session_expires_after_its_lifetime() {
         unreachable!()
     };
 
+    // Used every seven hours, it lives to its hard end.
+    for hours in [7, 14, 21] {
+        let then = db.app_at(fixed_now() + time::Duration::hours(hours));
+        assert!(
+            matches!(
+                then.actor_for_session(&session).await.unwrap(),
+                Actor::User(_)
+            ),
+            "{hours} hours in"
+        );
+    }
     let just_before = db.app_at(fixed_now() + SESSION_LIFETIME - time::Duration::seconds(1));
     let after = db.app_at(fixed_now() + SESSION_LIFETIME);
 
@@ -561,5 +572,223 @@ async fn a_trusted_proxy_names_the_client_and_anyone_else_cannot() {
             Some("203.0.113.5".to_owned())
         ],
         "the proxy's header is believed; a stranger's is not"
+    );
+}
+
+#[tokio::test]
+async fn a_session_unused_for_eight_hours_ends() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let Auth::Cookie(session) = db.session("alex@example.org").await else {
+        unreachable!()
+    };
+    let idle = db.app_at(fixed_now() + wsoa::app::SESSION_IDLE + time::Duration::minutes(1));
+    assert_eq!(
+        idle.actor_for_session(&session).await.unwrap(),
+        Actor::Public
+    );
+    let shorter = db
+        .app_at(fixed_now() + time::Duration::minutes(31))
+        .with_session_idle(time::Duration::minutes(30));
+    assert_eq!(
+        shorter.actor_for_session(&session).await.unwrap(),
+        Actor::Public,
+        "the idle time is a setting"
+    );
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_else_ends_the_other_sessions_only() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let here = db.session("alex@example.org").await;
+    let Auth::Cookie(elsewhere) = db.session("alex@example.org").await else {
+        unreachable!()
+    };
+    let page = db.get("/account", &here).await;
+    assert_eq!(
+        page.body.matches("This session").count(),
+        1,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Where you are signed in"));
+
+    let reply = db.post_form("/account/sessions/end", "", &here).await;
+    assert_eq!(reply.location(), "/account?done=signed-out");
+    assert_eq!(
+        db.app.actor_for_session(&elsewhere).await.unwrap(),
+        Actor::Public
+    );
+    assert_eq!(db.get("/account", &here).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_admin_removes_a_role_in_their_area_only() {
+    let db = TestDb::sqlite().await;
+    db.user("admin@example.org", Role::Admin, "Northshire", None)
+        .await;
+    db.user("south-admin@example.org", Role::Admin, "Southshire", None)
+        .await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    db.user("alex@example.org", Role::Viewer, "Southshire", None)
+        .await;
+    let south = db.session("south-admin@example.org").await;
+    let admin = db.session("admin@example.org").await;
+
+    let elsewhere = db
+        .post_form(
+            "/areas/northshire/users/remove",
+            "email=alex%40example.org",
+            &south,
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+    let removed = db
+        .post_form(
+            "/areas/northshire/users/remove",
+            "email=alex%40example.org",
+            &admin,
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let alex = db
+        .app
+        .user_by_email(&Actor::System, "alex@example.org")
+        .await
+        .unwrap();
+    let areas: Vec<&str> = alex
+        .grants
+        .iter()
+        .map(|g| g.local_area.name.as_str())
+        .collect();
+    assert_eq!(areas, ["Southshire"], "the other area's role stays");
+    let again = db
+        .post_form(
+            "/areas/northshire/users/remove",
+            "email=alex%40example.org",
+            &admin,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_shut_out_at_once() {
+    let db = TestDb::sqlite().await;
+    let alex = db
+        .user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    db.user("admin@example.org", Role::Admin, "Northshire", None)
+        .await;
+    db.user("sam@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    db.user("sam@example.org", Role::Viewer, "Southshire", None)
+        .await;
+    let Auth::Cookie(session) = db.session("alex@example.org").await else {
+        unreachable!()
+    };
+    let token = db
+        .app
+        .create_token(&Actor::System, alex.id, "t")
+        .await
+        .unwrap();
+    let admin = Actor::User(
+        db.app
+            .user_by_email(&Actor::System, "admin@example.org")
+            .await
+            .unwrap(),
+    );
+
+    db.app
+        .set_disabled(&admin, "alex@example.org", true)
+        .await
+        .expect("alex's only role is in the admin's area");
+    assert!(
+        db.app
+            .set_disabled(&admin, "sam@example.org", true)
+            .await
+            .is_err(),
+        "sam also has a role in another area"
+    );
+
+    assert_eq!(
+        db.app.actor_for_session(&session).await.unwrap(),
+        Actor::Public
+    );
+    assert!(db.app.actor_for_token(&token.token).await.is_err());
+    let refused = db.app.log_in("alex@example.org", PASSWORD, None).await;
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        db.app
+            .log_in("nobody@example.org", "x", None)
+            .await
+            .unwrap_err()
+            .to_string(),
+        "the same answer as any wrong password"
+    );
+    db.app
+        .request_password_reset("alex@example.org")
+        .await
+        .unwrap();
+    assert_eq!(
+        db.app.pending_mail().await.unwrap(),
+        0,
+        "no reset link for a disabled account"
+    );
+
+    db.app
+        .set_disabled(&Actor::System, "alex@example.org", false)
+        .await
+        .unwrap();
+    db.app
+        .log_in("alex@example.org", PASSWORD, None)
+        .await
+        .unwrap();
+    assert!(
+        db.app.actor_for_token(&token.token).await.is_err(),
+        "its old tokens stay revoked"
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_expire_and_a_password_change_revokes_them() {
+    let db = TestDb::sqlite().await;
+    let alex = db
+        .user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let token = db
+        .app
+        .create_token(&Actor::System, alex.id, "t")
+        .await
+        .unwrap();
+    let soon = db.app_at(fixed_now() + wsoa::app::TOKEN_LIFETIME - time::Duration::days(1));
+    let late = db.app_at(fixed_now() + wsoa::app::TOKEN_LIFETIME + time::Duration::minutes(1));
+    assert!(soon.actor_for_token(&token.token).await.is_ok());
+    assert!(late.actor_for_token(&token.token).await.is_err(), "expired");
+    let page = db
+        .get("/account/tokens", &db.session("alex@example.org").await)
+        .await;
+    assert!(
+        page.body.contains("Works until 3 May 2020"),
+        "{}",
+        page.body
+    );
+
+    let here = db.session("alex@example.org").await;
+    let changed = db
+        .post_form(
+            "/account/password",
+            "current_password=correct+horse+battery+staple&new_password=a+new+long+passphrase&confirm_password=a+new+long+passphrase",
+            &here,
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    assert!(
+        db.app.actor_for_token(&token.token).await.is_err(),
+        "a changed password revokes the tokens made before it"
     );
 }

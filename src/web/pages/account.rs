@@ -23,6 +23,7 @@ pub fn router() -> Router<App> {
             "/account/password",
             get(password_form).post(change_password),
         )
+        .route("/account/sessions/end", post(end_sessions))
         .route("/account/tokens", get(tokens).post(create_token))
         .route("/account/tokens/{token}/revoke", post(revoke_token))
 }
@@ -101,6 +102,13 @@ async fn login(
     }
 }
 
+/// Ends every other session of the signed-in person.
+async fn end_sessions(State(app): State<App>, viewer: Viewer) -> Result<Redirect, Error> {
+    app.sign_out_everywhere(&viewer.actor, viewer.session.as_deref())
+        .await?;
+    Ok(Redirect::to("/account?done=signed-out"))
+}
+
 async fn logout(State(app): State<App>, viewer: Viewer) -> Result<Response, Error> {
     if let Some(session) = &viewer.session {
         app.log_out(session).await?;
@@ -138,6 +146,8 @@ struct AccountPage {
     roles: Vec<RoleView>,
     offers: Vec<OfferView>,
     admin_anywhere: bool,
+    /// Open sessions: (began, last used, whether it is this one).
+    sessions: Vec<(String, String, bool)>,
     done: Option<String>,
 }
 
@@ -167,7 +177,20 @@ async fn show(
             expires: crate::domain::uk_instant(i.expires_at),
         })
         .collect();
+    let sessions = app
+        .sessions(&viewer.actor, viewer.session.as_deref())
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                crate::domain::uk_instant(s.started_at),
+                crate::domain::uk_instant(s.last_used_at),
+                s.current,
+            )
+        })
+        .collect();
     let done = match query.done.as_deref() {
+        Some("signed-out") => Some("You have been signed out everywhere else."),
         Some("password") => {
             Some("Your password has been changed. Your other sessions have been signed out.")
         }
@@ -193,6 +216,7 @@ async fn show(
             })
             .collect(),
         offers,
+        sessions,
         done: done.map(str::to_owned),
     }))
 }
@@ -292,6 +316,8 @@ struct TokenView {
     prefix: String,
     created: String,
     revoked: Option<String>,
+    /// "Works until 4 March 2027", or "Expired on …".
+    expiry: Option<String>,
 }
 
 #[derive(Template)]
@@ -319,6 +345,14 @@ async fn tokens_page(
             prefix: t.prefix,
             created: PartialDate::Day(t.created_at.date()).to_uk(),
             revoked: t.revoked_at.map(|at| PartialDate::Day(at.date()).to_uk()),
+            expiry: t.expires_at.map(|at| {
+                let day = PartialDate::Day(at.date()).to_uk();
+                if at <= app.clock().now() {
+                    format!("Expired on {day}")
+                } else {
+                    format!("Works until {day}")
+                }
+            }),
         })
         .collect();
     Ok(TokensPage {

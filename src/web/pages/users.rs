@@ -22,6 +22,7 @@ pub fn router() -> Router<App> {
             "/areas/{area}/invitations/{invitation}/withdraw",
             post(withdraw),
         )
+        .route("/areas/{area}/users/remove", post(remove))
 }
 
 struct UserView {
@@ -173,6 +174,9 @@ async fn index(
             "Invitation sent to {email}. Their role starts when they accept it."
         )),
         Some("changed") => Some(format!("The role of {email} has been changed.")),
+        Some("removed") => Some(format!(
+            "The role of {email} has been removed. Their roles in other areas are unchanged."
+        )),
         Some("withdrawn") => {
             Some("The invitation has been withdrawn: its link no longer works.".to_owned())
         }
@@ -233,4 +237,24 @@ async fn withdraw(
     app.withdraw_invitation(&viewer.actor, &area, invitation)
         .await?;
     Ok(Redirect::to(&format!("/areas/{area}/users?done=withdrawn")))
+}
+
+#[derive(Deserialize)]
+struct RemoveForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Removes someone's role in the area.
+async fn remove(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(area): Path<String>,
+    Form(form): Form<RemoveForm>,
+) -> Result<Redirect, Error> {
+    app.remove_role(&viewer.actor, &area, &form.email).await?;
+    let email = encode_component(form.email.trim());
+    Ok(Redirect::to(&format!(
+        "/areas/{area}/users?done=removed&email={email}"
+    )))
 }
