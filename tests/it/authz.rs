@@ -596,6 +596,117 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
             ),
             "",
         ),
+        // Mail and access: the outbox is for admins; everyone signed in sets their own
+        // email choices and ends their own sessions; reminders are for editors.
+        row(
+            "GET",
+            "/outbox",
+            "/outbox".into(),
+            [303, 200, 403, 403, 403, 403, 403],
+        ),
+        row(
+            "GET",
+            "/account/mail",
+            "/account/mail".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/mail",
+                "/account/mail".into(),
+                [401, 303, 303, 303, 303, 303, 303],
+            ),
+            "reminders=yes&digests=yes&board_packs=yes",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/sessions/end",
+                "/account/sessions/end".into(),
+                [401, 303, 303, 303, 303, 303, 303],
+            ),
+            "",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/invitations/{invitation}/accept",
+                "/account/invitations/999/accept".into(),
+                [401, 404, 404, 404, 404, 404, 404],
+            ),
+            "",
+        ),
+        row(
+            "GET",
+            "/plans/{plan}/reminders",
+            format!("/plans/{plan}/reminders"),
+            [404, 200, 200, 403, 403, 403, 404],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/reminders",
+                format!("/plans/{plan}/reminders"),
+                write,
+            ),
+            "days_before=3&on_closing_day=yes",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/plans/{plan}/reminders/send",
+                format!("/plans/{plan}/reminders/send"),
+                write,
+            ),
+            "",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/areas/{area}/users/remove",
+                "/areas/northshire/users/remove".into(),
+                [404, 404, 403, 403, 403, 403, 404],
+            ),
+            "email=nobody%40example.org",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/areas/{area}/invitations/{invitation}/withdraw",
+                "/areas/northshire/invitations/999/withdraw".into(),
+                [404, 404, 403, 403, 403, 403, 404],
+            ),
+            "",
+        ),
+        // Ways in without a session: the same for everyone; unknown links are not found.
+        row(
+            "GET",
+            "/password-reset",
+            "/password-reset".into(),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/invitations/{token}",
+            "/invitations/0000".into(),
+            [404, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            "GET",
+            "/password-reset/{token}",
+            "/password-reset/0000".into(),
+            [404, 404, 404, 404, 404, 404, 404],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/unsubscribe/{token}",
+                "/unsubscribe/0000".into(),
+                [404, 404, 404, 404, 404, 404, 404],
+            ),
+            "",
+        ),
         with_body(
             row(
                 "POST",
