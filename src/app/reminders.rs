@@ -57,12 +57,12 @@ impl App {
     }
 
     /// The open cycle's first and last days. When neither a closed cycle nor a start
-    /// date fixes it, it counts from when the plan began, which needs the whole history
-    /// (the earliest update), not the standing tree.
+    /// date fixes it, it counts from when the plan began, as the cycles page does.
     async fn open_cycle(&self, running: &RunningPlan) -> Result<(time::Date, time::Date)> {
         let closed = self.store.closed_cycles(running.summary.id).await?;
         let began = if closed.is_empty() && running.cycle.start.is_none() {
-            self.plan_tree(running.summary.id).await?.began()
+            let earliest = self.store.earliest_update(running.summary.id).await?;
+            running.plan.began_given(earliest)
         } else {
             None
         };

@@ -49,14 +49,20 @@ impl PlanTree {
     /// The month the plan began: its document date, or failing that its earliest due
     /// date or update.
     pub fn began(&self) -> Option<Date> {
+        let earliest_update = self
+            .actions()
+            .flat_map(|(_, _, a)| a.updates.iter().map(|u| u.date))
+            .min();
+        self.began_given(earliest_update)
+    }
+
+    /// [`PlanTree::began`] for a tree that does not hold every update (the plan as it
+    /// stands): the earliest update's day comes from elsewhere.
+    pub fn began_given(&self, earliest_update: Option<Date>) -> Option<Date> {
         self.document_date.map(PartialDate::first_day).or_else(|| {
             self.actions()
-                .flat_map(|(_, _, a)| {
-                    a.due
-                        .map(PartialDate::first_day)
-                        .into_iter()
-                        .chain(a.updates.iter().map(|u| u.date))
-                })
+                .filter_map(|(_, _, a)| a.due.map(PartialDate::first_day))
+                .chain(earliest_update)
                 .min()
         })
     }

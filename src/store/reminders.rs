@@ -182,6 +182,20 @@ impl Store {
         })
     }
 
+    /// The day of a plan's earliest progress update, if it has any: what "when the plan
+    /// began" needs from its history, without reading the history.
+    pub async fn earliest_update(&self, plan: PlanId) -> Result<Option<Date>> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "select min(u.update_date) from progress_update u
+                 join action a on a.action_id = u.action_id where a.plan_id = $1",
+            )
+            .bind(plan.0)
+            .fetch_one(pool)
+            .await
+        })?)
+    }
+
     /// Whether a plan's stage has run for the cycle starting on `cycle_from`.
     pub async fn reminder_ran(
         &self,
