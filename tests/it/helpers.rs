@@ -178,6 +178,12 @@ impl TestDb {
             .with_password_cost(PasswordCost::TestOnlyFast)
     }
 
+    /// The same store on the system clock, for what a real `wsoa serve` process (which
+    /// runs on it) must accept: tokens and sessions expire.
+    pub fn live_app(&self) -> App {
+        App::new(self.store.clone(), Clock::System).with_password_cost(PasswordCost::TestOnlyFast)
+    }
+
     /// Sends a request to the whole web app, in-process.
     pub async fn send(&self, request: Request<Body>) -> Reply {
         send(&self.app, request).await

@@ -413,8 +413,9 @@ async fn the_binary_logs_requests_as_json_lines() {
     let user = db
         .user("editor@example.org", Role::Editor, "Northshire", None)
         .await;
+    // Made on today's clock: the servers below run on it, and tokens expire.
     let token = db
-        .app
+        .live_app()
         .create_token(&Actor::System, user.id, "log test")
         .await
         .unwrap()

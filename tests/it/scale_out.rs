@@ -88,8 +88,9 @@ async fn plan_and_editor(
             None,
         )
         .await;
+    // Made on today's clock: the servers below run on it, and tokens expire.
     let token = db
-        .app
+        .live_app()
         .create_token(&Actor::System, editor.id, "scale-out test")
         .await
         .unwrap()
