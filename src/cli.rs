@@ -569,10 +569,10 @@ async fn remind(
         };
         let started = std::time::Instant::now();
         let mut written = 0;
-        for plan in &plans {
-            let outcome = app
-                .remind(&Actor::System, plan, ReminderStage::Manual, dry_run)
-                .await?;
+        for outcome in app
+            .remind_many(&Actor::System, &plans, ReminderStage::Manual, dry_run)
+            .await?
+        {
             print_reminders(&outcome, dry_run)?;
             written += outcome.messages.len();
         }

@@ -17,7 +17,26 @@ use crate::domain::{
     Actor, Error, Mail, MailPreferences, NewAuditEvent, PlanSummary, ReminderContext,
     ReminderSettings, ReminderStage, Result, Role, Topic, User, WorkingCalendar, uk_date,
 };
-use crate::store::{MailAbout, ReminderRun, RunMessage};
+use crate::store::{MailAbout, ReminderRun, RunMessage, RunToWrite};
+
+/// Plans whose reminders are written in one transaction.
+const PLANS_PER_TRANSACTION: usize = 25;
+
+fn outcome(
+    plan: PlanSummary,
+    stage: ReminderStage,
+    cycle: (time::Date, time::Date),
+    run: RunToWrite,
+    written: bool,
+) -> RemindOutcome {
+    RemindOutcome {
+        plan,
+        stage,
+        cycle,
+        messages: run.messages.into_iter().map(|m| m.mail).collect(),
+        written,
+    }
+}
 
 /// What a reminder run wrote, or would write.
 #[derive(Debug, Clone)]
@@ -121,35 +140,67 @@ impl App {
         stage: ReminderStage,
         dry_run: bool,
     ) -> Result<RemindOutcome> {
+        let (summary, cycle, run) = self.prepare_reminders(actor, key, stage).await?;
+        let written = !dry_run
+            && self
+                .store
+                .write_reminder_run(&run, self.now_seconds())
+                .await?;
+        Ok(outcome(summary, stage, cycle, run, written))
+    }
+
+    /// [`App::remind`] for many plans at once, written in a few transactions (a
+    /// commit costs more than the rows it writes, on PostgreSQL above all).
+    pub async fn remind_many(
+        &self,
+        actor: &Actor,
+        keys: &[String],
+        stage: ReminderStage,
+        dry_run: bool,
+    ) -> Result<Vec<RemindOutcome>> {
+        let mut outcomes = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(PLANS_PER_TRANSACTION) {
+            let mut prepared = Vec::with_capacity(chunk.len());
+            for key in chunk {
+                prepared.push(self.prepare_reminders(actor, key, stage).await?);
+            }
+            let runs: Vec<RunToWrite> = prepared.iter().map(|(_, _, run)| run.clone()).collect();
+            let written = if dry_run {
+                vec![false; runs.len()]
+            } else {
+                self.store
+                    .write_reminder_runs(&runs, self.now_seconds())
+                    .await?
+            };
+            for ((summary, cycle, run), written) in prepared.into_iter().zip(written) {
+                outcomes.push(outcome(summary, stage, cycle, run, written));
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// A plan's reminders for `stage`, ready to write: whoever may edit the plan.
+    async fn prepare_reminders(
+        &self,
+        actor: &Actor,
+        key: &str,
+        stage: ReminderStage,
+    ) -> Result<(PlanSummary, (time::Date, time::Date), RunToWrite)> {
         let running = self.standing_plan(actor, key).await?;
         self.check_may_edit_plan(actor, &running.summary)?;
         let cycle = self.open_cycle(&running).await?;
         let messages = self.reminder_messages(&running, cycle, stage).await?;
-        let written = if dry_run {
-            false
-        } else {
-            let audit = NewAuditEvent {
+        let run = RunToWrite {
+            plan: running.summary.id,
+            cycle_from: cycle.0,
+            stage,
+            messages,
+            by: NewAuditEvent {
                 local_area_id: Some(running.summary.local_area_id),
                 ..NewAuditEvent::by(actor, "plan", "reminders.sent")
-            };
-            self.store
-                .write_reminder_run(
-                    running.summary.id,
-                    cycle.0,
-                    stage,
-                    &messages,
-                    &audit,
-                    self.now_seconds(),
-                )
-                .await?
+            },
         };
-        Ok(RemindOutcome {
-            plan: running.summary,
-            stage,
-            cycle,
-            messages: messages.into_iter().map(|m| m.mail).collect(),
-            written,
-        })
+        Ok((running.summary.clone(), cycle, run))
     }
 
     async fn reminder_messages(
@@ -327,7 +378,7 @@ impl App {
     /// messages written.
     pub async fn run_due_reminders(&self) -> Result<usize> {
         let today = self.clock.today();
-        let mut written = 0;
+        let mut due = Vec::new();
         for slug in self.latest_plans(&Actor::System).await? {
             let summary = self.plan_summary(&Actor::System, &slug).await?;
             let settings = self.store.reminder_settings(summary.id).await?;
@@ -367,9 +418,22 @@ impl App {
             {
                 continue;
             }
-            let outcome = self.remind(&Actor::System, &slug, stage, false).await?;
-            if outcome.written {
-                written += outcome.messages.len();
+            due.push((slug, stage));
+        }
+        let mut written = 0;
+        for stage in [ReminderStage::Reminder, ReminderStage::ClosingDay] {
+            let keys: Vec<String> = due
+                .iter()
+                .filter(|(_, s)| *s == stage)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for outcome in self
+                .remind_many(&Actor::System, &keys, stage, false)
+                .await?
+            {
+                if outcome.written {
+                    written += outcome.messages.len();
+                }
             }
         }
         Ok(written)

@@ -36,7 +36,7 @@ pub use import_layout::ImportLayoutRecord;
 pub use invitation::{Invitation, InvitationOutcome, NewInvitation};
 pub use outbox::{ClaimedMail, MailAbout};
 pub use pending_import::{PendingImportRecord, PendingImportReread};
-pub use reminders::{ReminderRun, RunMessage};
+pub use reminders::{ReminderRun, RunMessage, RunToWrite};
 
 /// The database behind the app.
 #[derive(Clone)]

@@ -67,6 +67,21 @@ pub struct RunMessage {
     pub unsubscribe: Option<(String, Topic)>,
 }
 
+/// A plan's run to write: its messages, the cycle and stage it is for, its audit entry.
+#[derive(Debug, Clone)]
+pub struct RunToWrite {
+    /// The plan.
+    pub plan: PlanId,
+    /// The first day of the cycle it is about.
+    pub cycle_from: Date,
+    /// Which stage.
+    pub stage: ReminderStage,
+    /// The messages.
+    pub messages: Vec<RunMessage>,
+    /// Who ran it.
+    pub by: NewAuditEvent,
+}
+
 /// A run as the cycles page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReminderRun {
@@ -138,47 +153,59 @@ impl Store {
 
     /// Writes a run's messages, once per plan, cycle and stage (a manual run every
     /// time): `false`, writing nothing, when that run was already made.
-    pub async fn write_reminder_run(
+    pub async fn write_reminder_run(&self, run: &RunToWrite, now: OffsetDateTime) -> Result<bool> {
+        Ok(self
+            .write_reminder_runs(std::slice::from_ref(run), now)
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(false))
+    }
+
+    /// Writes several plans' runs in one transaction (one commit, which is what a
+    /// national run waits on), each once as [`Store::write_reminder_run`] does: whether
+    /// each was written.
+    pub async fn write_reminder_runs(
         &self,
-        plan: PlanId,
-        cycle_from: Date,
-        stage: ReminderStage,
-        messages: &[RunMessage],
-        by: &NewAuditEvent,
+        runs: &[RunToWrite],
         now: OffsetDateTime,
-    ) -> Result<bool> {
-        let count = i64::try_from(messages.len()).unwrap_or(i64::MAX);
+    ) -> Result<Vec<bool>> {
         in_write_transaction!(self, |tx| {
-            let run: Option<i64> = sqlx::query_scalar(
-                "insert into reminder_run (plan_id, cycle_from, stage, messages, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $5)
-                 on conflict (plan_id, cycle_from, stage) where stage <> 'manual' do nothing
-                 returning reminder_run_id",
-            )
-            .bind(plan.0)
-            .bind(cycle_from)
-            .bind(stage.code())
-            .bind(count)
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if run.is_none() {
-                return Ok(false);
+            let mut written = Vec::with_capacity(runs.len());
+            for run in runs {
+                let count = i64::try_from(run.messages.len()).unwrap_or(i64::MAX);
+                let made: Option<i64> = sqlx::query_scalar(
+                    "insert into reminder_run (plan_id, cycle_from, stage, messages, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $5)
+                     on conflict (plan_id, cycle_from, stage) where stage <> 'manual' do nothing
+                     returning reminder_run_id",
+                )
+                .bind(run.plan.0)
+                .bind(run.cycle_from)
+                .bind(run.stage.code())
+                .bind(count)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                written.push(made.is_some());
+                if made.is_none() {
+                    continue;
+                }
+                for message in &run.messages {
+                    insert_run_message!(tx, message, now);
+                }
+                let event = NewAuditEvent {
+                    plan_id: Some(run.plan),
+                    after: Some(json!({
+                        "stage": run.stage.code(),
+                        "cycle_from": run.cycle_from.to_string(),
+                        "messages": count,
+                    })),
+                    ..run.by.clone()
+                };
+                insert_audit!(tx, &event, now);
             }
-            for message in messages {
-                insert_run_message!(tx, message, now);
-            }
-            let event = NewAuditEvent {
-                plan_id: Some(plan),
-                after: Some(json!({
-                    "stage": stage.code(),
-                    "cycle_from": cycle_from.to_string(),
-                    "messages": count,
-                })),
-                ..by.clone()
-            };
-            insert_audit!(tx, &event, now);
-            Ok::<_, Error>(true)
+            Ok::<_, Error>(written)
         })
     }
 
