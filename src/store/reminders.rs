@@ -56,6 +56,10 @@ macro_rules! insert_run_message {
 }
 pub(crate) use insert_run_message;
 
+/// Messages (or opt-out links) a multi-row insert writes: 16 values each, well under
+/// PostgreSQL's 65,535 bind parameters.
+const MESSAGES_PER_INSERT: usize = 500;
+
 /// A message of a run, with who it is about and its opt-out link.
 #[derive(Debug, Clone)]
 pub struct RunMessage {
@@ -191,9 +195,6 @@ impl Store {
                 if made.is_none() {
                     continue;
                 }
-                for message in &run.messages {
-                    insert_run_message!(tx, message, now);
-                }
                 let event = NewAuditEvent {
                     plan_id: Some(run.plan),
                     after: Some(json!({
@@ -204,6 +205,64 @@ impl Store {
                     ..run.by.clone()
                 };
                 insert_audit!(tx, &event, now);
+            }
+            // The messages in multi-row inserts: one statement per few hundred rows
+            // rather than two a message, which is what a national run waits on.
+            let messages: Vec<&RunMessage> = runs
+                .iter()
+                .zip(&written)
+                .filter(|(_, made)| **made)
+                .flat_map(|(run, _)| &run.messages)
+                .collect();
+            for chunk in messages.chunks(MESSAGES_PER_INSERT) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "insert into outbox_message (kind, recipient, app_user_id, local_area_id, plan_id,
+                        subject, body_text, body_html, unsubscribe_url, secret, attachment_name,
+                        attachment_media_type, attachment, next_attempt_at, created_at, updated_at) ",
+                );
+                insert.push_values(chunk, |mut row, message| {
+                    let mail = &message.mail;
+                    let attachment = mail.attachment.as_ref();
+                    row.push_bind(mail.kind.code())
+                        .push_bind(mail.to.as_str())
+                        .push_bind(message.about.user.map(|u| u.0))
+                        .push_bind(message.about.local_area.map(|a| a.0))
+                        .push_bind(message.about.plan)
+                        .push_bind(mail.subject.as_str())
+                        .push_bind(mail.text.as_str())
+                        .push_bind(mail.html.as_str())
+                        .push_bind(mail.unsubscribe_url.as_deref())
+                        .push_bind(mail.kind.is_secret())
+                        .push_bind(attachment.map(|a| a.name.as_str()))
+                        .push_bind(attachment.map(|a| a.media_type.as_str()))
+                        .push_bind(attachment.map(|a| a.bytes.as_slice()))
+                        .push_bind(now)
+                        .push_bind(now)
+                        .push_bind(now);
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+            let links: Vec<(&str, i64, &'static str)> = messages
+                .iter()
+                .filter_map(|m| match (&m.unsubscribe, m.about.user) {
+                    (Some((token, topic)), Some(user)) => {
+                        Some((token.as_str(), user.0, topic.code()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            for chunk in links.chunks(MESSAGES_PER_INSERT) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "insert into unsubscribe_link (token_hash, app_user_id, topic, created_at, updated_at) ",
+                );
+                insert.push_values(chunk, |mut row, (token, user, topic)| {
+                    row.push_bind(*token)
+                        .push_bind(*user)
+                        .push_bind(*topic)
+                        .push_bind(now)
+                        .push_bind(now);
+                });
+                insert.build().execute(&mut *tx).await?;
             }
             Ok::<_, Error>(written)
         })
