@@ -240,8 +240,9 @@ struct MailArgs {
     /// Seconds between the mail worker's rounds.
     #[arg(long, env = "WSOA_MAIL_INTERVAL", default_value_t = 5)]
     mail_interval: u64,
-    /// Seconds between checks for reminders that have fallen due (each is sent once per
-    /// plan, cycle and stage, whichever instance finds it first).
+    /// Seconds between checks for reminders that have fallen due, the first one interval
+    /// after start (each is sent once per plan, cycle and stage, whichever instance finds
+    /// it first).
     #[arg(long, env = "WSOA_REMIND_INTERVAL", default_value_t = 600)]
     remind_interval: u64,
 }

@@ -581,19 +581,21 @@ impl App {
     }
 }
 
-/// Runs the due reminders every `every` until the process ends.
+/// Runs the due reminders every `every` until the process ends, the first time one
+/// interval after it starts (a server restarted often does not check each time, and a
+/// test can start one that never checks).
 pub fn spawn_reminder_scheduler(
     app: App,
     every: std::time::Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            tokio::time::sleep(every).await;
             match app.run_due_reminders().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(messages = n, "reminders written to the outbox"),
                 Err(err) => tracing::error!(error = %err, "the reminder run failed"),
             }
-            tokio::time::sleep(every).await;
         }
     })
 }
