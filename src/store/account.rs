@@ -27,6 +27,44 @@ impl From<LocalAreaRow> for LocalArea {
     }
 }
 
+/// Revokes every live API token of an account (its id) inside `$tx`: what disabling it,
+/// and changing or resetting its password, all do.
+macro_rules! revoke_tokens {
+    ($tx:ident, $user:expr, $now:expr) => {{
+        sqlx::query(
+            "update api_token set revoked_at = $1, updated_at = $1
+             where app_user_id = $2 and revoked_at is null",
+        )
+        .bind($now)
+        .bind($user)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+pub(crate) use revoke_tokens;
+
+/// Gives an account (its id) a role in an area inside `$tx`, replacing its role there:
+/// one role per person per area.
+macro_rules! upsert_grant {
+    ($tx:ident, $user:expr, $area:expr, $role:expr, $person_key:expr, $now:expr) => {{
+        sqlx::query(
+            "insert into role_grant (app_user_id, local_area_id, role, person_key, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $5)
+             on conflict (app_user_id, local_area_id)
+             do update set role = excluded.role, person_key = excluded.person_key,
+                updated_at = excluded.updated_at",
+        )
+        .bind($user)
+        .bind($area)
+        .bind($role)
+        .bind($person_key)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+pub(crate) use upsert_grant;
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     app_user_id: i64,
@@ -324,14 +362,7 @@ impl Store {
                     .bind(user.0)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(
-                    "update api_token set revoked_at = $1, updated_at = $1
-                     where app_user_id = $2 and revoked_at is null",
-                )
-                .bind(now)
-                .bind(user.0)
-                .execute(&mut *tx)
-                .await?;
+                revoke_tokens!(tx, user.0, now);
             }
             let event = NewAuditEvent {
                 entity: "user",
@@ -480,20 +511,14 @@ impl Store {
             .bind(grant.local_area.0)
             .fetch_optional(&mut *tx)
             .await?;
-            sqlx::query(
-                "insert into role_grant (app_user_id, local_area_id, role, person_key, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $5)
-                 on conflict (app_user_id, local_area_id)
-                 do update set role = excluded.role, person_key = excluded.person_key,
-                    updated_at = excluded.updated_at",
-            )
-            .bind(id)
-            .bind(grant.local_area.0)
-            .bind(grant.role.code())
-            .bind(&grant.person_key)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            upsert_grant!(
+                tx,
+                id,
+                grant.local_area.0,
+                grant.role.code(),
+                &grant.person_key,
+                now
+            );
             let after = Some((grant.role.code().to_owned(), grant.person_key.clone()));
             if before != after {
                 let event = NewAuditEvent {
@@ -540,14 +565,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             // A changed password may mean a stolen one: tokens made with it stop too.
-            sqlx::query(
-                "update api_token set revoked_at = $1, updated_at = $1
-                 where app_user_id = $2 and revoked_at is null",
-            )
-            .bind(now)
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await?;
+            revoke_tokens!(tx, user.0, now);
             let event = NewAuditEvent {
                 entity: "user",
                 entity_id: Some(user.0.to_string()),

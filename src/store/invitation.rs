@@ -5,6 +5,7 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
+use super::account::{revoke_tokens, upsert_grant};
 use super::audit::insert_audit;
 use super::outbox::{MailAbout, insert_mail};
 use super::{Store, in_write_transaction, on_pool};
@@ -296,20 +297,7 @@ impl Store {
                             )));
                         }
                     };
-                    sqlx::query(
-                        "insert into role_grant (app_user_id, local_area_id, role, person_key, created_at, updated_at)
-                         values ($1, $2, $3, $4, $5, $5)
-                         on conflict (app_user_id, local_area_id)
-                         do update set role = excluded.role, person_key = excluded.person_key,
-                            updated_at = excluded.updated_at",
-                    )
-                    .bind(user.0)
-                    .bind(area.0)
-                    .bind(&role)
-                    .bind(&person_key)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                    upsert_grant!(tx, user.0, area.0, &role, &person_key, now);
                     let granted = NewAuditEvent {
                         entity: "user",
                         entity_id: Some(user.0.to_string()),
@@ -460,14 +448,7 @@ impl Store {
                 .bind(user)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(
-                "update api_token set revoked_at = $1, updated_at = $1
-                 where app_user_id = $2 and revoked_at is null",
-            )
-            .bind(now)
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
+            revoke_tokens!(tx, user, now);
             sqlx::query("delete from login_failure where email = (select email from app_user where app_user_id = $1)")
                 .bind(user)
                 .execute(&mut *tx)
