@@ -502,17 +502,50 @@ impl App {
         if new != confirm {
             return Err(Error::invalid("confirm_password", "Passwords must match"));
         }
+        // Guesses at the current password count with the account's failed sign-ins, so
+        // a stolen session cannot be used to try passwords without limit.
+        let now = self.now_seconds();
+        let wait = self
+            .store
+            .begin_login_attempt(
+                &user.email,
+                None,
+                (now - FAILURE_MEMORY, now - ADDRESS_WINDOW),
+                now,
+                |failures, by_ip| sign_in_wait(failures, by_ip, now),
+            )
+            .await?;
+        if let Some(wait) = wait {
+            security_event(
+                "password.change_locked",
+                Some(user.id),
+                "too many wrong guesses",
+            );
+            return Err(Error::invalid(
+                "current_password",
+                format!(
+                    "There have been too many wrong passwords. Wait {}, then try again",
+                    wait_words(wait)
+                ),
+            ));
+        }
         let stored = self.store.credentials(&user.email).await?;
         let matches = current.chars().count() <= crate::domain::MAX_PASSWORD_CHARS
             && self
                 .password_matches(current, stored.and_then(|c| c.password_hash))
                 .await?;
         if !matches {
+            security_event(
+                "password.change_failed",
+                Some(user.id),
+                "wrong current password",
+            );
             return Err(Error::invalid(
                 "current_password",
                 "Your current password is not right",
             ));
         }
+        self.store.clear_login_failures(&user.email).await?;
         let hash = self.hash_password(new).await?;
         security_event("password.changed", Some(user.id), "other sessions ended");
         let audit = NewAuditEvent::by(actor, "user", "user.password_changed");

@@ -792,3 +792,52 @@ async fn api_tokens_expire_and_a_password_change_revokes_them() {
         "a changed password revokes the tokens made before it"
     );
 }
+
+#[tokio::test]
+async fn guesses_at_the_current_password_are_throttled_like_sign_ins() {
+    let db = TestDb::sqlite().await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let here = db.session("alex@example.org").await;
+    let guess = |current: &str| {
+        format!(
+            "current_password={current}&new_password=a+new+long+passphrase&confirm_password=a+new+long+passphrase"
+        )
+    };
+    for n in 0..LOCKOUT_FAILURES {
+        let reply = db
+            .post_form("/account/password", &guess(&format!("guess{n}")), &here)
+            .await;
+        assert!(
+            reply.body.contains("Your current password is not right"),
+            "guess {n}"
+        );
+    }
+    let right = db
+        .post_form(
+            "/account/password",
+            &guess("correct+horse+battery+staple"),
+            &here,
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        right.body.contains("too many wrong passwords"),
+        "{}",
+        right.body
+    );
+    let later = db.app_at(fixed_now() + time::Duration::minutes(16));
+    let Auth::Cookie(cookie) = db.session_at(&later, "alex@example.org").await else {
+        unreachable!()
+    };
+    let changed = send(
+        &later,
+        Request::post("/account/password")
+            .header(header::COOKIE, format!("wsoa_session={cookie}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(guess("correct+horse+battery+staple")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+}

@@ -320,6 +320,11 @@ impl TestDb {
         Auth::Cookie(self.app.log_in(email, PASSWORD, None).await.unwrap().token)
     }
 
+    /// A signed-in browser session for an account, made by `app` (another instant).
+    pub async fn session_at(&self, app: &App, email: &str) -> Auth {
+        Auth::Cookie(app.log_in(email, PASSWORD, None).await.unwrap().token)
+    }
+
     /// An API token for an account.
     pub async fn token(&self, user: &User) -> Auth {
         let token = self
