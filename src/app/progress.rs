@@ -102,7 +102,8 @@ impl App {
     }
 
     /// Checks that the actor may record progress on the action, then the update itself:
-    /// a narrative of sensible length, a date not in the future, ratings from the plan's
+    /// a narrative of sensible length, a date neither in the future nor before the plan
+    /// began, ratings from the plan's
     /// key. The one gate for the action page's form and the API.
     pub(super) fn checked_update(
         &self,
@@ -131,6 +132,19 @@ impl App {
             return Err(Error::invalid(
                 "date",
                 "An update cannot be dated in the future",
+            ));
+        }
+        // An update dated long ago would rewrite what earlier reports said happened:
+        // nothing may be dated before the plan began.
+        if let Some(began) = found.plan.began()
+            && date < began
+        {
+            return Err(Error::invalid(
+                "date",
+                format!(
+                    "An update cannot be dated before the plan began ({})",
+                    crate::domain::uk_date(began)
+                ),
             ));
         }
         found.plan.rating_scheme.check_ratings(&ratings)?;

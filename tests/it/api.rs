@@ -122,6 +122,36 @@ async fn the_openapi_document_is_served_and_describes_bearer_tokens() {
     );
 }
 
+/// An update dated long ago would rewrite what earlier reports said: nothing is dated
+/// before the plan began, and nothing is stored.
+#[tokio::test]
+async fn an_update_dated_before_the_plan_began_is_refused() {
+    let db = TestDb::sqlite().await;
+    let slug = db.small_plan_stored().await.slug;
+    let owner = db
+        .user("alex@example.org", Role::Owner, "Northshire", Some("AB"))
+        .await;
+    let token = db.token(&owner).await;
+    let (_, plan) = db.app.plan(&Actor::System, &slug).await.unwrap();
+    let action = plan.areas[0].objectives[0].actions[0].id.unwrap().0;
+    let path = format!("/api/v1/plans/{slug}/actions/{action}/updates");
+
+    let long_ago = db
+        .post_json(
+            &path,
+            &json!({"date": "1900-01-01", "narrative": "x"}),
+            &token,
+        )
+        .await;
+
+    assert_eq!(long_ago.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(long_ago.json()["field"], "date");
+    let detail = long_ago.json()["detail"].as_str().unwrap().to_owned();
+    assert!(detail.contains("before the plan began"), "{detail}");
+    let (_, after) = db.app.plan(&Actor::System, &slug).await.unwrap();
+    assert_eq!(after, plan, "nothing stored");
+}
+
 #[tokio::test]
 async fn an_owner_records_progress_through_the_api() {
     let db = TestDb::sqlite().await;
