@@ -53,3 +53,23 @@ export async function assertAccessible (page) {
     `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`)
   assert.deepEqual(violations, [], `axe found violations on ${page.url()}:\n${violations.join('\n')}`)
 }
+
+/**
+ * A page in a fresh browser context, signed in with the demo account for `role`
+ * (`demo-<role>-password`, as `serve --demo` prints them). Closing it closes the context.
+ */
+export async function signInAs (browser, role, options = {}) {
+  const context = await browser.newContext(options)
+  const page = await openPage(context)
+  await page.goto(`${baseUrl}/login`)
+  await page.getByLabel('Email address').fill(`${role}@demo.example`)
+  await page.getByLabel('Password').fill(`demo-${role}-password`)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+  // Signing in navigates straight on, which can abort the sign-in page's favicon
+  // request; count problems from here.
+  await page.waitForLoadState('networkidle')
+  page.problems.length = 0
+  page.close = async () => { await context.close() }
+  return page
+}

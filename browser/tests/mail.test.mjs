@@ -4,7 +4,7 @@
 // Every page is checked with axe-core, at desktop width and on a 390 px phone.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { baseUrl, launch, openPage, assertAccessible } from './helpers.mjs'
+import { baseUrl, launch, openPage, assertAccessible, signInAs } from './helpers.mjs'
 
 let browser
 let plan
@@ -19,17 +19,7 @@ before(async () => {
 after(async () => { await browser?.close() })
 
 async function signIn (role, options = {}) {
-  const context = await browser.newContext(options)
-  const page = await openPage(context)
-  await page.goto(`${baseUrl}/login`)
-  await page.getByLabel('Email address').fill(`${role}@demo.example`)
-  await page.getByLabel('Password').fill(`demo-${role}-password`)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  await page.waitForLoadState('networkidle')
-  page.problems.length = 0
-  page.close = async () => { await context.close() }
-  return page
+  return signInAs(browser, role, options)
 }
 
 test('an admin invites someone by email, and nobody sets their password', async () => {

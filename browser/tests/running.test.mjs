@@ -5,7 +5,7 @@
 // is checked with axe-core. The tests share one demo server and run in order.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { baseUrl, launch, openPage, assertAccessible } from './helpers.mjs'
+import { baseUrl, launch, openPage, assertAccessible, signInAs } from './helpers.mjs'
 
 let browser
 let plan
@@ -24,19 +24,7 @@ after(async () => { await browser?.close() })
  * (`demo-<role>-password`, as `serve --demo` prints them).
  */
 async function signIn (role, options = {}) {
-  const context = await browser.newContext(options)
-  const page = await openPage(context)
-  await page.goto(`${baseUrl}/login`)
-  await page.getByLabel('Email address').fill(`${role}@demo.example`)
-  await page.getByLabel('Password').fill(`demo-${role}-password`)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  // Signing in navigates straight on, which can abort the sign-in page's favicon
-  // request; count problems from here.
-  await page.waitForLoadState('networkidle')
-  page.problems.length = 0
-  page.close = async () => { await context.close() }
-  return page
+  return signInAs(browser, role, options)
 }
 
 /** How the plan names the signed-in owner, from their account page. */

@@ -560,11 +560,13 @@ impl App {
             .await
     }
 
-    /// Creates an account, or grants an existing one a role in another area (and sets its
-    /// password when one is given: the command line only). The command line may do this
-    /// anywhere; a person only as an admin of the area, and without a password.
-    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), role = ?new.role))]
-    pub async fn add_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
+    /// The area, address and plan key of a role someone is to be given, once the actor
+    /// is known to manage the area: what adding an account and inviting both check.
+    pub(super) async fn role_to_grant(
+        &self,
+        actor: &Actor,
+        new: &NewUser,
+    ) -> Result<(LocalArea, Email, Option<String>)> {
         let area = self.local_area_for(actor, &new.local_area).await?;
         actor
             .may_manage_users(area.id)
@@ -572,14 +574,25 @@ impl App {
         let email = Email::parse(&new.email)?;
         let person_key = new
             .person_key
-            .map(|k| k.trim().to_owned())
-            .filter(|k| !k.is_empty());
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned);
         if new.role == Role::Owner && person_key.is_none() {
             return Err(Error::invalid(
                 "person_key",
                 "Enter the initials or name the plan uses for this owner",
             ));
         }
+        Ok((area, email, person_key))
+    }
+
+    /// Creates an account, or grants an existing one a role in another area (and sets its
+    /// password when one is given: the command line only). The command line may do this
+    /// anywhere; a person only as an admin of the area, and without a password.
+    #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), role = ?new.role))]
+    pub async fn add_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
+        let (area, email, person_key) = self.role_to_grant(actor, &new).await?;
         // Only the command line sets passwords. People are invited and choose their own
         // (`App::invite`): an admin of one area must never set or know the password of an
         // account that another area may trust.

@@ -343,21 +343,7 @@ impl App {
     /// address had an account elsewhere.
     #[tracing::instrument(skip_all, fields(actor = actor.user_id().map(|u| u.0), role = ?new.role))]
     pub async fn invite(&self, actor: &Actor, new: super::NewUser) -> Result<Invited> {
-        let area = self.local_area_for(actor, &new.local_area).await?;
-        actor
-            .may_manage_users(area.id)
-            .check(|| format!("local area {:?}", new.local_area))?;
-        let email = Email::parse(&new.email)?;
-        let person_key = new
-            .person_key
-            .map(|k| k.trim().to_owned())
-            .filter(|k| !k.is_empty());
-        if new.role == Role::Owner && person_key.is_none() {
-            return Err(Error::invalid(
-                "person_key",
-                "Enter the initials or name the plan uses for this owner",
-            ));
-        }
+        let (area, email, person_key) = self.role_to_grant(actor, &new).await?;
         let name = new.name.trim().to_owned();
         let existing = match self.store.credentials(email.as_str()).await? {
             Some(found) => Some(self.store.user(found.user).await?),
