@@ -27,6 +27,47 @@ fn wait_words(wait: Duration) -> String {
 }
 use crate::store::NewGrant;
 
+/// The lowest zxcvbn score (0–4) accepted: 3 is "safely unguessable" against an online
+/// attack slowed by lockouts, which is what a sign-in faces.
+const MIN_PASSWORD_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
+
+/// Checks a new password's length, then how guessable it is (common passwords, keyboard
+/// runs, dates, and words from the person's own email and name), with zxcvbn's advice as
+/// the message so the person knows what to change.
+pub(crate) fn check_password_strength(field: &str, password: &str, known: &[String]) -> Result<()> {
+    check_new_password(field, password)?;
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(password, &known);
+    if estimate.score() >= MIN_PASSWORD_SCORE {
+        return Ok(());
+    }
+    // zxcvbn's warnings and tips are whole sentences ("This is a top-100 common
+    // password."), so they follow the GOV.UK-style summary as they are.
+    let mut message = "Password is too easy to guess.".to_owned();
+    if let Some(feedback) = estimate.feedback() {
+        if let Some(warning) = feedback.warning() {
+            message = format!("{message} {warning}");
+        }
+        if let Some(tip) = feedback.suggestions().first() {
+            message = format!("{message} {tip}");
+        }
+    }
+    Err(Error::invalid(field, message))
+}
+
+/// What a person's password should not be built from: their email's parts, the part
+/// before the `@` run together, and their name.
+pub(crate) fn known_words(email: &str, name: &str) -> Vec<String> {
+    let local = email.split('@').next().unwrap_or_default();
+    email
+        .split(['@', '.', '-', '_', '+'])
+        .chain(name.split_whitespace())
+        .map(str::to_lowercase)
+        .chain(std::iter::once(local.replace(['.', '-', '_', '+'], "")))
+        .filter(|w| w.chars().count() >= 3)
+        .collect()
+}
+
 /// How long a session lasts from sign-in at most, however busy.
 pub const SESSION_LIFETIME: Duration = Duration::hours(24);
 /// How long a session lasts without being used, unless set otherwise.
@@ -498,7 +539,7 @@ impl App {
                 "Enter your current password",
             ));
         }
-        check_new_password("new_password", new)?;
+        check_password_strength("new_password", new, &known_words(&user.email, &user.name))?;
         if new != confirm {
             return Err(Error::invalid("confirm_password", "Passwords must match"));
         }
@@ -604,7 +645,7 @@ impl App {
         }
         let hash = match &new.password {
             Some(password) => {
-                check_new_password("password", password)?;
+                check_password_strength("password", password, &known_words(&new.email, &new.name))?;
                 Some(self.hash_password(password).await?)
             }
             None => None,
@@ -783,5 +824,39 @@ mod tests {
                 .verify_password(b"wrong horse", hash.as_str())
                 .is_err()
         );
+    }
+
+    fn refusal(password: &str, known: &[String]) -> Option<String> {
+        match check_password_strength("password", password, known) {
+            Ok(()) => None,
+            Err(Error::Invalid { message, .. }) => Some(message),
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn common_and_personal_passwords_are_refused_with_advice() {
+        let common = refusal("password1234", &[]).expect("a top password is refused");
+        assert!(
+            common.starts_with("Password is too easy to guess."),
+            "{common}"
+        );
+        assert!(common.contains("common password"), "{common}");
+        assert!(refusal("qwertyuiop123", &[]).is_some());
+        let email = known_words("roz.danks@northshire.gov.uk", "Roz Danks");
+        assert!(
+            ["danks", "northshire", "rozdanks"]
+                .iter()
+                .all(|w| email.iter().any(|known| known == w))
+        );
+        assert!(refusal("northshire2026", &email).is_some());
+        // Too short is still the first thing said.
+        assert_eq!(
+            refusal("short", &[]).as_deref(),
+            Some("Password must be 12 characters or more")
+        );
+        // Passphrases of unrelated words pass.
+        assert_eq!(refusal("correct horse battery staple", &[]), None);
+        assert_eq!(refusal("a brand new password", &[]), None);
     }
 }

@@ -2,9 +2,18 @@
 //! read it; the public and other areas never do, even for a published plan.
 
 use super::{ActionInPlan, App};
-use crate::domain::{Actor, AuditEvent, Error, PlanSummary, Result};
+use crate::domain::{Actor, AuditEvent, ChainCheck, Error, PlanSummary, Result};
 
 impl App {
+    /// Checks every link of the audit trail's hash chain: the command line's, as the
+    /// whole trail spans every area.
+    pub async fn verify_audit(&self, actor: &Actor) -> Result<ChainCheck> {
+        if !matches!(actor, Actor::System) {
+            return Err(Error::Forbidden);
+        }
+        self.store.verify_audit_chain().await
+    }
+
     /// Every change to a plan and its actions, oldest first.
     pub async fn plan_audit(
         &self,

@@ -18,7 +18,6 @@ use super::account::{digest, random_hex, security_event};
 use crate::domain::mail::{invitation_mail, password_reset_mail, role_invitation_mail};
 use crate::domain::{
     Actor, Email, Error, Mail, NewAuditEvent, OutboxEntry, Result, Role, User, UserId,
-    check_new_password,
 };
 use crate::store::{Invitation, InvitationOutcome, NewGrant, NewInvitation};
 
@@ -457,7 +456,11 @@ impl App {
             }
             name => name.to_owned(),
         };
-        check_new_password("password", password)?;
+        super::account::check_password_strength(
+            "password",
+            password,
+            &super::account::known_words(&view.invitation.email, &name),
+        )?;
         if password != confirm {
             return Err(Error::invalid("confirm_password", "Passwords must match"));
         }
@@ -597,7 +600,7 @@ impl App {
     #[tracing::instrument(skip_all)]
     pub async fn reset_password(&self, token: &str, new: &str, confirm: &str) -> Result<UserId> {
         self.password_reset_is_open(token).await?;
-        check_new_password("new_password", new)?;
+        super::account::check_password_strength("new_password", new, &[])?;
         if new != confirm {
             return Err(Error::invalid("confirm_password", "Passwords must match"));
         }

@@ -80,6 +80,15 @@ pub struct Cli {
     command: Command,
 }
 
+/// What to do with the audit trail.
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Check that no entry has been changed, removed or inserted: each entry holds the
+    /// hash of the one before. Prints the last hash (keep it elsewhere, to detect a
+    /// rewritten tail later); exits non-zero at the first broken link.
+    Verify,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the web app.
@@ -141,6 +150,11 @@ enum Command {
     },
     /// Read a plan from a document (Word, Excel, ODS, CSV, PDF, text or plan JSON) and store it.
     Import(ImportArgs),
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Write a stored plan out: as plan JSON, or as a report in a document format.
     Export {
         /// The plan's id or slug (see `wsoa plans`).
@@ -402,22 +416,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             dry_run,
             base_url,
         } => remind(&url, plan.as_deref(), all, dry_run, base_url).await,
-        Command::Publish { plan, withdraw } => {
-            let app = open(&url).await?;
-            let done = app.set_published(&Actor::System, &plan, !withdraw).await;
-            app.close().await;
-            let done = done?;
-            eprintln!(
-                "{} is {}",
-                done.slug,
-                if done.published {
-                    "published"
-                } else {
-                    "not published"
-                }
-            );
-            Ok(())
-        }
+        Command::Publish { plan, withdraw } => publish(&url, &plan, withdraw).await,
         Command::Import(args) => import(&url, args).await,
         Command::Export {
             plan,
@@ -448,6 +447,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let scale = Scale::new(areas, actions, updates, kpi_years)?;
             generate(&url, scale, adviser, password, force).await
         }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => verify_audit(&url).await,
         Command::Backup { output } => {
             let app = open(&url).await?;
             let counts = app.backup(&url, &output).await;
@@ -881,5 +883,41 @@ async fn plans(url: &str) -> anyhow::Result<()> {
             plan.slug, plan.title, plan.id.0, plan.local_area, plan.version, plan.actions
         )?;
     }
+    Ok(())
+}
+
+/// `wsoa audit verify`: the chain's state in one line, or the first broken link.
+async fn verify_audit(url: &str) -> anyhow::Result<()> {
+    let app = open(url).await?;
+    let check = app.verify_audit(&Actor::System).await;
+    app.close().await;
+    let check = check?;
+    if let Some((id, why)) = check.broken {
+        anyhow::bail!(
+            "the audit trail has been changed: entry {id} {why} ({} entries read)",
+            check.entries
+        );
+    }
+    println!(
+        "audit trail intact: {} entries, {} from before the chain began; last hash {}",
+        check.entries,
+        check.unchained,
+        check.head.as_deref().unwrap_or("(none)")
+    );
+    Ok(())
+}
+
+/// `wsoa publish`.
+async fn publish(url: &str, plan: &str, withdraw: bool) -> anyhow::Result<()> {
+    let app = open(url).await?;
+    let done = app.set_published(&Actor::System, plan, !withdraw).await;
+    app.close().await;
+    let done = done?;
+    let state = if done.published {
+        "published"
+    } else {
+        "not published"
+    };
+    eprintln!("{} is {state}", done.slug);
     Ok(())
 }

@@ -33,7 +33,7 @@ pub use account::{
     Grant, LOCKOUT_FAILURES, LONGEST_LOCKOUT, LocalArea, LocalAreaId, MAX_PASSWORD_CHARS,
     MIN_PASSWORD_CHARS, Permission, Role, User, UserId, check_new_password, sign_in_wait,
 };
-pub use audit::{AuditEvent, NewAuditEvent};
+pub use audit::{AuditEvent, ChainCheck, ChainedEntry, NewAuditEvent, chain_hash};
 pub use comparison::{LevelCount, PlanProgress, RatingTally};
 pub use cycle::{
     ActionSnapshot, ChangedAction, ClosedCycle, CycleChanges, CycleId, DateMove, Movement,

@@ -13,7 +13,100 @@ on_both_backends!(
     every_change_is_recorded_with_who_and_what_before_and_after,
     the_trail_cannot_be_changed_or_deleted,
     a_refused_change_leaves_no_entry,
+    the_chain_finds_an_entry_changed_behind_the_triggers,
 );
+
+/// Runs SQL as the app's own database role would, triggers dropped first: the attack the
+/// hash chain exists to reveal.
+async fn tamper(db: &TestDb, sql: &str) {
+    match db.store.backend() {
+        wsoa::store::Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+            for drop in [
+                "drop trigger if exists audit_event_append_only_update",
+                "drop trigger if exists audit_event_append_only_delete",
+            ] {
+                sqlx::query(drop).execute(&mut conn).await.unwrap();
+            }
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+        wsoa::store::Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            sqlx::query("drop trigger if exists audit_event_append_only on audit_event")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+async fn the_chain_finds_an_entry_changed_behind_the_triggers(db: &TestDb) {
+    let stored = db.small_plan_stored().await;
+    for published in [true, false, true] {
+        db.app
+            .set_published(&Actor::System, &stored.slug, published)
+            .await
+            .unwrap();
+    }
+    // Only the command line checks the whole trail.
+    let admin = db
+        .user("admin@example.org", Role::Admin, "Northshire", None)
+        .await;
+    assert!(db.app.verify_audit(&Actor::User(admin)).await.is_err());
+    let intact = db.app.verify_audit(&Actor::System).await.unwrap();
+    assert_eq!((intact.unchained, intact.broken), (0, None));
+    let n = intact.entries;
+    assert!(n >= 4, "{n}");
+    let head = intact.head.clone().unwrap();
+    assert_eq!(head.len(), 64, "{head}");
+
+    let ids: Vec<i64> = db
+        .app
+        .plan_audit(&Actor::System, &stored.slug)
+        .await
+        .unwrap()
+        .1
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    // A removed entry breaks the link of the one after it.
+    tamper(
+        db,
+        &format!("delete from audit_event where audit_event_id = {}", ids[1]),
+    )
+    .await;
+    let removed = db.app.verify_audit(&Actor::System).await.unwrap();
+    assert_eq!(
+        (removed.entries, removed.broken.map(|b| b.0)),
+        (n - 1, Some(ids[2]))
+    );
+
+    // A new entry chains on from the tail; a changed earlier entry is now the first break.
+    db.app
+        .set_published(&Actor::System, &stored.slug, false)
+        .await
+        .unwrap();
+    tamper(
+        db,
+        &format!(
+            "update audit_event set actor = 'someone else' where audit_event_id = {}",
+            ids[0]
+        ),
+    )
+    .await;
+    let changed = db.app.verify_audit(&Actor::System).await.unwrap();
+    assert_eq!(
+        (changed.entries, changed.broken.map(|b| b.0)),
+        (n, Some(ids[0]))
+    );
+}
 
 async fn every_change_is_recorded_with_who_and_what_before_and_after(db: &TestDb) {
     let stored = db.small_plan_stored().await;

@@ -265,6 +265,42 @@ mod racing {
 }
 
 #[tokio::test]
+async fn a_guessable_new_password_is_refused_with_advice() {
+    let db = TestDb::sqlite().await;
+    db.user(
+        "roz.danks@northshire.gov.uk",
+        Role::Viewer,
+        "Northshire",
+        None,
+    )
+    .await;
+    let session = db.session("roz.danks@northshire.gov.uk").await;
+    for (weak, advice) in [
+        ("password1234", "common password"),
+        ("rozdanks2026", "too easy to guess"),
+    ] {
+        let refused = db
+            .post_form(
+                "/account/password",
+                &format!(
+                    "current_password=correct+horse+battery+staple&new_password={weak}&confirm_password={weak}"
+                ),
+                &session,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+        assert!(
+            refused
+                .body
+                .contains("<a href=\"#new_password\">Password is too easy to guess."),
+            "{weak}: {}",
+            refused.body
+        );
+        assert!(refused.body.contains(advice), "{weak}: {}", refused.body);
+    }
+}
+
+#[tokio::test]
 async fn changing_the_password_ends_the_other_sessions() {
     let db = TestDb::sqlite().await;
     db.user("alex@example.org", Role::Viewer, "Northshire", None)

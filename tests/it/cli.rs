@@ -696,3 +696,42 @@ async fn delivered_by_two_servers(db: &str, expected: usize) -> Vec<String> {
         received
     }
 }
+
+#[tokio::test]
+async fn audit_verify_reports_an_intact_trail_and_a_broken_link() {
+    use sqlx::Connection as _;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = repo_path("tests/fixtures/small-plan.json");
+    let imported = wsoa(dir.path(), &["import", plan.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+
+    let intact = wsoa(dir.path(), &["audit", "verify"]);
+    assert!(intact.status.success(), "{}", stderr(&intact));
+    assert!(
+        stdout(&intact).starts_with(
+            "audit trail intact: 1 entries, 0 from before the chain began; last hash "
+        ),
+        "{}",
+        stdout(&intact)
+    );
+
+    let url = format!("sqlite://{}", dir.path().join("wsoa.db").display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query("drop trigger audit_event_append_only_update")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("update audit_event set actor = 'someone else'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+
+    let broken = wsoa(dir.path(), &["audit", "verify"]);
+    assert!(!broken.status.success());
+    assert!(
+        stderr(&broken).contains("the audit trail has been changed: entry 1 does not match"),
+        "{}",
+        stderr(&broken)
+    );
+}
