@@ -475,7 +475,7 @@ impl App {
                 view.invitation.id,
                 InvitationOutcome::Accepted {
                     account: None,
-                    new_account: Some((&name, &hash)),
+                    new_account: Some((&name, Some(&hash))),
                 },
                 &by,
                 self.now_seconds(),

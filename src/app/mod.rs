@@ -20,6 +20,7 @@ mod progress;
 mod reminders;
 mod reports;
 mod running;
+mod sso;
 mod structure;
 mod voice;
 
@@ -55,6 +56,7 @@ pub use progress::{ActionPage, ProgressReport};
 pub use reminders::{RemindOutcome, RemindersView, spawn_reminder_scheduler};
 pub use reports::{ReportFile, ReportRequest};
 pub use running::{CycleView, CyclesView, PlanView, RunningPlan};
+pub use sso::{SsoConfig, SsoProvider, SsoRefusal, SsoStart};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]
@@ -103,6 +105,8 @@ pub struct App {
     hashing: std::sync::Arc<tokio::sync::Semaphore>,
     /// How long a session lasts unused.
     session_idle: time::Duration,
+    /// The identity providers for single sign-on.
+    sso: std::sync::Arc<sso::Sso>,
 }
 
 impl App {
@@ -118,6 +122,7 @@ impl App {
             mail: std::sync::Arc::default(),
             hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(HASHES_AT_ONCE)),
             session_idle: SESSION_IDLE,
+            sso: std::sync::Arc::default(),
         }
     }
 

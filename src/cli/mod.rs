@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use time::Date;
 
 use crate::app::{
-    App, Clock, GenerateRequest, MailSettings, Mailer, ReportRequest, spawn_mail_worker,
+    App, Clock, GenerateRequest, MailSettings, Mailer, ReportRequest, SsoConfig, spawn_mail_worker,
     spawn_reminder_scheduler,
 };
 use crate::config::DatabaseArgs;
@@ -114,6 +114,12 @@ enum Command {
         /// limit and the security log. Anyone else's header is ignored.
         #[arg(long, env = "WSOA_TRUSTED_PROXIES", default_value = "none")]
         trusted_proxies: web::TrustedProxies,
+        /// Single sign-on: a JSON file listing OpenID Connect providers, each
+        /// `{"id", "name", "issuer", "client_id", "client_secret", "email_domains"}`
+        /// under `"providers"` (see the README). Register `BASE_URL/sso/ID/callback`
+        /// as the redirect URI at each provider.
+        #[arg(long, env = "WSOA_OIDC_CONFIG")]
+        oidc_config: Option<PathBuf>,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -400,6 +406,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             secure_cookies,
             metrics_allow,
             trusted_proxies,
+            oidc_config,
             mail,
         } => {
             let config = web::WebConfig {
@@ -407,7 +414,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 metrics_allow,
                 trusted_proxies,
             };
-            serve(&url, addr, demo, config, mail).await
+            let sso = oidc_config.as_deref().map(read_sso_config).transpose()?;
+            serve(&url, addr, demo, config, (mail, sso)).await
         }
         Command::User { command } => user(&url, command).await,
         Command::Remind {
@@ -487,7 +495,7 @@ async fn serve(
     addr: SocketAddr,
     demo: bool,
     config: web::WebConfig,
-    mail: MailArgs,
+    (mail, sso): (MailArgs, Option<SsoConfig>),
 ) -> anyhow::Result<()> {
     let mailer = Mailer::from_settings(
         mail.smtp_url.as_deref(),
@@ -502,6 +510,14 @@ async fn serve(
         base_url: mail.base_url.unwrap_or_else(|| format!("http://{addr}")),
         from: mail.mail_from,
     });
+    let app = match sso {
+        Some(sso) => {
+            let names: Vec<String> = sso.providers.iter().map(|p| p.name.clone()).collect();
+            eprintln!("single sign-on with: {}", names.join(", "));
+            app.with_sso(sso)?
+        }
+        None => app,
+    };
     if demo {
         let loaded = app.load_demo_if_empty().await?;
         if let Some(plan) = &loaded {
@@ -920,4 +936,12 @@ async fn publish(url: &str, plan: &str, withdraw: bool) -> anyhow::Result<()> {
     };
     eprintln!("{} is {state}", done.slug);
     Ok(())
+}
+
+/// Reads `--oidc-config`, saying which file and what is wrong with it.
+fn read_sso_config(path: &std::path::Path) -> anyhow::Result<SsoConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the single sign-on file {}", path.display()))?;
+    SsoConfig::parse(&text)
+        .with_context(|| format!("the single sign-on file {} is not valid", path.display()))
 }

@@ -160,13 +160,11 @@ pub fn chain_hash(previous: Option<&str>, entry: &ChainedEntry<'_>) -> String {
         entry.after_json,
     ]);
     let digest = Sha256::digest(fields.to_string().as_bytes());
-    digest
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, b| {
-            use std::fmt::Write as _;
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
+    digest.iter().fold(String::with_capacity(64), |mut hex, b| {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 /// Walks the trail in order and finds the first entry whose hash does not follow from

@@ -475,8 +475,9 @@ pub enum InvitationOutcome<'a> {
     Accepted {
         /// The signed-in account accepting a pending role.
         account: Option<UserId>,
-        /// The name and password hash of the account to create.
-        new_account: Option<(&'a str, &'a str)>,
+        /// The name and password hash of the account to create (no password for one
+        /// that signs in through an identity provider).
+        new_account: Option<(&'a str, Option<&'a str>)>,
     },
     /// Declined by the invitee.
     Declined,

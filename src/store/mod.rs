@@ -16,6 +16,7 @@ mod pending_import;
 mod plan;
 mod progress;
 mod reminders;
+mod sso;
 mod structure;
 
 pub use account::{Credentials, NewGrant};
@@ -37,6 +38,7 @@ pub use invitation::{Invitation, InvitationOutcome, NewInvitation};
 pub use outbox::{ClaimedMail, MailAbout};
 pub use pending_import::{PendingImportRecord, PendingImportReread};
 pub use reminders::{ReminderRun, RunMessage, RunToWrite};
+pub use sso::SsoLogin;
 
 /// The database behind the app.
 #[derive(Clone)]

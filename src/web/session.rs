@@ -32,9 +32,8 @@ fn config(parts: &Parts) -> WebConfig {
 }
 
 /// The value of a cookie in the request, if sent.
-fn read_cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+pub fn read_cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -55,6 +54,32 @@ pub fn session_cookie(config: &WebConfig, token: &str) -> HeaderValue {
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         cookie_name(config),
         SESSION_LIFETIME.whole_seconds()
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The cookie that ties a single sign-on's answer to the browser that started it: only
+/// sent back to `/sso/`, gone in 10 minutes, and `SameSite=Lax` because the answer
+/// arrives as a top-level navigation from the identity provider's site.
+pub fn sso_cookie_name(config: &WebConfig) -> &'static str {
+    if config.secure_cookies {
+        "__Secure-wsoa_sso"
+    } else {
+        "wsoa_sso"
+    }
+}
+
+/// The `Set-Cookie` header of [`sso_cookie_name`]; an empty value clears it.
+pub fn sso_cookie(config: &WebConfig, value: &str) -> HeaderValue {
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = if value.is_empty() { 0 } else { 600 };
+    let value = format!(
+        "{}={value}; Path=/sso/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}",
+        sso_cookie_name(config)
     );
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -179,7 +204,8 @@ impl FromRequestParts<App> for Viewer {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let config = config(parts);
         let ip = client_ip(parts);
-        let Some(token) = read_cookie(parts, cookie_name(&config)).map(str::to_owned) else {
+        let Some(token) = read_cookie(&parts.headers, cookie_name(&config)).map(str::to_owned)
+        else {
             return Ok(Self {
                 actor: Actor::Public,
                 session: None,

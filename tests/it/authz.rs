@@ -698,6 +698,19 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
             "/password-reset/0000".into(),
             [404, 404, 404, 404, 404, 404, 404],
         ),
+        // Single sign-on: no provider is configured here, so none is found.
+        row(
+            "GET",
+            "/sso/{provider}",
+            "/sso/northshire".into(),
+            [404, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            "GET",
+            "/sso/{provider}/callback",
+            "/sso/northshire/callback?code=a&state=b".into(),
+            [404, 404, 404, 404, 404, 404, 404],
+        ),
         with_body(
             row(
                 "POST",

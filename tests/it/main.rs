@@ -31,5 +31,6 @@ mod reports;
 mod running;
 mod running_pages;
 mod scale_out;
+mod sso;
 mod store;
 mod tenancy;

@@ -9,10 +9,12 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::{FormErrors, Layout, Page};
-use crate::app::App;
+use crate::app::{App, SsoRefusal};
 use crate::domain::{Error, PartialDate, Role};
 use crate::web::extract::Path;
-use crate::web::session::{SignedIn, Viewer, clear_cookie, safe_next, session_cookie};
+use crate::web::session::{
+    SignedIn, Viewer, clear_cookie, encode_component, safe_next, session_cookie,
+};
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -36,24 +38,58 @@ struct LoginPage {
     next: String,
     errors: FormErrors,
     done: Option<String>,
+    /// Identity providers: (link, "Sign in with …" name).
+    providers: Vec<(String, String)>,
+}
+
+impl LoginPage {
+    fn new(app: &App, viewer: &Viewer, next: String) -> Self {
+        let providers = app
+            .sso_providers()
+            .into_iter()
+            .map(|(id, name)| {
+                let link = if next == "/" {
+                    format!("/sso/{id}")
+                } else {
+                    format!("/sso/{id}?next={}", encode_component(&next))
+                };
+                (link, name)
+            })
+            .collect();
+        Self {
+            layout: Layout::of(viewer),
+            email: String::new(),
+            next,
+            errors: FormErrors::default(),
+            done: None,
+            providers,
+        }
+    }
 }
 
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
     done: Option<String>,
+    /// Why a single sign-on came back without signing in.
+    sso: Option<String>,
 }
 
-async fn login_form(viewer: Viewer, Query(query): Query<NextQuery>) -> Page<LoginPage> {
-    Page(LoginPage {
-        layout: Layout::of(&viewer),
-        email: String::new(),
-        next: safe_next(query.next.as_deref()),
-        errors: FormErrors::default(),
-        done: (query.done.as_deref() == Some("reset")).then(|| {
-            "Your password has been changed and you have been signed out everywhere. Sign in with your new password.".to_owned()
-        }),
-    })
+async fn login_form(
+    State(app): State<App>,
+    viewer: Viewer,
+    Query(query): Query<NextQuery>,
+) -> (StatusCode, Page<LoginPage>) {
+    let mut page = LoginPage::new(&app, &viewer, safe_next(query.next.as_deref()));
+    page.done = (query.done.as_deref() == Some("reset")).then(|| {
+        "Your password has been changed and you have been signed out everywhere. Sign in with your new password.".to_owned()
+    });
+    let mut status = StatusCode::OK;
+    if let Some(refusal) = query.sso.as_deref().and_then(SsoRefusal::from_code) {
+        page.errors = FormErrors::one("sso", refusal.message());
+        status = StatusCode::UNAUTHORIZED;
+    }
+    (status, Page(page))
 }
 
 #[derive(Deserialize)]
@@ -90,11 +126,9 @@ async fn login(
         Err(Error::Invalid { field, message }) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             Page(LoginPage {
-                layout: Layout::of(&viewer),
                 email: form.email,
-                next,
                 errors: FormErrors::one(field, message),
-                done: None,
+                ..LoginPage::new(&app, &viewer, next)
             }),
         )
             .into_response()),

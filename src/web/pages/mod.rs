@@ -20,6 +20,7 @@ mod preferences;
 mod reminders;
 mod report;
 mod scheme;
+mod sso;
 mod structure;
 mod timeline;
 mod users;
@@ -115,6 +116,7 @@ pub fn router() -> Router<App> {
         .merge(scheme::router())
         .merge(account::router())
         .merge(access::router())
+        .merge(sso::router())
         .merge(outbox::router())
         .merge(preferences::router())
         .merge(reminders::router())
