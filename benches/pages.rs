@@ -61,9 +61,11 @@ impl Served {
             .await
             .expect("the account is created");
             let session = app
-                .log_in("editor@bench.test", "bench-password-1", None)
+                .log_in("editor@bench.test", "bench-password-1", None, "/")
                 .await
-                .expect("the editor signs in");
+                .expect("the editor signs in")
+                .session()
+                .expect("an editor needs no second step");
             let (_, tree) = app
                 .plan(&Actor::System, &summary.slug)
                 .await

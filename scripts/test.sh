@@ -23,7 +23,10 @@ cargo clippy --all-targets --quiet -- -D warnings
 step "LibreOffice"
 # The import corpus test (tests/it/import_corpus.rs) converts two plans to PDF with it,
 # and the step after the tests opens exported documents in it.
-if ! command -v soffice >/dev/null 2>&1; then
+# Writer and Calc both: a machine with only one of them has `soffice` but cannot convert
+# the other's documents.
+if ! command -v soffice >/dev/null 2>&1 \
+    || ! ls /usr/lib/libreoffice/program/libsclo.so /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     timeout 900 apt-get update -qq
     timeout 900 apt-get install -y -qq --no-install-recommends libreoffice-writer libreoffice-calc >/dev/null

@@ -61,7 +61,7 @@ test('the demo editor adds a KPI and an actual, and its chart page is accessible
   await page.goto(`${baseUrl}/login`)
   await page.getByLabel('Email address').fill('editor@demo.example')
   await page.getByLabel('Password').fill('demo-editor-password')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await page.waitForSelector('h1')
   const plan = await openDemoPlan(page)
 

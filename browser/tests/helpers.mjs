@@ -1,5 +1,6 @@
 // Shared set-up for the browser tests: Debian's Chromium driven by playwright-core, and
 // axe-core run inside each page.
+import { createHmac } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import assert from 'node:assert/strict'
@@ -54,6 +55,46 @@ export async function assertAccessible (page) {
   assert.deepEqual(violations, [], `axe found violations on ${page.url()}:\n${violations.join('\n')}`)
 }
 
+/** The keys demo accounts set up in this run, by role. */
+const twoFactorKeys = new Map()
+
+/** RFC 6238's code for a base32 key now: what an authenticator app would show. */
+export function totp (key, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const c of key.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0')
+  const bytes = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)))
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)))
+  const mac = createHmac('sha1', bytes).update(counter).digest()
+  const offset = mac[mac.length - 1] & 0xf
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0')
+}
+
+/**
+ * The second step of a password sign-in, as a person with an authenticator app takes
+ * it: setting two-factor up (admins, at their first sign-in: the key is read off the
+ * page, as one would type it into the app) or entering the code.
+ */
+async function secondStep (page, role) {
+  const setUp = await page.getByRole('heading', { name: 'Set up two-factor authentication' }).count()
+  if (setUp) {
+    await assertAccessible(page)
+    twoFactorKeys.set(role, await page.locator('#two-factor-key').textContent())
+  }
+  const key = twoFactorKeys.get(role)
+  assert.ok(key, `${role} has two-factor from an earlier run: restart the demo`)
+  await page.getByLabel('Security code').fill(totp(key))
+  await page.getByRole('button', { name: setUp ? 'Turn on two-factor authentication' : 'Continue' }).click()
+  if (setUp) {
+    // The recovery codes, shown once.
+    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor()
+    assert.equal(await page.locator('.app-recovery-codes li').count(), 10)
+    await assertAccessible(page)
+    await page.getByRole('button', { name: 'Continue' }).click()
+  }
+}
+
 /**
  * A page in a fresh browser context, signed in with the demo account for `role`
  * (`demo-<role>-password`, as `serve --demo` prints them). Closing it closes the context.
@@ -64,7 +105,9 @@ export async function signInAs (browser, role, options = {}) {
   await page.goto(`${baseUrl}/login`)
   await page.getByLabel('Email address').fill(`${role}@demo.example`)
   await page.getByLabel('Password').fill(`demo-${role}-password`)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.waitForURL((url) => url.pathname !== '/login')
+  if (new URL(page.url()).pathname === '/login/two-factor') await secondStep(page, role)
   await page.waitForURL((url) => !url.pathname.startsWith('/login'))
   // Signing in navigates straight on, which can abort the sign-in page's favicon
   // request; count problems from here.

@@ -35,7 +35,7 @@ async function signIn (page) {
   assert.match(page.url(), /\/login\?next=/)
   await page.getByLabel('Email address').fill(EDITOR.email)
   await page.getByLabel('Password').fill(EDITOR.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await page.waitForURL(`${baseUrl}/plans/import`)
   // Signing in navigates straight on, which can abort the sign-in page's favicon request;
   // count problems from the import page on.

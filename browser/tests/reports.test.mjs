@@ -49,7 +49,7 @@ test('a signed-in viewer gets every report, and the form downloads one', async (
   await page.goto(`${baseUrl}/login`)
   await page.getByLabel('Email address').fill('viewer@demo.example')
   await page.getByLabel('Password').fill('demo-viewer-password')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await page.waitForURL((url) => !url.pathname.startsWith('/login'))
   // Signing in navigates straight on, which can abort the sign-in page's favicon request;
   // what matters is the reports page, so start counting problems from here.

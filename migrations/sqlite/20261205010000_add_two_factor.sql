@@ -27,6 +27,8 @@ create table sign_in_step (
     -- 'code' (enter a code) or 'setup' (set up two-factor first)
     kind text not null,
     setup_secret text,
+    -- where to go once signed in
+    next_path text not null,
     expires_at text not null,
     created_at text not null,
     updated_at text not null

@@ -242,29 +242,20 @@ impl App {
         .map_err(|e| internal("checking a password", e))
     }
 
-    /// Checks an email and password; the lockout applies first. Every failure, whether
-    /// or not the email has an account, counts towards the email's and the address's
-    /// lockout, and all of them read the same, so nobody learns which emails have accounts.
-    pub async fn authenticate(
+    /// Records a sign-in attempt (a password, or a second step's code) as a failure
+    /// before it is checked, in one step with the lockout's check, so guesses sent at once
+    /// cannot all slip past it; refuses at once while the email or address is locked.
+    pub(super) async fn sign_in_gate(
         &self,
         email: &str,
-        password: &str,
         ip: Option<&str>,
-    ) -> Result<UserId> {
-        let email = email.trim().to_lowercase();
-        if email.is_empty() {
-            return Err(Error::invalid("email", "Enter your email address"));
-        }
-        if password.is_empty() {
-            return Err(Error::invalid("password", "Enter your password"));
-        }
+        field: &str,
+    ) -> Result<()> {
         let now = self.now_seconds();
-        // The attempt is recorded as a failure before the password is checked, in one
-        // step with the lockout's check, so guesses sent at once cannot all slip past it.
         let wait = self
             .store
             .begin_login_attempt(
-                &email,
+                email,
                 ip,
                 (now - FAILURE_MEMORY, now - ADDRESS_WINDOW),
                 now,
@@ -281,13 +272,34 @@ impl App {
                 "sign-in refused: locked after failed attempts"
             );
             return Err(Error::invalid(
-                "email",
+                field,
                 format!(
                     "There have been too many failed attempts to sign in. Wait {}, then try again",
                     wait_words(wait)
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Checks an email and password (the first step of signing in: see
+    /// [`App::log_in`]); the lockout applies first. Every failure, whether
+    /// or not the email has an account, counts towards the email's and the address's
+    /// lockout, and all of them read the same, so nobody learns which emails have accounts.
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<&str>,
+    ) -> Result<UserId> {
+        let email = email.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(Error::invalid("email", "Enter your email address"));
+        }
+        if password.is_empty() {
+            return Err(Error::invalid("password", "Enter your password"));
+        }
+        self.sign_in_gate(&email, ip, "email").await?;
         let credentials = self.store.credentials(&email).await?;
         let matches = if password.chars().count() > crate::domain::MAX_PASSWORD_CHARS {
             false
@@ -299,14 +311,15 @@ impl App {
             .await?
         };
         match credentials {
+            // The failures are cleared only once signed in (after any second step), so
+            // a known password does not reset the lockout on guessing codes.
             Some(found) if matches && !found.disabled => {
-                self.store.clear_login_failures(&email).await?;
                 tracing::info!(
                     target: "security",
-                    event = "sign_in.succeeded",
+                    event = "sign_in.password_accepted",
                     user = found.user.0,
                     ip = ip.unwrap_or(""),
-                    "signed in"
+                    "password accepted"
                 );
                 Ok(found.user)
             }
@@ -335,17 +348,6 @@ impl App {
             .insert_session(&digest(&token), user, expires_at, now)
             .await?;
         Ok(NewSession { token, expires_at })
-    }
-
-    /// Signs in with an email and password.
-    pub async fn log_in(
-        &self,
-        email: &str,
-        password: &str,
-        ip: Option<&str>,
-    ) -> Result<NewSession> {
-        let user = self.authenticate(email, password, ip).await?;
-        self.start_session(user).await
     }
 
     /// Ends a session. An unknown session is already ended.

@@ -22,6 +22,7 @@ mod reports;
 mod running;
 mod sso;
 mod structure;
+mod two_factor;
 mod voice;
 
 use time::OffsetDateTime;
@@ -57,6 +58,10 @@ pub use reminders::{RemindOutcome, RemindersView, spawn_reminder_scheduler};
 pub use reports::{ReportFile, ReportRequest};
 pub use running::{CycleView, CyclesView, PlanView, RunningPlan};
 pub use sso::{SsoConfig, SsoProvider, SsoRefusal, SsoStart};
+pub use two_factor::{
+    RECOVERY_CODES, SecondStep, SignIn, SignedIn, TWO_FACTOR_ISSUER, TwoFactorSetup,
+    TwoFactorStatus,
+};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone, Copy, Debug)]
@@ -107,6 +112,8 @@ pub struct App {
     session_idle: time::Duration,
     /// The identity providers for single sign-on.
     sso: std::sync::Arc<sso::Sso>,
+    /// Two-factor required of everyone with a password, not only admins.
+    two_factor_for_everyone: bool,
 }
 
 impl App {
@@ -123,6 +130,7 @@ impl App {
             hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(HASHES_AT_ONCE)),
             session_idle: SESSION_IDLE,
             sso: std::sync::Arc::default(),
+            two_factor_for_everyone: false,
         }
     }
 

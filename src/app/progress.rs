@@ -156,6 +156,35 @@ impl App {
         })
     }
 
+    /// Whether an update dated `date` falls inside a reporting cycle that has closed
+    /// (before the day the latest one closed): then its report is frozen without it,
+    /// so only the plan's editors may add it, and it is marked a late entry. An update
+    /// dated on the closing day itself is not late: owners update on that day.
+    async fn late_entry(&self, actor: &Actor, found: &ActionInPlan, date: Date) -> Result<bool> {
+        let closed = self.store.closed_cycles(found.summary.id).await?;
+        let Some(last) = closed.iter().map(|c| c.ends_on).max() else {
+            return Ok(false);
+        };
+        if date >= last {
+            return Ok(false);
+        }
+        if actor
+            .may_edit_plan(found.summary.local_area_id, found.summary.published)
+            .check(|| "the plan".to_owned())
+            .is_err()
+        {
+            return Err(Error::invalid(
+                "date",
+                format!(
+                    "That date is in a reporting cycle that has closed (up to {}). Date the update {} or later, or ask the programme team to add it as a late entry",
+                    crate::domain::uk_date(last),
+                    crate::domain::uk_date(last)
+                ),
+            ));
+        }
+        Ok(true)
+    }
+
     /// Writes a checked update with its evidence and milestones done, and its audit
     /// entry, in one transaction.
     pub(super) async fn store_progress(
@@ -166,11 +195,17 @@ impl App {
         evidence: &[NewEvidence],
         milestones_done: &[MilestoneId],
     ) -> Result<UpdateId> {
-        let audit = audit_of(actor, found, "progress_update", "progress.recorded");
+        let late = self.late_entry(actor, found, update.date).await?;
+        let event = if late {
+            "progress.recorded_late"
+        } else {
+            "progress.recorded"
+        };
+        let audit = audit_of(actor, found, "progress_update", event);
         self.store
             .insert_progress(
                 stored_id(found)?,
-                update,
+                (update, late),
                 evidence,
                 milestones_done,
                 &audit,

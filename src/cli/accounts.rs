@@ -77,6 +77,14 @@ pub(super) enum UserCommand {
         #[arg(long)]
         enable: bool,
     },
+    /// Remove an account's two-factor authentication, for someone who has lost both their
+    /// authenticator app and their recovery codes. An admin (or anyone, where the
+    /// installation requires it) sets it up again at their next sign-in.
+    ResetTwoFactor {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+    },
     /// Create an API token for an account and print it (once) on standard output.
     Token {
         /// The account's email address.
@@ -184,6 +192,16 @@ async fn user_access(url: &str, command: UserCommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        UserCommand::ResetTwoFactor { email } => {
+            let app = open(url).await?;
+            let done = app.reset_two_factor(&Actor::System, &email).await;
+            app.close().await;
+            done?;
+            eprintln!(
+                "{email} has no two-factor authentication now; it is set up again at the next sign-in where required"
+            );
+            Ok(())
+        }
         _ => unreachable!("only the access commands come here"),
     }
 }
@@ -267,9 +285,9 @@ pub(super) async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> 
             }
             Ok(())
         }
-        command @ (UserCommand::RemoveRole { .. } | UserCommand::Disable { .. }) => {
-            user_access(url, command).await
-        }
+        command @ (UserCommand::RemoveRole { .. }
+        | UserCommand::Disable { .. }
+        | UserCommand::ResetTwoFactor { .. }) => user_access(url, command).await,
         UserCommand::Token { email, name } => {
             let app = open(url).await?;
             let created = async {

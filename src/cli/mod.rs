@@ -120,6 +120,10 @@ enum Command {
         /// as the redirect URI at each provider.
         #[arg(long, env = "WSOA_OIDC_CONFIG")]
         oidc_config: Option<PathBuf>,
+        /// Require two-factor authentication of everyone who signs in with a password,
+        /// not only of admins (who always need it).
+        #[arg(long, env = "WSOA_REQUIRE_TWO_FACTOR")]
+        require_two_factor: bool,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -407,6 +411,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             metrics_allow,
             trusted_proxies,
             oidc_config,
+            require_two_factor,
             mail,
         } => {
             let config = web::WebConfig {
@@ -415,7 +420,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 trusted_proxies,
             };
             let sso = oidc_config.as_deref().map(read_sso_config).transpose()?;
-            serve(&url, addr, demo, config, (mail, sso)).await
+            serve(&url, addr, demo, config, (mail, sso, require_two_factor)).await
         }
         Command::User { command } => user(&url, command).await,
         Command::Remind {
@@ -495,7 +500,7 @@ async fn serve(
     addr: SocketAddr,
     demo: bool,
     config: web::WebConfig,
-    (mail, sso): (MailArgs, Option<SsoConfig>),
+    (mail, sso, require_two_factor): (MailArgs, Option<SsoConfig>, bool),
 ) -> anyhow::Result<()> {
     let mailer = Mailer::from_settings(
         mail.smtp_url.as_deref(),
@@ -506,10 +511,13 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    let app = open(url).await?.with_mail(MailSettings {
-        base_url: mail.base_url.unwrap_or_else(|| format!("http://{addr}")),
-        from: mail.mail_from,
-    });
+    let app = open(url)
+        .await?
+        .with_mail(MailSettings {
+            base_url: mail.base_url.unwrap_or_else(|| format!("http://{addr}")),
+            from: mail.mail_from,
+        })
+        .with_two_factor_for_everyone(require_two_factor);
     let app = match sso {
         Some(sso) => {
             let names: Vec<String> = sso.providers.iter().map(|p| p.name.clone()).collect();
@@ -592,6 +600,9 @@ fn print_demo_accounts(accounts: &[crate::app::DemoAccount]) {
             account.password
         );
     }
+    eprintln!(
+        "  The admin sets up two-factor authentication at its first sign-in: add the key shown to any authenticator app."
+    );
     eprintln!();
 }
 

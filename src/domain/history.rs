@@ -282,6 +282,8 @@ pub struct StoredUpdate {
     pub id: UpdateId,
     /// The update.
     pub update: ProgressUpdate,
+    /// Dated inside a reporting cycle that had already closed when it was entered.
+    pub late: bool,
 }
 
 /// Everything recorded against an action, with ids, oldest first.
@@ -312,6 +314,8 @@ pub enum HistoryEntry {
         ratings: Vec<RatingTag>,
         /// Its evidence.
         evidence: Vec<EvidenceItem>,
+        /// Entered after its reporting cycle had closed.
+        late: bool,
     },
     /// A due date moved.
     DueChanged(DueChange),
@@ -363,6 +367,7 @@ impl ActionRecord {
                         .filter(|e| e.update == stored.id)
                         .cloned()
                         .collect(),
+                    late: stored.late,
                 },
             ));
         }
@@ -490,6 +495,7 @@ mod tests {
         let plan = PlanTree::new("Here", "Plan");
         let update = |id: i64, on: Date, rated: &[&str]| StoredUpdate {
             id: UpdateId(id),
+            late: false,
             update: ProgressUpdate {
                 date: on,
                 author: None,

@@ -18,6 +18,7 @@ mod progress;
 mod reminders;
 mod sso;
 mod structure;
+mod two_factor;
 
 pub use account::{Credentials, NewGrant};
 
@@ -39,6 +40,7 @@ pub use outbox::{ClaimedMail, MailAbout};
 pub use pending_import::{PendingImportRecord, PendingImportReread};
 pub use reminders::{ReminderRun, RunMessage, RunToWrite};
 pub use sso::SsoLogin;
+pub use two_factor::SignInStep;
 
 /// The database behind the app.
 #[derive(Clone)]

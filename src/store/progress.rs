@@ -41,6 +41,7 @@ struct UpdateRow {
     author: Option<String>,
     narrative: String,
     ratings: String,
+    late_entry: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -107,7 +108,7 @@ impl Store {
         })?;
         let updates: Vec<UpdateRow> = on_pool!(self, |pool| {
             sqlx::query_as(
-                "select progress_update_id, update_date, author, narrative, ratings from progress_update
+                "select progress_update_id, update_date, author, narrative, ratings, late_entry from progress_update
                  where action_id = $1 order by update_date, progress_update_id",
             )
             .bind(action.0)
@@ -160,6 +161,7 @@ impl Store {
                             narrative: u.narrative,
                             ratings: from_json("update ratings", &u.ratings)?,
                         },
+                        late: u.late_entry,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -214,7 +216,7 @@ impl Store {
     pub async fn insert_progress(
         &self,
         action: ActionId,
-        update: &ProgressUpdate,
+        (update, late): (&ProgressUpdate, bool),
         evidence: &[NewEvidence],
         milestones_done: &[MilestoneId],
         audit: &NewAuditEvent,
@@ -238,14 +240,16 @@ impl Store {
                 return Err(Error::not_found("action"));
             };
             let id: i64 = sqlx::query_scalar(
-                "insert into progress_update (action_id, update_date, author, narrative, ratings, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $6) returning progress_update_id",
+                "insert into progress_update (action_id, update_date, author, narrative, ratings,
+                    late_entry, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $7) returning progress_update_id",
             )
             .bind(action.0)
             .bind(update.date)
             .bind(&update.author)
             .bind(&update.narrative)
             .bind(&ratings)
+            .bind(late)
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;

@@ -58,9 +58,24 @@ pub fn session_cookie(config: &WebConfig, token: &str) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The cookie that ties a single sign-on's answer to the browser that started it: only
-/// sent back to `/sso/`, gone in 10 minutes, and `SameSite=Lax` because the answer
+/// A short-lived cookie for a sign-in under way, sent back only to `path`, gone in 10
+/// minutes; an empty value clears it. `SameSite=Lax` because a single sign-on's answer
 /// arrives as a top-level navigation from the identity provider's site.
+fn flow_cookie(config: &WebConfig, name: &str, path: &str, value: &str) -> HeaderValue {
+    let (prefix, secure) = if config.secure_cookies {
+        ("__Secure-", "; Secure")
+    } else {
+        ("", "")
+    };
+    let age = if value.is_empty() { 0 } else { 600 };
+    let value = format!(
+        "{prefix}{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={age}{secure}"
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The cookie that ties a single sign-on's answer to the browser that started it, so
+/// nobody can send someone a link that signs them in as somebody else.
 pub fn sso_cookie_name(config: &WebConfig) -> &'static str {
     if config.secure_cookies {
         "__Secure-wsoa_sso"
@@ -69,19 +84,23 @@ pub fn sso_cookie_name(config: &WebConfig) -> &'static str {
     }
 }
 
-/// The `Set-Cookie` header of [`sso_cookie_name`]; an empty value clears it.
+/// The `Set-Cookie` header of [`sso_cookie_name`].
 pub fn sso_cookie(config: &WebConfig, value: &str) -> HeaderValue {
-    let secure = if config.secure_cookies {
-        "; Secure"
+    flow_cookie(config, "wsoa_sso", "/sso/", value)
+}
+
+/// The cookie naming a sign-in whose password was right and which waits for a code.
+pub fn step_cookie_name(config: &WebConfig) -> &'static str {
+    if config.secure_cookies {
+        "__Secure-wsoa_step"
     } else {
-        ""
-    };
-    let age = if value.is_empty() { 0 } else { 600 };
-    let value = format!(
-        "{}={value}; Path=/sso/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}",
-        sso_cookie_name(config)
-    );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+        "wsoa_step"
+    }
+}
+
+/// The `Set-Cookie` header of [`step_cookie_name`].
+pub fn step_cookie(config: &WebConfig, value: &str) -> HeaderValue {
+    flow_cookie(config, "wsoa_step", "/login/", value)
 }
 
 /// The `Set-Cookie` header that ends a session in the browser.

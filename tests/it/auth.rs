@@ -161,20 +161,25 @@ async fn an_account_locks_after_five_failures_for_fifteen_minutes() {
     for _ in 0..LOCKOUT_FAILURES {
         assert!(
             db.app
-                .log_in("alex@example.org", "guess", None)
+                .log_in("alex@example.org", "guess", None, "/")
                 .await
                 .is_err()
         );
     }
-    let locked = db.app.log_in("alex@example.org", PASSWORD, None).await;
+    let locked = db.app.log_in("alex@example.org", PASSWORD, None, "/").await;
     let unknown_locked = {
         for _ in 0..LOCKOUT_FAILURES {
-            let _ = db.app.log_in("nobody@example.org", "guess", None).await;
+            let _ = db
+                .app
+                .log_in("nobody@example.org", "guess", None, "/")
+                .await;
         }
-        db.app.log_in("nobody@example.org", "guess", None).await
+        db.app
+            .log_in("nobody@example.org", "guess", None, "/")
+            .await
     };
     let later = db.app_at(fixed_now() + time::Duration::minutes(16));
-    let unlocked = later.log_in("alex@example.org", PASSWORD, None).await;
+    let unlocked = later.log_in("alex@example.org", PASSWORD, None, "/").await;
 
     let message = locked.unwrap_err().to_string();
     assert!(message.contains("too many failed attempts"), "{message}");
@@ -194,19 +199,19 @@ async fn one_address_trying_many_accounts_is_stopped_for_accounts_that_have_fail
     db.user("sam@example.org", Role::Viewer, "Northshire", None)
         .await;
     let ip = Some("192.0.2.7");
-    let _ = db.app.log_in("alex@example.org", "a typo", None).await;
+    let _ = db.app.log_in("alex@example.org", "a typo", None, "/").await;
 
     for n in 0..wsoa::app::IP_LOCKOUT_FAILURES {
         let _ = db
             .app
-            .log_in(&format!("user{n}@example.org"), "guess", ip)
+            .log_in(&format!("user{n}@example.org"), "guess", ip, "/")
             .await;
     }
-    let failed_before = db.app.log_in("alex@example.org", PASSWORD, ip).await;
-    let never_failed = db.app.log_in("sam@example.org", PASSWORD, ip).await;
+    let failed_before = db.app.log_in("alex@example.org", PASSWORD, ip, "/").await;
+    let never_failed = db.app.log_in("sam@example.org", PASSWORD, ip, "/").await;
     let from_elsewhere = db
         .app
-        .log_in("alex@example.org", PASSWORD, Some("198.51.100.1"))
+        .log_in("alex@example.org", PASSWORD, Some("198.51.100.1"), "/")
         .await;
 
     assert!(
@@ -228,7 +233,7 @@ async fn guesses_sent_at_once_check_at_most_five(db: &TestDb) {
     let guesses = (0..30).map(|n| {
         let app = db.app.clone();
         tokio::spawn(async move {
-            app.log_in("alex@example.org", &format!("guess {n}"), None)
+            app.log_in("alex@example.org", &format!("guess {n}"), None, "/")
                 .await
                 .unwrap_err()
                 .to_string()
@@ -250,7 +255,7 @@ async fn guesses_sent_at_once_check_at_most_five(db: &TestDb) {
         "at most five checked"
     );
     assert_eq!(locked, 25);
-    let right = db.app.log_in("alex@example.org", PASSWORD, None).await;
+    let right = db.app.log_in("alex@example.org", PASSWORD, None, "/").await;
     assert!(
         right
             .unwrap_err()
@@ -337,13 +342,13 @@ async fn changing_the_password_ends_the_other_sessions() {
     );
     assert!(
         db.app
-            .log_in("alex@example.org", PASSWORD, None)
+            .log_in("alex@example.org", PASSWORD, None, "/")
             .await
             .is_err()
     );
     assert!(
         db.app
-            .log_in("alex@example.org", "a new long passphrase", None)
+            .log_in("alex@example.org", "a new long passphrase", None, "/")
             .await
             .is_ok()
     );
@@ -756,11 +761,11 @@ async fn a_disabled_account_is_shut_out_at_once() {
         Actor::Public
     );
     assert!(db.app.actor_for_token(&token.token).await.is_err());
-    let refused = db.app.log_in("alex@example.org", PASSWORD, None).await;
+    let refused = db.app.log_in("alex@example.org", PASSWORD, None, "/").await;
     assert_eq!(
         refused.unwrap_err().to_string(),
         db.app
-            .log_in("nobody@example.org", "x", None)
+            .log_in("nobody@example.org", "x", None, "/")
             .await
             .unwrap_err()
             .to_string(),
@@ -781,7 +786,7 @@ async fn a_disabled_account_is_shut_out_at_once() {
         .await
         .unwrap();
     db.app
-        .log_in("alex@example.org", PASSWORD, None)
+        .log_in("alex@example.org", PASSWORD, None, "/")
         .await
         .unwrap();
     assert!(

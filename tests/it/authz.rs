@@ -511,6 +511,58 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
             ),
             "current_password=wrong&new_password=short&confirm_password=short",
         ),
+        // Two-factor: the settings are one's own; nobody has it on here, so each is
+        // offered the set-up, a wrong first code is refused, and there are no codes to
+        // replace. The admin's cannot be turned off; a viewer's wrong password is refused.
+        row(
+            "GET",
+            "/account/two-factor",
+            "/account/two-factor".into(),
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/two-factor",
+                "/account/two-factor".into(),
+                [401, 422, 422, 422, 422, 422, 422],
+            ),
+            "secret=AAAA&code=123456",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/two-factor/disable",
+                "/account/two-factor/disable".into(),
+                [401, 422, 422, 422, 422, 422, 422],
+            ),
+            "password=wrong",
+        ),
+        with_body(
+            row(
+                "POST",
+                "/account/two-factor/recovery-codes",
+                "/account/two-factor/recovery-codes".into(),
+                [401, 409, 409, 409, 409, 409, 409],
+            ),
+            "",
+        ),
+        // A sign-in's second step needs its cookie: without one, back to the password.
+        row(
+            "GET",
+            "/login/two-factor",
+            "/login/two-factor".into(),
+            [303, 303, 303, 303, 303, 303, 303],
+        ),
+        with_body(
+            row(
+                "POST",
+                "/login/two-factor",
+                "/login/two-factor".into(),
+                [303, 303, 303, 303, 303, 303, 303],
+            ),
+            "code=123456",
+        ),
         row(
             "GET",
             "/areas/{area}/users",

@@ -264,7 +264,7 @@ async fn an_invitation_makes_an_account_whose_owner_chose_the_password_and_works
     assert_eq!(user.grants[0].role, Role::Owner);
     assert_eq!(user.grants[0].person_key.as_deref(), Some("NP"));
     db.app
-        .log_in("new.person@example.org", "a password of my own", None)
+        .log_in("new.person@example.org", "a password of my own", None, "/")
         .await
         .expect("the password the invitee chose");
 
@@ -383,9 +383,10 @@ async fn a_role_offered_to_an_existing_account_changes_nothing_until_it_is_accep
         "the same answer as for a new address: {}",
         page.body
     );
+    let known = "a password I now know";
     assert!(
         db.app
-            .log_in("south-admin@example.org", "a password I now know", None)
+            .log_in("south-admin@example.org", known, None, "/")
             .await
             .is_err()
     );
@@ -448,7 +449,7 @@ async fn a_role_offered_to_an_existing_account_changes_nothing_until_it_is_accep
             .any(|g| g.local_area.name == "Northshire" && g.role == Role::Viewer)
     );
     db.app
-        .log_in("south-admin@example.org", PASSWORD, None)
+        .log_in("south-admin@example.org", PASSWORD, None, "/")
         .await
         .expect("the account's own password is unchanged");
     // Inviting someone who already has a role in the area changes it directly.
@@ -535,12 +536,12 @@ async fn a_password_reset_link_works_once_for_an_hour_and_signs_out_everywhere(d
     );
     assert!(
         db.app
-            .log_in("owner@example.org", PASSWORD, None)
+            .log_in("owner@example.org", PASSWORD, None, "/")
             .await
             .is_err()
     );
     db.app
-        .log_in("owner@example.org", "a brand new password", None)
+        .log_in("owner@example.org", "a brand new password", None, "/")
         .await
         .unwrap();
     let again = db

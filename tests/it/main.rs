@@ -34,3 +34,4 @@ mod scale_out;
 mod sso;
 mod store;
 mod tenancy;
+mod two_factor;

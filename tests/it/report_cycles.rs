@@ -23,6 +23,7 @@ use crate::helpers::{
 use crate::reports::{csv_rows, read_docx, sheet};
 
 on_both_backends!(
+    an_update_dated_in_a_closed_cycle_is_for_editors_and_marked_late,
     a_report_as_at_a_closed_cycle_leaves_out_what_came_after,
     the_period_starts_when_the_cycle_before_closed,
     an_unknown_cycle_is_refused_naming_the_cycles_there_are,
@@ -153,6 +154,87 @@ impl Story {
 
 fn row<'a>(rows: &'a [BTreeMap<String, String>], reference: &str) -> &'a BTreeMap<String, String> {
     rows.iter().find(|r| r["Ref"] == reference).unwrap()
+}
+
+async fn an_update_dated_in_a_closed_cycle_is_for_editors_and_marked_late(db: &TestDb) {
+    let story = story(db).await;
+    let owner = db
+        .user("ab@example.org", Role::Owner, "Northshire", Some("AB"))
+        .await;
+    let editor = db
+        .user("editor@example.org", Role::Editor, "Northshire", None)
+        .await;
+    let (_, tree) = story.later.plan(&Actor::System, &story.slug).await.unwrap();
+    let action = action_id(&tree, "1.1a");
+    let update = |day: Date| NewUpdate {
+        date: day,
+        author: None,
+        narrative: "Recorded after the cycle closed".into(),
+        ratings: BTreeMap::new(),
+    };
+
+    // Cycle 2 closed on 2 March: 1 March is inside it, 2 March is not.
+    let refused = story
+        .later
+        .record_update(
+            &Actor::User(owner.clone()),
+            &story.slug,
+            &action,
+            update(date!(2020 - 03 - 01)),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("That date is in a reporting cycle that has closed (up to 2 March 2020)"),
+        "{refused}"
+    );
+    story
+        .later
+        .record_update(
+            &Actor::User(owner),
+            &story.slug,
+            &action,
+            update(date!(2020 - 03 - 02)),
+        )
+        .await
+        .unwrap();
+    story
+        .later
+        .record_update(
+            &Actor::User(editor),
+            &story.slug,
+            &action,
+            update(date!(2020 - 02 - 20)),
+        )
+        .await
+        .unwrap();
+
+    let (_, events) = story
+        .later
+        .plan_audit(&Actor::System, &story.slug)
+        .await
+        .unwrap();
+    let late: Vec<&str> = events
+        .iter()
+        .filter(|e| e.event.starts_with("progress.recorded"))
+        .map(|e| e.event.as_str())
+        .rev()
+        .take(2)
+        .collect();
+    assert_eq!(late, ["progress.recorded_late", "progress.recorded"]);
+    let page = get(
+        &story.later,
+        &db.session_at(&story.later, "editor@example.org").await,
+        &format!("/plans/{}/actions/{action}", story.slug),
+    )
+    .await;
+    assert_eq!(
+        page.body.matches("Late entry</strong>").count(),
+        1,
+        "only the update dated in the closed cycle: {}",
+        page.body
+    );
 }
 
 async fn a_report_as_at_a_closed_cycle_leaves_out_what_came_after(db: &TestDb) {
@@ -594,8 +676,10 @@ async fn viewer(db: &TestDb, story: &Story) -> Auth {
     Auth::Cookie(
         story
             .later
-            .log_in("viewer@northshire.example", PASSWORD, None)
+            .log_in("viewer@northshire.example", PASSWORD, None, "/")
             .await
+            .unwrap()
+            .session()
             .unwrap()
             .token,
     )

@@ -90,8 +90,10 @@ async fn every_page_of_the_demo_renders_and_says_it_is_sample_data() {
     let editor = accounts.iter().find(|a| a.role == Role::Editor).unwrap();
     let editor = Auth::Cookie(
         db.app
-            .log_in(&editor.email, &editor.password, None)
+            .log_in(&editor.email, &editor.password, None, "/")
             .await
+            .unwrap()
+            .session()
             .unwrap()
             .token,
     );

@@ -208,7 +208,12 @@ async fn an_admin_cannot_take_over_an_account_from_another_area() {
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert!(
         t.db.app
-            .log_in("south-admin@example.org", "a password I now know", None)
+            .log_in(
+                "south-admin@example.org",
+                "a password I now know",
+                None,
+                "/"
+            )
             .await
             .is_err()
     );

@@ -9,11 +9,11 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::{FormErrors, Layout, Page};
-use crate::app::{App, SsoRefusal};
+use crate::app::{App, SignIn, SsoRefusal};
 use crate::domain::{Error, PartialDate, Role};
 use crate::web::extract::Path;
 use crate::web::session::{
-    SignedIn, Viewer, clear_cookie, encode_component, safe_next, session_cookie,
+    SignedIn, Viewer, clear_cookie, encode_component, safe_next, session_cookie, step_cookie,
 };
 
 pub fn router() -> Router<App> {
@@ -109,10 +109,10 @@ async fn login(
 ) -> Result<Response, Error> {
     let next = safe_next(form.next.as_deref());
     match app
-        .log_in(&form.email, &form.password, viewer.ip.as_deref())
+        .log_in(&form.email, &form.password, viewer.ip.as_deref(), &next)
         .await
     {
-        Ok(session) => {
+        Ok(SignIn::Session(session)) => {
             if let Some(old) = &viewer.session {
                 app.log_out(old).await?;
             }
@@ -121,6 +121,13 @@ async fn login(
                 header::SET_COOKIE,
                 session_cookie(&viewer.config, &session.token),
             );
+            Ok(response)
+        }
+        Ok(SignIn::Code(step) | SignIn::SetUp(step)) => {
+            let mut response = Redirect::to("/login/two-factor").into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, step_cookie(&viewer.config, &step));
             Ok(response)
         }
         Err(Error::Invalid { field, message }) => Ok((
@@ -182,6 +189,8 @@ struct AccountPage {
     admin_anywhere: bool,
     /// Open sessions: (began, last used, whether it is this one).
     sessions: Vec<(String, String, bool)>,
+    /// Whether two-factor authentication is on.
+    two_factor: bool,
     done: Option<String>,
 }
 
@@ -231,8 +240,10 @@ async fn show(
         Some("joined") => Some("Your account has been created and you are signed in."),
         Some("accepted") => Some("You have accepted the role. It is listed under your roles."),
         Some("declined") => Some("You have declined the role."),
+        Some("two-factor-off") => Some("Two-factor authentication is off."),
         _ => None,
     };
+    let two_factor = app.two_factor_status(&viewer.actor).await?.on;
     Ok(Page(AccountPage {
         layout: Layout::of(&viewer),
         name: user.name.clone(),
@@ -251,6 +262,7 @@ async fn show(
             .collect(),
         offers,
         sessions,
+        two_factor,
         done: done.map(str::to_owned),
     }))
 }

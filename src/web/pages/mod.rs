@@ -23,6 +23,7 @@ mod scheme;
 mod sso;
 mod structure;
 mod timeline;
+mod two_factor;
 mod users;
 mod voice;
 
@@ -117,6 +118,7 @@ pub fn router() -> Router<App> {
         .merge(account::router())
         .merge(access::router())
         .merge(sso::router())
+        .merge(two_factor::router())
         .merge(outbox::router())
         .merge(preferences::router())
         .merge(reminders::router())
