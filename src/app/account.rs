@@ -498,7 +498,16 @@ impl App {
         );
         let by = NewAuditEvent {
             local_area_id: user.grants.first().map(|g| g.local_area.id),
-            ..NewAuditEvent::by(actor, "user", "user.disabled")
+            entity_id: Some(user.id.0.to_string()),
+            ..NewAuditEvent::by(
+                actor,
+                "user",
+                if disabled {
+                    "user.disabled"
+                } else {
+                    "user.enabled"
+                },
+            )
         };
         self.store
             .set_disabled(user.id, disabled, &by, self.now_seconds())
@@ -712,6 +721,50 @@ impl App {
             .check(|| format!("local area {key:?}"))?;
         let users = self.store.users_of_area(area.id).await?;
         Ok((area, users))
+    }
+
+    /// Disables or enables an account from an area's accounts page: the asker must
+    /// manage the area's accounts and the account must have a role there, then the
+    /// rules of [`App::set_disabled`] apply.
+    pub async fn set_disabled_in_area(
+        &self,
+        actor: &Actor,
+        area: &str,
+        email: &str,
+        disabled: bool,
+    ) -> Result<()> {
+        let area = self.local_area_for_reading(actor, area).await?;
+        actor
+            .may_manage_users(area.id)
+            .check(|| format!("local area {:?}", area.slug))?;
+        let email = Email::parse(email)?;
+        let has_role = self
+            .store
+            .users_of_area(area.id)
+            .await?
+            .iter()
+            .any(|u| u.email == email.as_str());
+        if !has_role {
+            return Err(Error::not_found(format!(
+                "account {:?} in {}",
+                email.as_str(),
+                area.name
+            )));
+        }
+        self.set_disabled(actor, email.as_str(), disabled).await
+    }
+
+    /// For the accounts page: each account of the area's `(id, disabled, has a role in
+    /// another area)`; the area's admins may disable only accounts with no other area.
+    pub async fn account_states(
+        &self,
+        actor: &Actor,
+        area: &LocalArea,
+    ) -> Result<Vec<(UserId, bool, bool)>> {
+        actor
+            .may_manage_users(area.id)
+            .check(|| format!("local area {:?}", area.slug))?;
+        self.store.account_states_of_area(area.id).await
     }
 
     pub(super) async fn local_area_for_reading(

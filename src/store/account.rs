@@ -401,6 +401,31 @@ impl Store {
     }
 
     /// Everyone with a role in an area, with that role only, by email.
+    /// For each account with a role in an area: whether it is disabled, and whether it
+    /// has a role in another area too.
+    pub async fn account_states_of_area(
+        &self,
+        area: LocalAreaId,
+    ) -> Result<Vec<(UserId, bool, bool)>> {
+        let rows: Vec<(i64, bool, bool)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "select u.app_user_id, u.disabled_at is not null,
+                    exists (select 1 from role_grant o
+                            where o.app_user_id = u.app_user_id and o.local_area_id <> $1)
+                 from app_user u
+                 join role_grant g on g.app_user_id = u.app_user_id
+                 where g.local_area_id = $1",
+            )
+            .bind(area.0)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, disabled, elsewhere)| (UserId(id), disabled, elsewhere))
+            .collect())
+    }
+
     pub async fn users_of_area(&self, area: LocalAreaId) -> Result<Vec<User>> {
         let users: Vec<UserRow> = on_pool!(self, |pool| {
             sqlx::query_as(

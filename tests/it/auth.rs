@@ -718,6 +718,91 @@ async fn an_admin_removes_a_role_in_their_area_only() {
 }
 
 #[tokio::test]
+async fn an_admin_disables_and_enables_an_account_on_the_accounts_page() {
+    let db = TestDb::sqlite().await;
+    db.user("admin@example.org", Role::Admin, "Northshire", None)
+        .await;
+    db.user("alex@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    db.user("sam@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    db.user("sam@example.org", Role::Viewer, "Southshire", None)
+        .await;
+    let admin = db.session("admin@example.org").await;
+    let alex = db.session("alex@example.org").await;
+
+    let page = db.get("/areas/northshire/users", &admin).await;
+    // Alex's only area is this one; Sam's role in Southshire keeps them out of reach,
+    // and nobody disables themselves.
+    assert_eq!(
+        page.body.matches("Disable account<span").count(),
+        1,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Disable account<span class=\"govuk-visually-hidden\"> of alex@example.org")
+    );
+
+    let disabled = db
+        .post_form(
+            "/areas/northshire/users/disable",
+            "email=alex%40example.org",
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        disabled.location(),
+        "/areas/northshire/users?done=disabled&email=alex%40example.org"
+    );
+    assert_eq!(
+        db.get("/account", &alex).await.status,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    let page = db.get(disabled.location(), &admin).await;
+    assert!(
+        page.body.contains("alex@example.org is disabled"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Disabled</strong>"));
+    assert!(page.body.contains("Enable account<span"));
+
+    let refused = db
+        .post_form(
+            "/areas/northshire/users/disable",
+            "email=sam%40example.org",
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "Sam has a role elsewhere"
+    );
+    let enabled = db
+        .post_form(
+            "/areas/northshire/users/disable",
+            "email=alex%40example.org&enable=true",
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        enabled.location(),
+        "/areas/northshire/users?done=enabled&email=alex%40example.org"
+    );
+    assert!(matches!(
+        db.app
+            .log_in("alex@example.org", PASSWORD, None, "/")
+            .await
+            .unwrap(),
+        wsoa::app::SignIn::Session(_)
+    ));
+}
+
+#[tokio::test]
 async fn a_disabled_account_is_shut_out_at_once() {
     let db = TestDb::sqlite().await;
     let alex = db

@@ -725,6 +725,15 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
         with_body(
             row(
                 "POST",
+                "/areas/{area}/users/disable",
+                "/areas/northshire/users/disable".into(),
+                [404, 404, 403, 403, 403, 403, 404],
+            ),
+            "email=nobody%40example.org",
+        ),
+        with_body(
+            row(
+                "POST",
                 "/areas/{area}/invitations/{invitation}/withdraw",
                 "/areas/northshire/invitations/999/withdraw".into(),
                 [404, 404, 403, 403, 403, 403, 404],

@@ -23,6 +23,7 @@ pub fn router() -> Router<App> {
             post(withdraw),
         )
         .route("/areas/{area}/users/remove", post(remove))
+        .route("/areas/{area}/users/disable", post(disable))
 }
 
 struct UserView {
@@ -30,6 +31,11 @@ struct UserView {
     email: String,
     role: &'static str,
     person_key: Option<String>,
+    /// The account may not sign in.
+    disabled: bool,
+    /// This admin may disable it: not themselves, and only someone with no role in
+    /// another area (whose admins would lose them too).
+    may_disable: bool,
 }
 
 struct InvitationRow {
@@ -114,6 +120,13 @@ async fn page(
 ) -> Result<UsersPage, Error> {
     let (area, users) = app.area_users(&viewer.actor, area).await?;
     let invitations = app.area_invitations(&viewer.actor, &area.slug).await?;
+    let states = app.account_states(&viewer.actor, &area).await?;
+    let state = |id| {
+        states
+            .iter()
+            .find(|(u, _, _)| *u == id)
+            .map(|(_, d, e)| (*d, *e))
+    };
     Ok(UsersPage {
         layout: Layout::of(viewer),
         users: users
@@ -121,6 +134,9 @@ async fn page(
             .map(|u| {
                 let grant = u.grants.into_iter().find(|g| g.local_area.id == area.id);
                 UserView {
+                    disabled: state(u.id).is_some_and(|(disabled, _)| disabled),
+                    may_disable: viewer.actor.user_id() != Some(u.id)
+                        && state(u.id).is_some_and(|(_, elsewhere)| !elsewhere),
                     name: u.name,
                     email: u.email,
                     role: grant.as_ref().map_or("", |g| g.role.label()),
@@ -177,6 +193,10 @@ async fn index(
         Some("removed") => Some(format!(
             "The role of {email} has been removed. Their roles in other areas are unchanged."
         )),
+        Some("disabled") => Some(format!(
+            "{email} is disabled: they are signed out everywhere, their API tokens no longer work, and they cannot sign in."
+        )),
+        Some("enabled") => Some(format!("{email} may sign in again.")),
         Some("withdrawn") => {
             Some("The invitation has been withdrawn: its link no longer works.".to_owned())
         }
@@ -256,5 +276,30 @@ async fn remove(
     let email = encode_component(form.email.trim());
     Ok(Redirect::to(&format!(
         "/areas/{area}/users?done=removed&email={email}"
+    )))
+}
+
+#[derive(Deserialize)]
+struct DisableForm {
+    #[serde(default)]
+    email: String,
+    /// Set to let a disabled account sign in again.
+    #[serde(default)]
+    enable: bool,
+}
+
+/// Disables an account (its sessions end and its tokens stop at once), or enables it.
+async fn disable(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(area): Path<String>,
+    Form(form): Form<DisableForm>,
+) -> Result<Redirect, Error> {
+    app.set_disabled_in_area(&viewer.actor, &area, &form.email, !form.enable)
+        .await?;
+    let email = encode_component(form.email.trim());
+    let done = if form.enable { "enabled" } else { "disabled" };
+    Ok(Redirect::to(&format!(
+        "/areas/{area}/users?done={done}&email={email}"
     )))
 }
