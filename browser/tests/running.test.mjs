@@ -101,6 +101,26 @@ test('an owner records an update with a rating and evidence, and the dashboard c
   await page.close()
 })
 
+test('an owner lands on their actions this cycle and goes straight to an update form, on a phone too', async () => {
+  const page = await signIn('owner', { viewport: { width: 320, height: 740 } })
+  await page.goto(`${baseUrl}/`)
+  await page.getByRole('heading', { level: 1, name: 'Your actions this cycle' }).waitFor()
+  await assertAccessible(page)
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  assert.ok(width <= 320, `the task list does not scroll sideways at 320 px (${width} px)`)
+  const tasks = page.locator('.govuk-task-list__item')
+  assert.ok(await tasks.count() > 0)
+  // Each task says where it stands in words, never colour alone.
+  for (const status of await page.locator('.govuk-task-list__status').allTextContents()) {
+    assert.match(status.trim(), /^(Overdue|Needs an update|Updated|Complete)$/)
+  }
+  await tasks.first().locator('a').click()
+  await page.waitForURL(/\/actions\/\d+#add-update$/)
+  await page.getByRole('heading', { name: 'Add an update' }).waitFor()
+  assert.deepEqual(problems(page), [])
+  await page.close()
+})
+
 test('a viewer reads the running plan but is offered no form, and the public must sign in to edit', async () => {
   const page = await signIn('viewer')
   const action = await firstAction(page, 'flag=overdue')

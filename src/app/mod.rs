@@ -54,7 +54,9 @@ pub use mail::{
 };
 pub use plan::{ActionInPlan, MAX_NARRATIVE_CHARS, NewUpdate};
 pub use progress::{ActionPage, ProgressReport};
-pub use reminders::{RemindOutcome, RemindersView, spawn_reminder_scheduler};
+pub use reminders::{
+    MyAction, MyActionStatus, MyPlanActions, RemindOutcome, RemindersView, spawn_reminder_scheduler,
+};
 pub use reports::{ReportFile, ReportRequest};
 pub use running::{CycleView, CyclesView, PlanView, RunningPlan};
 pub use sso::{SsoConfig, SsoProvider, SsoRefusal, SsoStart};

@@ -599,3 +599,149 @@ pub fn spawn_reminder_scheduler(
         }
     })
 }
+
+/// Where one of an owner's actions stands this cycle, for their home page (in the
+/// order their list shows them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MyActionStatus {
+    /// Its deadline has passed and it is not complete.
+    Overdue,
+    /// Not complete, and no update since the cycle opened.
+    NeedsUpdate,
+    /// Updated since the cycle opened.
+    Updated,
+    /// Rated complete.
+    Complete,
+}
+
+impl MyActionStatus {
+    /// The words on its tag.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Overdue => "Overdue",
+            Self::NeedsUpdate => "Needs an update",
+            Self::Updated => "Updated",
+            Self::Complete => "Complete",
+        }
+    }
+}
+
+/// One of an owner's actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyAction {
+    /// Stored id, for the link to its update form.
+    pub action_id: i64,
+    /// Its ref.
+    pub reference: String,
+    /// Its text.
+    pub text: String,
+    /// Where it stands.
+    pub status: MyActionStatus,
+    /// What else is asked of it (due soon, a milestone due).
+    pub asks: Vec<String>,
+}
+
+/// An owner's actions in one plan, this cycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyPlanActions {
+    /// The plan.
+    pub summary: PlanSummary,
+    /// The day the open cycle closes.
+    pub closes_on: time::Date,
+    /// Their actions, those needing something first.
+    pub actions: Vec<MyAction>,
+}
+
+impl App {
+    /// The signed-in owner's actions in the latest version of each plan of their areas,
+    /// with where each stands this cycle: their task list. Empty for anyone who owns no
+    /// actions.
+    pub async fn my_actions(&self, actor: &Actor) -> Result<Vec<MyPlanActions>> {
+        let Some(user) = actor.user() else {
+            return Ok(Vec::new());
+        };
+        let keys: Vec<(crate::domain::LocalAreaId, &str)> = user
+            .grants
+            .iter()
+            .filter(|g| g.role == Role::Owner)
+            .filter_map(|g| g.person_key.as_deref().map(|k| (g.local_area.id, k)))
+            .collect();
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut latest: HashMap<(String, String), PlanSummary> = HashMap::new();
+        for summary in self.plans(actor).await? {
+            if !keys.iter().any(|(area, _)| *area == summary.local_area_id) {
+                continue;
+            }
+            let slot = latest
+                .entry((summary.local_area.clone(), summary.title.clone()))
+                .or_insert_with(|| summary.clone());
+            if summary.version > slot.version {
+                *slot = summary;
+            }
+        }
+        let mut plans: Vec<PlanSummary> = latest.into_values().collect();
+        plans.sort_by(|a, b| a.title.cmp(&b.title));
+        let mut out = Vec::new();
+        for summary in plans {
+            let running = self.running_plan(actor, &summary.slug).await?;
+            let (from, closes_on) = self.open_cycle(&running).await?;
+            let plan = &running.plan;
+            let mut actions = Vec::new();
+            for (_, key) in keys.iter().filter(|(a, _)| *a == summary.local_area_id) {
+                let tasks = owner_tasks(plan, key, from, &running.rules);
+                for (_, _, action) in plan.actions().filter(|(_, _, a)| plan.is_owned_by(a, key)) {
+                    let Some(id) = action.id else { continue };
+                    let state = action.state(&plan.rating_scheme, &running.rules);
+                    let task = tasks.iter().find(|t| t.action_id == id.0);
+                    let status = if state.complete {
+                        MyActionStatus::Complete
+                    } else if state.overdue {
+                        MyActionStatus::Overdue
+                    } else if state.last_update.is_none_or(|d| d < from) {
+                        MyActionStatus::NeedsUpdate
+                    } else {
+                        MyActionStatus::Updated
+                    };
+                    let asks = task
+                        .map(|t| {
+                            t.asks
+                                .iter()
+                                .filter(|a| {
+                                    !matches!(
+                                        a,
+                                        crate::domain::reminders::Ask::NoUpdateThisCycle
+                                            | crate::domain::reminders::Ask::Overdue(_)
+                                    )
+                                })
+                                .map(crate::domain::reminders::Ask::text)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if actions.iter().any(|a: &MyAction| a.action_id == id.0) {
+                        continue;
+                    }
+                    actions.push(MyAction {
+                        action_id: id.0,
+                        reference: action.label().to_owned(),
+                        text: action.text.clone(),
+                        status,
+                        asks,
+                    });
+                }
+            }
+            if actions.is_empty() {
+                continue;
+            }
+            // Overdue first, then those needing an update, then the rest, in plan order.
+            actions.sort_by_key(|a| a.status);
+            out.push(MyPlanActions {
+                summary,
+                closes_on,
+                actions,
+            });
+        }
+        Ok(out)
+    }
+}

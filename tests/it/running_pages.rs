@@ -638,3 +638,85 @@ async fn the_rating_key_editor_refuses_to_orphan_ratings() {
     assert!(page.body.contains("name=\"level-0-code\""));
     assert!(page.body.contains("BRAG(P)"));
 }
+
+#[tokio::test]
+async fn an_owner_lands_on_their_actions_this_cycle_and_sees_them_updated() {
+    let db = TestDb::sqlite().await;
+    let stored = db.small_plan_stored().await;
+    db.user("cd@example.org", Role::Owner, "Northshire", Some("CD"))
+        .await;
+    db.user("viewer@example.org", Role::Viewer, "Northshire", None)
+        .await;
+    let owner = db.session("cd@example.org").await;
+    let (_, plan) = db.app.plan(&Actor::System, &stored.slug).await.unwrap();
+    let theirs: Vec<i64> = plan
+        .actions()
+        .filter(|(_, _, a)| plan.is_owned_by(a, "CD"))
+        .map(|(_, _, a)| a.id.unwrap().0)
+        .collect();
+    assert!(!theirs.is_empty());
+
+    let home = db.get("/", &owner).await;
+    assert!(
+        home.body
+            .contains("<h1 class=\"govuk-heading-xl\">Your actions this cycle</h1>"),
+        "{}",
+        home.body
+    );
+    assert_eq!(
+        home.body.matches("govuk-task-list__item ").count(),
+        theirs.len()
+    );
+    for id in &theirs {
+        assert!(
+            home.body.contains(&format!("/actions/{id}#add-update")),
+            "action {id}"
+        );
+    }
+    let status = |body: &str, id: i64| {
+        let start = body.find(&format!("id=\"task-{id}-status\">")).unwrap();
+        let rest = &body[start..];
+        rest[rest.find('>').unwrap() + 1..rest.find("</div>").unwrap()]
+            .trim()
+            .to_owned()
+    };
+    let statuses: Vec<String> = theirs.iter().map(|id| status(&home.body, *id)).collect();
+    // One that needs an update, not overdue, to see it become "Updated".
+    let Some(pick) = theirs
+        .iter()
+        .zip(&statuses)
+        .find(|(_, s)| s.contains("Needs an update"))
+        .map(|(id, _)| *id)
+    else {
+        panic!("{statuses:?}");
+    };
+
+    db.app
+        .record_progress(
+            &Actor::User(
+                db.app
+                    .user_by_email(&Actor::System, "cd@example.org")
+                    .await
+                    .unwrap(),
+            ),
+            &stored.slug,
+            &pick.to_string(),
+            wsoa::app::ProgressReport {
+                narrative: "Done this week".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let after = db.get("/", &owner).await;
+    assert_eq!(status(&after.body, pick), "Updated");
+
+    // Someone who owns nothing sees the plans as before.
+    let viewer = db.get("/", &db.session("viewer@example.org").await).await;
+    assert!(!viewer.body.contains("Your actions this cycle"));
+    assert!(
+        viewer
+            .body
+            .contains("<h1 class=\"govuk-heading-xl\">Improvement plans</h1>")
+    );
+}

@@ -13,7 +13,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::{FormErrors, Layout, Page, unprocessable};
-use crate::app::App;
+use crate::app::{App, MyAction, MyActionStatus};
 use crate::domain::{
     Action, ActionFlag, Error, FilterQuery, Level, OwnerName, PageLink, Pagination, PartialDate,
     PlanSummary, PlanTree, RatingTag,
@@ -41,13 +41,46 @@ struct IndexPage {
     layout: Layout,
     plans: Vec<PlanSummary>,
     can_import: bool,
+    /// An owner's actions this cycle, by plan: their task list, above the plans.
+    mine: Vec<MyPlanView>,
+}
+
+/// An owner's actions in one plan, as the task list shows them.
+struct MyPlanView {
+    slug: String,
+    title: String,
+    closes_on: String,
+    needing: usize,
+    actions: Vec<MyAction>,
 }
 
 async fn index(State(app): State<App>, viewer: Viewer) -> Result<Page<IndexPage>, Error> {
+    let mine = app
+        .my_actions(&viewer.actor)
+        .await?
+        .into_iter()
+        .map(|p| MyPlanView {
+            needing: p
+                .actions
+                .iter()
+                .filter(|a| {
+                    matches!(
+                        a.status,
+                        MyActionStatus::Overdue | MyActionStatus::NeedsUpdate
+                    )
+                })
+                .count(),
+            slug: p.summary.slug,
+            title: p.summary.title,
+            closes_on: crate::domain::uk_date(p.closes_on),
+            actions: p.actions,
+        })
+        .collect();
     Ok(Page(IndexPage {
         plans: app.plans(&viewer.actor).await?,
         can_import: app.may_import(&viewer.actor).is_ok(),
         layout: Layout::of(&viewer),
+        mine,
     }))
 }
 
