@@ -156,23 +156,24 @@ impl App {
         })
     }
 
-    /// Whether an update dated `date` falls inside a reporting cycle that has closed (on
-    /// or before the day the latest one closed): its report was frozen without it, so it
-    /// is marked a late entry. Before the closing day only the plan's editors may add it;
-    /// on the closing day itself anyone who may update may, as owners update that day.
+    /// Whether an update dated `date` falls inside a reporting cycle that has closed
+    /// (before the day the latest one closed): its report was frozen without it, so
+    /// only the plan's editors may add it, and it is marked a late entry. One dated on
+    /// the closing day is not late: owners update that day, and what is recorded after
+    /// the close counts among the next cycle's changes.
     async fn late_entry(&self, actor: &Actor, found: &ActionInPlan, date: Date) -> Result<bool> {
         let closed = self.store.closed_cycles(found.summary.id).await?;
         let Some(last) = closed.iter().map(|c| c.ends_on).max() else {
             return Ok(false);
         };
-        if date > last {
+        if date >= last {
             return Ok(false);
         }
-        let editor = actor
+        if actor
             .may_edit_plan(found.summary.local_area_id, found.summary.published)
             .check(|| "the plan".to_owned())
-            .is_ok();
-        if date < last && !editor {
+            .is_err()
+        {
             return Err(Error::invalid(
                 "date",
                 format!(

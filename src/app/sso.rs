@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
 };
 use serde::Deserialize;
 use time::Duration;
@@ -23,6 +23,17 @@ use super::App;
 use super::account::{digest, random_hex, security_event};
 use crate::domain::{Actor, Error, NewAuditEvent, Result, UserId};
 use crate::store::{InvitationOutcome, SsoLogin};
+
+/// A client made from discovered metadata: the authorisation endpoint is known, the
+/// token and user-info endpoints may be.
+type SsoClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
 
 /// How long someone has at the identity provider before the sign-in must start again.
 const SSO_LIFETIME: Duration = Duration::minutes(10);
@@ -255,16 +266,25 @@ impl App {
         .map_err(|e| failed("the redirect URL", e))
     }
 
+    /// The OpenID Connect client for a provider, its endpoints as discovered.
+    fn sso_client(
+        &self,
+        provider: &SsoProvider,
+        metadata: &CoreProviderMetadata,
+    ) -> Result<SsoClient> {
+        Ok(CoreClient::from_provider_metadata(
+            metadata.clone(),
+            ClientId::new(provider.client_id.clone()),
+            Some(ClientSecret::new(provider.client_secret.clone())),
+        )
+        .set_redirect_uri(self.sso_redirect_url(provider)?))
+    }
+
     /// Starts a single sign-on: where to send the browser, and the cookie to give it.
     pub async fn sso_begin(&self, provider: &str, next: &str) -> Result<SsoStart> {
         let provider = self.sso_provider(provider)?;
         let metadata = self.sso_metadata(provider).await?;
-        let client = CoreClient::from_provider_metadata(
-            (*metadata).clone(),
-            ClientId::new(provider.client_id.clone()),
-            Some(ClientSecret::new(provider.client_secret.clone())),
-        )
-        .set_redirect_uri(self.sso_redirect_url(provider)?);
+        let client = self.sso_client(provider, &metadata)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
             .authorize_url(
@@ -322,12 +342,7 @@ impl App {
             ));
         }
         let metadata = self.sso_metadata(provider).await?;
-        let client = CoreClient::from_provider_metadata(
-            (*metadata).clone(),
-            ClientId::new(provider.client_id.clone()),
-            Some(ClientSecret::new(provider.client_secret.clone())),
-        )
-        .set_redirect_uri(self.sso_redirect_url(provider)?);
+        let client = self.sso_client(provider, &metadata)?;
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| failed("the token endpoint", e))?

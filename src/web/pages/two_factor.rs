@@ -13,7 +13,7 @@ use qrcodegen::{QrCode, QrCodeEcc};
 use serde::Deserialize;
 
 use super::{FormErrors, Layout, Page};
-use crate::app::{App, TwoFactorSetup, TwoFactorStatus};
+use crate::app::{App, SecondStep, TwoFactorSetup, TwoFactorStatus};
 use crate::domain::Error;
 use crate::web::session::{
     SignedIn, Viewer, read_cookie, safe_next, session_cookie, step_cookie, step_cookie_name,
@@ -76,6 +76,30 @@ impl StepPage {
     fn setting_up(setup: &TwoFactorSetup) -> (String, String) {
         (grouped(&setup.secret), qr_svg(&setup.uri))
     }
+
+    /// The second step of a sign-in: a code, or setting up.
+    fn sign_in(viewer: &Viewer, step: &SecondStep, errors: FormErrors) -> Self {
+        Self {
+            layout: Layout::of(viewer),
+            email: Some(step.email.clone()),
+            setup: step.setup.as_ref().map(Self::setting_up),
+            secret: None,
+            action: "/login/two-factor",
+            errors,
+        }
+    }
+
+    /// Setting up from the account page, the key posted back with the code.
+    fn account(viewer: &Viewer, setup: &TwoFactorSetup, errors: FormErrors) -> Self {
+        Self {
+            layout: Layout::of(viewer),
+            email: None,
+            setup: Some(Self::setting_up(setup)),
+            secret: Some(setup.secret.clone()),
+            action: "/account/two-factor",
+            errors,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -119,15 +143,9 @@ async fn step_form(
         return Ok(start_again(&viewer));
     };
     match app.second_step(token).await {
-        Ok(step) => Ok(Page(StepPage {
-            layout: Layout::of(&viewer),
-            email: Some(step.email),
-            setup: step.setup.as_ref().map(StepPage::setting_up),
-            secret: None,
-            action: "/login/two-factor",
-            errors: FormErrors::default(),
-        })
-        .into_response()),
+        Ok(step) => {
+            Ok(Page(StepPage::sign_in(&viewer, &step, FormErrors::default())).into_response())
+        }
         Err(Error::NotFound(_)) => Ok(start_again(&viewer)),
         Err(other) => Err(other),
     }
@@ -189,16 +207,10 @@ async fn finish(
                 Err(Error::NotFound(_)) => return Ok(start_again(&viewer)),
                 Err(other) => return Err(other),
             };
+            let errors = FormErrors::one(field, message);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Page(StepPage {
-                    layout: Layout::of(&viewer),
-                    email: Some(step.email),
-                    setup: step.setup.as_ref().map(StepPage::setting_up),
-                    secret: None,
-                    action: "/login/two-factor",
-                    errors: FormErrors::one(field, message),
-                }),
+                Page(StepPage::sign_in(&viewer, &step, errors)),
             )
                 .into_response())
         }
@@ -220,15 +232,7 @@ async fn settings(
     let status = app.two_factor_status(&viewer.actor).await?;
     if !status.on {
         let setup = app.new_two_factor_setup(&viewer.actor)?;
-        return Ok(Page(StepPage {
-            layout: Layout::of(&viewer),
-            email: None,
-            setup: Some(StepPage::setting_up(&setup)),
-            secret: Some(setup.secret),
-            action: "/account/two-factor",
-            errors: FormErrors::default(),
-        })
-        .into_response());
+        return Ok(Page(StepPage::account(&viewer, &setup, FormErrors::default())).into_response());
     }
     Ok(Page(SettingsPage {
         layout: Layout::of(&viewer),
@@ -266,16 +270,10 @@ async fn enable(
         Err(Error::Invalid { field, message }) => {
             // The same key again, so an app that already added it keeps working.
             let setup = app.two_factor_setup_again(&viewer.actor, &form.secret)?;
+            let errors = FormErrors::one(field, message);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Page(StepPage {
-                    layout: Layout::of(&viewer),
-                    email: None,
-                    setup: Some(StepPage::setting_up(&setup)),
-                    secret: Some(setup.secret.clone()),
-                    action: "/account/two-factor",
-                    errors: FormErrors::one(field, message),
-                }),
+                Page(StepPage::account(&viewer, &setup, errors)),
             )
                 .into_response())
         }
