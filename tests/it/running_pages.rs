@@ -691,23 +691,36 @@ async fn an_owner_lands_on_their_actions_this_cycle_and_sees_them_updated() {
         panic!("{statuses:?}");
     };
 
-    db.app
-        .record_progress(
-            &Actor::User(
-                db.app
-                    .user_by_email(&Actor::System, "cd@example.org")
-                    .await
-                    .unwrap(),
-            ),
-            &stored.slug,
-            &pick.to_string(),
-            wsoa::app::ProgressReport {
-                narrative: "Done this week".into(),
-                ..Default::default()
-            },
+    let form_page = db
+        .get(&format!("/plans/{}/actions/{pick}", stored.slug), &owner)
+        .await;
+    assert!(form_page.body.contains(
+        "<button type=\"submit\" name=\"then\" value=\"next\" class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\">Save and go to your next action</button>"
+    ));
+    let saved = db
+        .post_form(
+            &format!("/plans/{}/actions/{pick}/updates", stored.slug),
+            "narrative=Done+this+week&then=next",
+            &owner,
         )
-        .await
-        .unwrap();
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // On to another of theirs that needs something, or home when none does.
+    let next = saved.location();
+    let others_waiting: Vec<String> = theirs
+        .iter()
+        .zip(&statuses)
+        .filter(|(id, s)| **id != pick && (s.contains("Needs an update") || s.contains("Overdue")))
+        .map(|(id, _)| format!("/plans/{}/actions/{id}#add-update", stored.slug))
+        .collect();
+    if others_waiting.is_empty() {
+        assert_eq!(next, "/");
+    } else {
+        assert!(
+            others_waiting.iter().any(|o| o == next),
+            "{next} not in {others_waiting:?}"
+        );
+    }
     let after = db.get("/", &owner).await;
     assert_eq!(status(&after.body, pick), "Updated");
 

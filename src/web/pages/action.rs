@@ -17,10 +17,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use super::plan::due_view;
 use super::{FormErrors, Layout, Page, see_other, unprocessable};
-use crate::app::{ActionPage, App, ProgressReport};
+use crate::app::{ActionPage, App, MyActionStatus, ProgressReport};
 use crate::domain::{
     ActionFlag, Error, HistoryEntry, MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence,
-    OwnerName, PartialDate, PlanSummary, RatingTag,
+    OwnerName, PartialDate, PlanSummary, RatingTag, Role,
 };
 use crate::web::extract::Path;
 use crate::web::session::Viewer;
@@ -90,6 +90,8 @@ struct MilestoneChoice {
 /// What the update form holds: empty at first, what was typed after a problem.
 #[derive(Default)]
 struct UpdateForm {
+    /// "Save and go to your next action" was pressed.
+    then_next: bool,
     narrative: String,
     ratings: BTreeMap<String, String>,
     link: String,
@@ -106,6 +108,8 @@ struct UpdateForm {
 )]
 struct ShowPage {
     layout: Layout,
+    /// The asker owns actions: offer "Save and go to your next action".
+    owns_actions: bool,
     can_record: bool,
     can_edit: bool,
     can_audit: bool,
@@ -137,6 +141,35 @@ struct ShowPage {
     errors: FormErrors,
 }
 
+/// The action's rating in each dimension, with the day it was set.
+fn current_ratings(page: &ActionPage) -> Vec<CurrentRating> {
+    let (plan, a) = (&page.found.plan, page.found.action());
+    let last_set = page.record.ratings_last_set();
+    plan.rating_scheme
+        .dimensions
+        .iter()
+        .filter_map(|d| {
+            let code = a.ratings.get(&d.key)?;
+            let tag = plan
+                .rating_tags(&BTreeMap::from([(d.key.clone(), code.clone())]))
+                .pop()?;
+            Some(CurrentRating {
+                tag,
+                set_on: last_set.get(&d.key).map(|on| PartialDate::Day(*on).to_uk()),
+            })
+        })
+        .collect()
+}
+
+/// Whether the asker owns actions somewhere (and so has a "next action" to go to).
+fn owns_actions(viewer: &Viewer) -> bool {
+    viewer.actor.user().is_some_and(|u| {
+        u.grants
+            .iter()
+            .any(|g| g.role == Role::Owner && g.person_key.is_some())
+    })
+}
+
 fn show_page(
     app: &App,
     viewer: &Viewer,
@@ -147,12 +180,12 @@ fn show_page(
     let found = &page.found;
     let (plan, area, objective, a) = (&found.plan, found.area(), found.objective(), found.action());
     let (due, due_as_written) = due_view(a.due, a.due_from, a.due_text.as_deref());
-    let last_set = page.record.ratings_last_set();
     let state = a.state(&plan.rating_scheme, &page.rules);
     let scheme = &plan.rating_scheme;
     ShowPage {
         layout: Layout::of(viewer),
         can_record: app.may_record_progress(&viewer.actor, found),
+        owns_actions: owns_actions(viewer),
         can_edit: app.may_change_due_date(&viewer.actor, found),
         can_audit: app.may_read_audit(&viewer.actor, &found.summary),
         action_id: a.id.map_or(0, |id| id.0),
@@ -167,20 +200,7 @@ fn show_page(
         due_as_written,
         original_due: page.record.original_due(),
         resource: a.resource.map(|r| format!("{} – {}", r.code(), r.label())),
-        ratings: scheme
-            .dimensions
-            .iter()
-            .filter_map(|d| {
-                let code = a.ratings.get(&d.key)?;
-                let tag = plan
-                    .rating_tags(&BTreeMap::from([(d.key.clone(), code.clone())]))
-                    .pop()?;
-                Some(CurrentRating {
-                    tag,
-                    set_on: last_set.get(&d.key).map(|on| PartialDate::Day(*on).to_uk()),
-                })
-            })
-            .collect(),
+        ratings: current_ratings(page),
         flags: state.flags(),
         last_update: state.last_update.map(|d| PartialDate::Day(d).to_uk()),
         success_measures: a.success_measures.clone(),
@@ -321,6 +341,7 @@ impl UpdateForm {
     fn set(&mut self, name: &str, value: String) {
         match name {
             "narrative" => self.narrative = value,
+            "then" => self.then_next = value == "next",
             "evidence_link" => self.link = value,
             "milestones" => {
                 if let Ok(id) = value.trim().parse() {
@@ -390,6 +411,7 @@ async fn add_update(
         Err(err) => Err(err),
     };
     match recorded {
+        Ok(_) if form.then_next => Ok(see_other(&next_action(&app, &viewer, &action).await?)),
         Ok(_) => Ok(see_other(&format!(
             "/plans/{plan}/actions/{action}#history"
         ))),
@@ -400,6 +422,34 @@ async fn add_update(
             )))
         }
     }
+}
+
+/// Where "Save and go to your next action" leads: the owner's first action that is
+/// overdue or needs an update this cycle, other than the one just saved, or their task
+/// list when there is none.
+async fn next_action(app: &App, viewer: &Viewer, saved: &str) -> Result<String, Error> {
+    let next = app
+        .my_actions(&viewer.actor)
+        .await?
+        .into_iter()
+        .find_map(|plan| {
+            plan.actions
+                .iter()
+                .find(|a| {
+                    a.action_id.to_string() != saved
+                        && matches!(
+                            a.status,
+                            MyActionStatus::Overdue | MyActionStatus::NeedsUpdate
+                        )
+                })
+                .map(|a| {
+                    format!(
+                        "/plans/{}/actions/{}#add-update",
+                        plan.summary.slug, a.action_id
+                    )
+                })
+        });
+    Ok(next.unwrap_or_else(|| "/".to_owned()))
 }
 
 #[derive(serde::Deserialize)]
