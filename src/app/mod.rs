@@ -12,6 +12,7 @@ mod demo;
 mod generate;
 mod governance;
 mod health;
+mod home;
 mod import;
 mod kpi;
 mod mail;
@@ -46,6 +47,7 @@ pub use cache::record_lookup as record_cache_lookup;
 pub use demo::{DEMO_DOCUMENT, DEMO_NAME, DemoAccount};
 pub use generate::{GenerateRequest, Generated};
 pub use health::{NotReady, PoolStats};
+pub use home::{OwnerToChase, SetUpStep, ThisCycle};
 pub use import::{ImportPreview, PENDING_IMPORT_LIFETIME};
 pub use kpi::KpiInPlan;
 pub use mail::{

@@ -70,14 +70,17 @@ pub struct RemindersView {
 impl App {
     /// The plan as the chase needs it: each action with its latest update only, which
     /// is all "updated this cycle" asks, and far less to read than its whole history.
-    async fn standing_plan(&self, actor: &Actor, key: &str) -> Result<RunningPlan> {
+    pub(super) async fn standing_plan(&self, actor: &Actor, key: &str) -> Result<RunningPlan> {
         let (summary, plan, cycle) = self.plan_as_it_stands(actor, key).await?;
         Ok(self.running(summary, plan, cycle))
     }
 
     /// The open cycle's first and last days. When neither a closed cycle nor a start
     /// date fixes it, it counts from when the plan began, as the cycles page does.
-    async fn open_cycle(&self, running: &RunningPlan) -> Result<(time::Date, time::Date)> {
+    pub(super) async fn open_cycle(
+        &self,
+        running: &RunningPlan,
+    ) -> Result<(time::Date, time::Date)> {
         let closed = self.store.closed_cycles(running.summary.id).await?;
         let began = if closed.is_empty() && running.cycle.start.is_none() {
             let earliest = self.store.earliest_update(running.summary.id).await?;
@@ -313,7 +316,7 @@ impl App {
 
     /// The plan's overdue actions, and those whose deadline moved later since the cycle
     /// began, as (ref, what) pairs for the digest.
-    async fn overdue_and_slipped(
+    pub(super) async fn overdue_and_slipped(
         &self,
         running: &RunningPlan,
         cycle_from: time::Date,

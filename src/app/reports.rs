@@ -98,6 +98,20 @@ impl App {
         self.build(&summary, request).await
     }
 
+    /// The public summary as of today, for whoever may read it as a web page (everyone,
+    /// once the plan is published): "What we are doing".
+    pub async fn public_summary(&self, actor: &Actor, plan_key: &str) -> Result<Report> {
+        let summary = self
+            .plan_for_report(actor, plan_key, ReportKind::Public, ReportFormat::Html)
+            .await?;
+        let request = ReportRequest {
+            kind: ReportKind::Public,
+            as_at: None,
+            since: None,
+        };
+        self.build(&summary, request).await
+    }
+
     async fn build(&self, summary: &PlanSummary, request: ReportRequest) -> Result<Report> {
         let closed = self.store.closed_cycles(summary.id).await?;
         let day = ReportDay::resolve(request.as_at, self.clock.today(), &closed)?;

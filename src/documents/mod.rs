@@ -318,6 +318,14 @@ pub fn import_with(format: Format, bytes: &[u8], options: &ImportOptions) -> Res
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::invalid("file", "is empty"));
     }
+    if let Some(what) = not_a_document(bytes) {
+        return Err(Error::invalid(
+            "document",
+            format!(
+                "This is {what}, not a plan. Upload the plan as a Word, Excel, CSV, PDF or text file."
+            ),
+        ));
+    }
     let mut imported = match format {
         Format::Json => {
             let plan = read_plan_json(bytes)?;
@@ -414,6 +422,40 @@ fn read_own_tracker(bytes: &[u8]) -> Result<Option<Imported>> {
         plan,
         report: ImportReport::default(),
     }))
+}
+
+/// What a file is when its first bytes say it is no kind of document: an image, a
+/// program, audio, video or an archive, named so a programme manager knows what they
+/// picked.
+pub fn not_a_document(bytes: &[u8]) -> Option<&'static str> {
+    let at =
+        |offset: usize, magic: &[u8]| bytes.get(offset..).is_some_and(|b| b.starts_with(magic));
+    let kinds: [(bool, &str); 14] = [
+        (at(0, b"\x89PNG\r\n\x1a\n"), "a PNG image"),
+        (at(0, &[0xFF, 0xD8, 0xFF]), "a JPEG image"),
+        (at(0, b"GIF87a") || at(0, b"GIF89a"), "a GIF image"),
+        (at(0, b"RIFF") && at(8, b"WEBP"), "a WebP image"),
+        (at(0, b"II*\x00") || at(0, b"MM\x00*"), "a TIFF image"),
+        (
+            at(0, b"BM") && bytes.len() > 14 && at(6, &[0, 0, 0, 0]),
+            "a bitmap image",
+        ),
+        (
+            at(4, b"ftypheic") || at(4, b"ftypheix") || at(4, b"ftypmif1"),
+            "an iPhone (HEIC) photo",
+        ),
+        (at(4, b"ftyp"), "a video"),
+        (at(0, b"ID3") || at(0, &[0xFF, 0xFB]), "an MP3 audio file"),
+        (at(0, b"RIFF") && at(8, b"WAVE"), "a WAV audio file"),
+        (at(0, b"MZ"), "a Windows program"),
+        (at(0, b"\x7fELF"), "a program"),
+        (
+            at(0, b"Rar!\x1a\x07") || at(0, b"7z\xbc\xaf\x27\x1c"),
+            "a compressed archive",
+        ),
+        (at(0, &[0x1F, 0x8B]), "a compressed (gzip) file"),
+    ];
+    kinds.into_iter().find(|(is, _)| *is).map(|(_, what)| what)
 }
 
 /// Reads a document whose format is given, or else detected from its name and bytes.

@@ -60,25 +60,99 @@ pub fn safe_file_name(raw: &str) -> String {
     }
 }
 
-/// The type a file is served with, from its extension; anything unknown is served as
-/// bytes. Combined with `nosniff` and `attachment`, nothing uploaded runs in a page.
-pub fn evidence_content_type(name: &str) -> &'static str {
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("pdf") => "application/pdf",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("csv") => "text/csv; charset=utf-8",
-        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        Some("pptx") => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        Some("doc") => "application/msword",
-        Some("xls") => "application/vnd.ms-excel",
-        Some("odt") => "application/vnd.oasis.opendocument.text",
-        Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
-        _ => "application/octet-stream",
+/// What an evidence file may be: the documents, spreadsheets, slides, PDFs and images a
+/// board reads. Never executables, scripts or web pages, which a published plan would
+/// otherwise hand to the public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EvidenceKind {
+    Pdf,
+    Png,
+    Jpeg,
+    Gif,
+    Text,
+    /// Office Open XML and OpenDocument: zip archives.
+    Zipped,
+    /// Word 97–2003 and Excel 97–2003: compound files.
+    Compound,
+}
+
+/// Each allowed extension: its kind and the type it is served with.
+const EVIDENCE_TYPES: [(&str, EvidenceKind, &str); 15] = [
+    ("pdf", EvidenceKind::Pdf, "application/pdf"),
+    ("png", EvidenceKind::Png, "image/png"),
+    ("jpg", EvidenceKind::Jpeg, "image/jpeg"),
+    ("jpeg", EvidenceKind::Jpeg, "image/jpeg"),
+    ("gif", EvidenceKind::Gif, "image/gif"),
+    ("txt", EvidenceKind::Text, "text/plain; charset=utf-8"),
+    ("csv", EvidenceKind::Text, "text/csv; charset=utf-8"),
+    (
+        "docx",
+        EvidenceKind::Zipped,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        EvidenceKind::Zipped,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "pptx",
+        EvidenceKind::Zipped,
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    (
+        "odt",
+        EvidenceKind::Zipped,
+        "application/vnd.oasis.opendocument.text",
+    ),
+    (
+        "ods",
+        EvidenceKind::Zipped,
+        "application/vnd.oasis.opendocument.spreadsheet",
+    ),
+    (
+        "odp",
+        EvidenceKind::Zipped,
+        "application/vnd.oasis.opendocument.presentation",
+    ),
+    ("doc", EvidenceKind::Compound, "application/msword"),
+    ("xls", EvidenceKind::Compound, "application/vnd.ms-excel"),
+];
+
+fn evidence_type(name: &str) -> Option<(EvidenceKind, &'static str)> {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    EVIDENCE_TYPES
+        .iter()
+        .find(|(e, _, _)| *e == ext)
+        .map(|&(_, kind, content_type)| (kind, content_type))
+}
+
+/// Whether the bytes are what the name says: each kind's signature, and text that is
+/// text (no NUL bytes, not an executable's header).
+fn content_matches(kind: EvidenceKind, bytes: &[u8]) -> bool {
+    match kind {
+        EvidenceKind::Pdf => bytes.starts_with(b"%PDF-"),
+        EvidenceKind::Png => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        EvidenceKind::Jpeg => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        EvidenceKind::Gif => bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a"),
+        EvidenceKind::Zipped => bytes.starts_with(b"PK\x03\x04"),
+        EvidenceKind::Compound => {
+            bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        }
+        EvidenceKind::Text => {
+            !bytes.contains(&0)
+                && !bytes.starts_with(b"MZ")
+                && !bytes.starts_with(b"\x7fELF")
+                && !bytes.starts_with(b"#!")
+        }
     }
+}
+
+/// The type a stored file is served with, from its extension; anything not on the
+/// allow-list (files stored before it) is served as bytes. Combined with `nosniff` and
+/// `attachment`, nothing uploaded runs in a page.
+pub fn evidence_content_type(name: &str) -> &'static str {
+    evidence_type(name).map_or("application/octet-stream", |(_, content_type)| content_type)
 }
 
 impl NewEvidence {
@@ -97,8 +171,23 @@ impl NewEvidence {
             ));
         }
         let name = safe_file_name(name);
+        let Some((kind, content_type)) = evidence_type(&name) else {
+            return Err(Error::invalid(
+                "evidence_file",
+                "The selected file must be a PDF, a Word, Excel, PowerPoint or OpenDocument file, a CSV or text file, or a PNG, JPEG or GIF image",
+            ));
+        };
+        if !content_matches(kind, &bytes) {
+            let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+            return Err(Error::invalid(
+                "evidence_file",
+                format!(
+                    "The selected file's name ends in .{ext}, but what is inside is not a .{ext} file. Save it again in that format, or choose another file"
+                ),
+            ));
+        }
         Ok(Self::File {
-            content_type: evidence_content_type(&name),
+            content_type,
             name,
             bytes,
         })
@@ -436,7 +525,7 @@ mod tests {
     #[test]
     fn uploads_are_served_as_a_type_chosen_from_the_name() {
         let NewEvidence::File { content_type, .. } =
-            NewEvidence::file("minutes.PDF", b"%PDF".to_vec()).unwrap()
+            NewEvidence::file("minutes.PDF", b"%PDF-1.7".to_vec()).unwrap()
         else {
             panic!("a file");
         };
@@ -449,6 +538,50 @@ mod tests {
             evidence_content_type("image.svg"),
             "application/octet-stream"
         );
+    }
+
+    #[test]
+    fn only_documents_and_images_whose_contents_match_their_names_are_accepted() {
+        let zip = b"PK\x03\x04rest".to_vec();
+        for (name, bytes) in [
+            ("plan.docx", zip.clone()),
+            ("figures.XLSX", zip.clone()),
+            ("slides.odp", zip.clone()),
+            (
+                "old.doc",
+                vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0],
+            ),
+            ("photo.jpeg", vec![0xFF, 0xD8, 0xFF, 0xE0]),
+            ("chart.png", b"\x89PNG\r\n\x1a\nIHDR".to_vec()),
+            ("notes.txt", "Minutes — agreed".as_bytes().to_vec()),
+            ("kpis.csv", b"a,b\n1,2\n".to_vec()),
+        ] {
+            assert!(NewEvidence::file(name, bytes).is_ok(), "{name} is accepted");
+        }
+        for name in [
+            "setup.exe",
+            "run.bat",
+            "page.html",
+            "image.svg",
+            "script.js",
+            "noextension",
+        ] {
+            let err = NewEvidence::file(name, b"%PDF-1.4".to_vec()).unwrap_err();
+            assert!(err.to_string().contains("must be a PDF"), "{name}: {err}");
+        }
+        for (name, bytes) in [
+            ("renamed.pdf", b"MZ\x90\x00".to_vec()),
+            ("renamed.txt", b"MZ\x90\x00".to_vec()),
+            ("binary.csv", b"a,b\x00".to_vec()),
+            ("fake.docx", b"%PDF-1.4".to_vec()),
+            ("fake.png", vec![0xFF, 0xD8, 0xFF]),
+        ] {
+            let err = NewEvidence::file(name, bytes).unwrap_err();
+            assert!(
+                err.to_string().contains("what is inside is not"),
+                "{name}: {err}"
+            );
+        }
     }
 
     #[test]

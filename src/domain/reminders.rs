@@ -156,6 +156,54 @@ pub fn owner_tasks(
         .collect()
 }
 
+/// An owner (as the plan names them) with actions that have had no update since the
+/// open cycle began: who the programme manager chases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerBehind {
+    /// The plan's key for them (initials or name); empty for actions nobody owns.
+    pub key: String,
+    /// Their name as the plan's people list gives it, or the key.
+    pub name: String,
+    /// Their actions not complete and not updated since the cycle began: stored id and ref.
+    pub actions: Vec<(i64, String)>,
+}
+
+/// Everyone with an action not complete and not updated since `cycle_from`, by name,
+/// with actions nobody owns last under an empty key. An action with two owners is
+/// listed under each.
+pub fn owners_behind(plan: &PlanTree, cycle_from: Date, rules: &FlagRules) -> Vec<OwnerBehind> {
+    let mut behind: Vec<OwnerBehind> = Vec::new();
+    for (_, _, action) in plan.actions() {
+        let Some(id) = action.id else { continue };
+        let state = action.state(&plan.rating_scheme, rules);
+        if state.complete || state.last_update.is_some_and(|d| d >= cycle_from) {
+            continue;
+        }
+        let keys: Vec<&str> = if action.owners.is_empty() {
+            vec![""]
+        } else {
+            action.owners.iter().map(|k| k.trim()).collect()
+        };
+        for key in keys {
+            let at = behind.iter().position(|o| o.key == key).unwrap_or_else(|| {
+                behind.push(OwnerBehind {
+                    key: key.to_owned(),
+                    name: plan
+                        .person(key)
+                        .map_or_else(|| key.to_owned(), |p| p.name.clone()),
+                    actions: Vec::new(),
+                });
+                behind.len() - 1
+            });
+            behind[at].actions.push((id.0, action.label().to_owned()));
+        }
+    }
+    behind.sort_by(|a, b| {
+        (a.key.is_empty(), a.name.to_lowercase()).cmp(&(b.key.is_empty(), b.name.to_lowercase()))
+    });
+    behind
+}
+
 fn task(plan: &PlanTree, action: &Action, cycle_from: Date, rules: FlagRules) -> Option<OwnerTask> {
     let id = action.id?;
     let state = action.state(&plan.rating_scheme, &rules);

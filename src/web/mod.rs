@@ -46,20 +46,7 @@ pub struct WebConfig {
 /// sandboxing Content-Security-Policy and `Content-Disposition: attachment`.
 pub fn stored_file_response(file_name: &str, bytes: Vec<u8>) -> axum::response::Response {
     use axum::response::IntoResponse as _;
-    let extension = file_name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let content_type = match extension.as_str() {
-        "pdf" => "application/pdf",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "csv" => "text/csv; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/octet-stream",
-    };
+    let content_type = crate::domain::evidence_content_type(file_name);
     // Only plain characters survive in the quoted name; the rest become underscores, so
     // the header cannot be broken out of.
     let safe_name: String = file_name
@@ -143,6 +130,33 @@ async fn sample_banner(
     axum::response::Response::from_parts(parts, axum::body::Body::from(body))
 }
 
+/// Clears the success message on the page that shows it: any answer to a request that
+/// carried one, except a redirect (which passes it on to the page it leads to).
+async fn clear_flash(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let config = request
+        .extensions()
+        .get::<WebConfig>()
+        .cloned()
+        .unwrap_or_default();
+    let carried =
+        session::read_cookie(request.headers(), session::flash_cookie_name(&config)).is_some();
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if carried && is_html && !response.status().is_redirection() {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, session::flash_cookie(&config, ""));
+    }
+    response
+}
+
 /// No inline script or style anywhere, so the policy can be strict.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; \
@@ -183,6 +197,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
             app.clone(),
             sample_banner,
         ))
+        .layer(axum::middleware::from_fn(clear_flash))
         .with_state(app)
         .layer(Extension(config))
         // Refuses cross-site form posts (Sec-Fetch-Site, then Origin against Host), with

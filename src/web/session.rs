@@ -103,6 +103,44 @@ pub fn step_cookie(config: &WebConfig, value: &str) -> HeaderValue {
     flow_cookie(config, "wsoa_step", "/login/", value)
 }
 
+/// The cookie carrying a success message to the page after a save (Post/Redirect/Get):
+/// read once by that page and cleared by the response that shows it.
+pub fn flash_cookie_name(config: &WebConfig) -> &'static str {
+    if config.secure_cookies {
+        "__Host-wsoa_flash"
+    } else {
+        "wsoa_flash"
+    }
+}
+
+/// The `Set-Cookie` header of [`flash_cookie_name`]: the message percent-encoded, for a
+/// minute, on every path; an empty message clears it. The page escapes it like any
+/// text, and it is never a link, so a planted cookie can at most show odd words.
+pub fn flash_cookie(config: &WebConfig, message: &str) -> HeaderValue {
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = if message.is_empty() { 0 } else { 60 };
+    let value = format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}",
+        flash_cookie_name(config),
+        percent_encoding::utf8_percent_encode(message, percent_encoding::NON_ALPHANUMERIC)
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The success message a redirect left, if any.
+fn read_flash(parts: &Parts, config: &WebConfig) -> Option<String> {
+    let raw = read_cookie(&parts.headers, flash_cookie_name(config))?;
+    let text = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    let text: String = text.chars().filter(|c| !c.is_control()).take(300).collect();
+    (!text.trim().is_empty()).then_some(text)
+}
+
 /// The `Set-Cookie` header that ends a session in the browser.
 pub fn clear_cookie(config: &WebConfig) -> HeaderValue {
     let secure = if config.secure_cookies {
@@ -208,6 +246,10 @@ pub struct Viewer {
     pub config: WebConfig,
     /// The client's address.
     pub ip: Option<String>,
+    /// The success message the last save left for this page.
+    pub flash: Option<String>,
+    /// The page asked for, path and query: where signing in returns to.
+    pub here: String,
 }
 
 impl Viewer {
@@ -223,6 +265,12 @@ impl FromRequestParts<App> for Viewer {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let config = config(parts);
         let ip = client_ip(parts);
+        let flash = read_flash(parts, &config);
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or("/", axum::http::uri::PathAndQuery::as_str)
+            .to_owned();
         let Some(token) = read_cookie(&parts.headers, cookie_name(&config)).map(str::to_owned)
         else {
             return Ok(Self {
@@ -230,6 +278,8 @@ impl FromRequestParts<App> for Viewer {
                 session: None,
                 config,
                 ip,
+                flash,
+                here,
             });
         };
         let actor = app.actor_for_session(&token).await?;
@@ -240,6 +290,8 @@ impl FromRequestParts<App> for Viewer {
             session,
             config,
             ip,
+            flash,
+            here,
         })
     }
 }

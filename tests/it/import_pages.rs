@@ -633,7 +633,7 @@ async fn the_import_route_takes_more_than_the_2_mb_every_other_route_takes() {
         "read, not refused at the door: {}",
         big_text.body
     );
-    assert!(big_text.body.contains("notes.txt could not be imported"));
+    assert!(big_text.body.contains("No plan was found in notes.txt"));
 
     let login = db
         .post_form(
@@ -670,7 +670,7 @@ async fn a_file_that_cannot_be_read_shows_the_form_again_with_the_reason() {
 
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("There is a problem"));
-    assert!(reply.body.contains("minutes.txt could not be imported"));
+    assert!(reply.body.contains("No plan was found in minutes.txt"));
     assert!(reply.body.contains("no plan table found"));
     assert!(
         reply.body.contains("editor@example.org"),

@@ -12,6 +12,7 @@ mod evidence;
 mod evidence_pages;
 mod generate;
 mod helpers;
+mod homes;
 mod import_corpus;
 mod import_formats;
 mod import_pages;

@@ -263,7 +263,27 @@ async fn an_update_with_ratings_and_evidence_is_recorded_and_downloadable() {
                 ("rating-impact", ""),
                 ("author", "CD"),
             ],
-            Some(("<script>x</script>.html", b"<html>not run</html>")),
+            Some(("<script>x</script>.txt", b"<html>not run</html>")),
+        ),
+        &t.owner,
+    )
+    .await;
+    let program = post_multipart(
+        &db,
+        &path,
+        multipart(
+            &[("narrative", "Installer attached.")],
+            Some(("tool.exe", b"MZ\x90\x00 not a document")),
+        ),
+        &t.owner,
+    )
+    .await;
+    let disguised = post_multipart(
+        &db,
+        &path,
+        multipart(
+            &[("narrative", "Minutes attached.")],
+            Some(("minutes.pdf", b"MZ\x90\x00 not a document")),
         ),
         &t.owner,
     )
@@ -282,6 +302,18 @@ async fn an_update_with_ratings_and_evidence_is_recorded_and_downloadable() {
         posted.headers[header::LOCATION],
         format!("/plans/{plan}/actions/{action}#history")
     );
+    assert_eq!(program.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(program.body.contains("must be a PDF, a Word, Excel"));
+    assert_eq!(disguised.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        disguised
+            .body
+            .contains("ends in .pdf, but what is inside is not a .pdf file")
+    );
+    assert!(
+        !page.body.contains("Installer attached."),
+        "nothing half-saved"
+    );
     assert!(page.body.contains("Strategy adopted by both boards."));
     assert!(
         page.body.contains("set 3 February 2020"),
@@ -294,7 +326,7 @@ async fn an_update_with_ratings_and_evidence_is_recorded_and_downloadable() {
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(
         download.headers[header::CONTENT_TYPE],
-        "application/octet-stream"
+        "text/plain; charset=utf-8"
     );
     assert_eq!(download.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     let disposition = download.headers[header::CONTENT_DISPOSITION]
@@ -724,12 +756,17 @@ async fn an_owner_lands_on_their_actions_this_cycle_and_sees_them_updated() {
     let after = db.get("/", &owner).await;
     assert_eq!(status(&after.body, pick), "Updated");
 
-    // Someone who owns nothing sees the plans as before.
+    // Someone who owns nothing gets their own home, with the plans below it.
     let viewer = db.get("/", &db.session("viewer@example.org").await).await;
     assert!(!viewer.body.contains("Your actions this cycle"));
     assert!(
         viewer
             .body
-            .contains("<h1 class=\"govuk-heading-xl\">Improvement plans</h1>")
+            .contains("<h1 class=\"govuk-heading-xl\">Board pack</h1>")
+    );
+    assert!(
+        viewer
+            .body
+            .contains("<h2 class=\"govuk-heading-l\">Improvement plans</h2>")
     );
 }

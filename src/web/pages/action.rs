@@ -16,7 +16,7 @@ use time::macros::format_description;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use super::plan::due_view;
-use super::{FormErrors, Layout, Page, see_other, unprocessable};
+use super::{FormErrors, Layout, Page, saved, unprocessable};
 use crate::app::{ActionPage, App, MyActionStatus, ProgressReport};
 use crate::domain::{
     ActionFlag, Error, HistoryEntry, MAX_EVIDENCE_BYTES, MilestoneId, NewDueChange, NewEvidence,
@@ -410,11 +410,33 @@ async fn add_update(
         }
         Err(err) => Err(err),
     };
+    let label = page.found.action().label().to_owned();
+    let public = if page.found.summary.published {
+        " It is on the published plan now."
+    } else {
+        ""
+    };
     match recorded {
-        Ok(_) if form.then_next => Ok(see_other(&next_action(&app, &viewer, &action).await?)),
-        Ok(_) => Ok(see_other(&format!(
-            "/plans/{plan}/actions/{action}#history"
-        ))),
+        Ok(_) if form.then_next => {
+            let to = next_action(&app, &viewer, &action).await?;
+            let then = if to == "/" {
+                " You have no more actions needing an update this cycle."
+            } else {
+                " This is your next action needing an update."
+            };
+            Ok(saved(
+                &viewer,
+                &to,
+                &format!("Your update on action {label} has been saved.{public}{then}"),
+            ))
+        }
+        Ok(_) => Ok(saved(
+            &viewer,
+            &format!("/plans/{plan}/actions/{action}#history"),
+            &format!(
+                "Your update on action {label} has been saved.{public} It is at the top of the history below."
+            ),
+        )),
         Err(err) => {
             let errors = FormErrors::from_error(err)?;
             Ok(unprocessable(show_page(
@@ -482,9 +504,11 @@ async fn milestone_done(
         Err(err) => Err(err),
     };
     match done {
-        Ok(()) => Ok(see_other(&format!(
-            "/plans/{plan}/actions/{action}#milestones"
-        ))),
+        Ok(()) => Ok(saved(
+            &viewer,
+            &format!("/plans/{plan}/actions/{action}#milestones"),
+            "The milestone has been updated.",
+        )),
         Err(err) => {
             let FormErrors(problems) = FormErrors::from_error(err)?;
             let message = problems
@@ -587,9 +611,14 @@ async fn change_due(
         Err(err) => Err(err),
     };
     match changed {
-        Ok(()) => Ok(see_other(&format!(
-            "/plans/{plan}/actions/{action}#history"
-        ))),
+        Ok(()) => Ok(saved(
+            &viewer,
+            &format!("/plans/{plan}/actions/{action}#history"),
+            &format!(
+                "The due date of action {} has been changed. The change and its reason are in the history below.",
+                page.found.action().label()
+            ),
+        )),
         Err(err) => {
             let errors = FormErrors::from_error(err)?;
             Ok(unprocessable(due_page(&viewer, &page, form, errors)))

@@ -18,7 +18,7 @@ pub fn router() -> Router<App> {
 #[template(path = "compare/index.html")]
 struct ComparePage {
     layout: Layout,
-    plans: Vec<PlanProgress>,
+    progress: Vec<PlanProgress>,
 }
 
 async fn index(
@@ -26,7 +26,7 @@ async fn index(
     SignedIn(viewer): SignedIn,
 ) -> Result<Page<ComparePage>, Error> {
     Ok(Page(ComparePage {
-        plans: app.compare_plans(&viewer.actor).await?,
+        progress: app.compare_plans(&viewer.actor).await?,
         layout: Layout::of(&viewer),
     }))
 }

@@ -8,16 +8,18 @@ use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::{FormErrors, Layout, Page, see_other, unprocessable};
+use super::{FormErrors, Layout, Page, saved, unprocessable};
 use crate::app::{App, CyclesView};
-use crate::domain::{ClosedCycle, CycleChanges, Error, PartialDate, PlanSummary, ReportingCycle};
+use crate::domain::{
+    ClosedCycle, CycleChanges, Error, PartialDate, PlanSummary, ReportingCycle, uk_date,
+};
 use crate::web::extract::Path;
 use crate::web::session::Viewer;
 
 pub fn router() -> Router<App> {
     Router::new()
         .route("/plans/{plan}/cycles", get(index))
-        .route("/plans/{plan}/cycles/close", post(close))
+        .route("/plans/{plan}/cycles/close", get(close_check).post(close))
         .route("/plans/{plan}/cycles/settings", post(settings))
         .route("/plans/{plan}/cycles/{number}", get(show))
 }
@@ -104,7 +106,14 @@ async fn close(
 ) -> Result<Response, Error> {
     let view = editable(&app, &viewer, &key).await?;
     match app.close_cycle(&viewer.actor, &key, None).await {
-        Ok(cycle) => Ok(see_other(&format!("/plans/{key}/cycles/{}", cycle.number))),
+        Ok(cycle) => Ok(saved(
+            &viewer,
+            &format!("/plans/{key}/cycles/{}", cycle.number),
+            &format!(
+                "Reporting cycle {} is closed and the next one has begun. Board members and scrutiny who get emails have been sent its board pack.",
+                cycle.number
+            ),
+        )),
         Err(Error::Conflict(message)) => {
             let page = index_page(
                 &app,
@@ -126,15 +135,19 @@ async fn settings(
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, Error> {
     let view = editable(&app, &viewer, &key).await?;
-    let saved = match ReportingCycle::parse(
+    let stored = match ReportingCycle::parse(
         form.weeks.as_deref().unwrap_or_default(),
         form.start.as_deref().unwrap_or_default(),
     ) {
         Ok(cycle) => app.set_reporting_cycle(&viewer.actor, &key, cycle).await,
         Err(err) => Err(err),
     };
-    match saved {
-        Ok(()) => Ok(see_other(&format!("/plans/{key}/cycles"))),
+    match stored {
+        Ok(()) => Ok(saved(
+            &viewer,
+            &format!("/plans/{key}/cycles"),
+            "The reporting cycle has been saved.",
+        )),
         Err(err) => {
             let errors = FormErrors::from_error(err)?;
             Ok(unprocessable(index_page(
@@ -172,5 +185,33 @@ async fn show(
         cycle: view.cycle,
         previous: view.previous,
         changes: view.changes,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "cycle/close.html")]
+struct CloseCheckPage {
+    layout: Layout,
+    summary: PlanSummary,
+    this: crate::app::ThisCycle,
+    from: String,
+    planned: String,
+    today: String,
+}
+
+/// Check before closing: the period, the planned close date and who has not updated.
+async fn close_check(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<CloseCheckPage>, Error> {
+    let this = app.this_cycle(&viewer.actor, &key).await?;
+    Ok(Page(CloseCheckPage {
+        layout: Layout::of(&viewer),
+        summary: this.running.summary.clone(),
+        from: uk_date(this.cycle.0),
+        planned: uk_date(this.cycle.1),
+        today: uk_date(this.running.rules.today),
+        this,
     }))
 }

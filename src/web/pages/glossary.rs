@@ -6,7 +6,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::form::{FormError, error_for};
@@ -97,7 +97,11 @@ async fn define(
         .set_glossary_definition(&viewer.actor, &key, &form.term, &form.definition)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/glossary")).into_response()),
+        Ok(()) => Ok(super::saved(
+            &viewer,
+            &format!("/plans/{key}/glossary"),
+            "The glossary entry has been saved.",
+        )),
         Err(err) => {
             let error = FormError::from_error("glossary", err)?;
             let (summary, plan) = app.plan(&viewer.actor, &key).await?;

@@ -8,7 +8,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::form::{FormError, area_numbers, day, error_for, lines, on_field, optional_text};
@@ -336,7 +336,11 @@ async fn record_meeting(
         Err(e) => Err(e),
     };
     match recorded {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/governance#meetings")).into_response()),
+        Ok(()) => Ok(super::saved(
+            &viewer,
+            &format!("/plans/{key}/governance#meetings"),
+            "The meeting has been recorded. It is in the list of meetings below.",
+        )),
         Err(err) => {
             let error = FormError::from_error("meeting", err)?;
             let (summary, plan) = app.plan(&viewer.actor, &key).await?;
@@ -382,7 +386,11 @@ async fn add_board(
         Err(e) => Err(e),
     };
     match added {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/governance")).into_response()),
+        Ok(()) => Ok(super::saved(
+            &viewer,
+            &format!("/plans/{key}/governance"),
+            "The board has been added.",
+        )),
         Err(err) => {
             let error = FormError::from_error("board", err)?;
             let (summary, plan) = app.plan(&viewer.actor, &key).await?;

@@ -179,16 +179,30 @@ async fn upload(
         .await
     {
         Ok(preview) => Ok(Redirect::to(&format!("/plans/import/{}", preview.id)).into_response()),
-        Err(Error::Invalid { message, .. }) => {
+        Err(Error::Invalid { field, message }) => {
             problem(
                 &app,
                 &viewer,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                format!("{name} could not be imported: it {message}"),
+                import_problem(&name, &field, &message),
             )
             .await
         }
         Err(other) => Err(other),
+    }
+}
+
+/// What went wrong with an upload, in words a programme manager can act on, with the
+/// reader's own words after them when they help someone fix the file.
+fn import_problem(name: &str, field: &str, message: &str) -> String {
+    if field == "document" {
+        message.to_owned()
+    } else if message.starts_with("no plan table found") {
+        format!(
+            "No plan was found in {name}. Check it is the plan itself: a table or numbered list of actions with columns or headings such as Action, Lead and Deadline. Technical detail: {message}"
+        )
+    } else {
+        format!("{name} could not be imported: it {message}")
     }
 }
 
@@ -491,7 +505,14 @@ async fn confirm(
     State(app): State<App>,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Redirect, Error> {
+) -> Result<Response, Error> {
     let stored = app.confirm_import(&viewer.actor, &id).await?;
-    Ok(Redirect::to(&format!("/plans/{}", stored.slug)))
+    Ok(super::saved(
+        &viewer,
+        &format!("/plans/{}", stored.slug),
+        &format!(
+            "{} has been imported. Your home page, This cycle, lists the steps to set it up: owners, due dates, invitations, the reporting cycle and publishing.",
+            stored.title
+        ),
+    ))
 }

@@ -7,7 +7,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::{FromRequest as _, Multipart, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::chart::LineChart;
@@ -179,7 +179,11 @@ async fn create(
         Err(e) => Err(e),
     };
     match added {
-        Ok(id) => Ok(Redirect::to(&format!("/plans/{key}/kpis/{}", id.0)).into_response()),
+        Ok(id) => Ok(super::saved(
+            &viewer,
+            &format!("/plans/{key}/kpis/{}", id.0),
+            "The KPI has been added. Record its figures below as they come in.",
+        )),
         Err(err) => {
             let error = FormError::from_error("kpi", err)?;
             let (summary, plan) = app.plan(&viewer.actor, &key).await?;
@@ -213,7 +217,11 @@ async fn import_actuals(
         Err(e) => Err(e),
     };
     match imported {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{key}/kpis")).into_response()),
+        Ok(_) => Ok(super::saved(
+            &viewer,
+            &format!("/plans/{key}/kpis"),
+            "The figures have been imported.",
+        )),
         Err(err) => {
             let error = FormError::from_error("csv", err)?;
             let (summary, plan) = app.plan(&viewer.actor, &key).await?;
@@ -454,7 +462,11 @@ async fn add_actual(
         Err(e) => Err(e),
     };
     match added {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}/kpis/{kpi}")).into_response()),
+        Ok(()) => Ok(super::saved(
+            &viewer,
+            &format!("/plans/{plan}/kpis/{kpi}"),
+            "The figure has been recorded.",
+        )),
         Err(err) => {
             let error = FormError::from_error("actual", err)?;
             let found = app.kpi(&viewer.actor, &plan, &kpi).await?;

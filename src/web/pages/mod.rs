@@ -11,6 +11,7 @@ mod dashboard;
 mod form;
 mod glossary;
 mod governance;
+mod home;
 mod import;
 mod kpi;
 mod outbox;
@@ -53,6 +54,10 @@ impl<T: Template> IntoResponse for Page<T> {
 pub struct Layout {
     /// The signed-in person's email; `None` for the public.
     pub user: Option<String>,
+    /// What the last save did, shown as a success banner.
+    pub flash: Option<String>,
+    /// The header's sign-in link, which returns to this page.
+    pub sign_in: String,
 }
 
 impl Layout {
@@ -60,7 +65,19 @@ impl Layout {
     pub fn of(viewer: &Viewer) -> Self {
         Self {
             user: viewer.email(),
+            flash: viewer.flash.clone(),
+            sign_in: sign_in_link(&viewer.here),
         }
+    }
+}
+
+/// `/login`, returning to `here` unless that is a sign-in page or the home page.
+pub fn sign_in_link(here: &str) -> String {
+    let path = here.split(['?', '#']).next().unwrap_or_default();
+    if path == "/" || path.starts_with("/login") || path.starts_with("/sso/") {
+        "/login".to_owned()
+    } else {
+        format!("/login?next={}", crate::web::encode_component(here))
     }
 }
 
@@ -107,8 +124,20 @@ pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// Post/Redirect/Get after a save: 303 to `to`, whose page shows `message` in a success
+/// banner (once; the page's response clears it).
+pub fn saved(viewer: &Viewer, to: &str, message: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    response.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        crate::web::session::flash_cookie(&viewer.config, message),
+    );
+    response
+}
+
 pub fn router() -> Router<App> {
-    plan::router()
+    home::router()
+        .merge(plan::router())
         .merge(action::router())
         .merge(dashboard::router())
         .merge(people::router())

@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, RawQuery, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::{FormErrors, Layout, Page, unprocessable};
-use crate::app::{App, MyAction, MyActionStatus};
+use crate::app::App;
 use crate::domain::{
     Action, ActionFlag, Error, FilterQuery, Level, OwnerName, PageLink, Pagination, PartialDate,
     PlanSummary, PlanTree, RatingTag,
@@ -26,13 +26,15 @@ const RESULTS_PER_PAGE: usize = 50;
 
 pub fn router() -> Router<App> {
     Router::new()
-        .route("/", get(index))
         .route("/plans", get(index))
         .route(
             "/plans/{plan}",
             get(show).layer(Extension(RenderedPlans::default())),
         )
-        .route("/plans/{plan}/publication", post(publish))
+        .route(
+            "/plans/{plan}/publication",
+            get(publish_check).post(publish),
+        )
 }
 
 #[derive(Template)]
@@ -41,46 +43,14 @@ struct IndexPage {
     layout: Layout,
     plans: Vec<PlanSummary>,
     can_import: bool,
-    /// An owner's actions this cycle, by plan: their task list, above the plans.
-    mine: Vec<MyPlanView>,
 }
 
-/// An owner's actions in one plan, as the task list shows them.
-struct MyPlanView {
-    slug: String,
-    title: String,
-    closes_on: String,
-    needing: usize,
-    actions: Vec<MyAction>,
-}
-
+/// Every plan the person may read.
 async fn index(State(app): State<App>, viewer: Viewer) -> Result<Page<IndexPage>, Error> {
-    let mine = app
-        .my_actions(&viewer.actor)
-        .await?
-        .into_iter()
-        .map(|p| MyPlanView {
-            needing: p
-                .actions
-                .iter()
-                .filter(|a| {
-                    matches!(
-                        a.status,
-                        MyActionStatus::Overdue | MyActionStatus::NeedsUpdate
-                    )
-                })
-                .count(),
-            slug: p.summary.slug,
-            title: p.summary.title,
-            closes_on: crate::domain::uk_date(p.closes_on),
-            actions: p.actions,
-        })
-        .collect();
     Ok(Page(IndexPage {
         plans: app.plans(&viewer.actor).await?,
         can_import: app.may_import(&viewer.actor).is_ok(),
         layout: Layout::of(&viewer),
-        mine,
     }))
 }
 
@@ -108,7 +78,47 @@ async fn publish(
         }
     };
     let summary = app.set_published(&viewer.actor, &key, published).await?;
-    Ok(Redirect::to(&format!("/plans/{}", summary.slug)).into_response())
+    let message = if published {
+        "The plan is published: anyone can now read it, its updates and its public summary."
+    } else {
+        "The plan has been withdrawn: only people with a role in the area can read it now."
+    };
+    Ok(super::saved(
+        &viewer,
+        &format!("/plans/{}", summary.slug),
+        message,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "plan/publication.html")]
+struct PublicationPage {
+    layout: Layout,
+    summary: PlanSummary,
+    areas: usize,
+    updates: usize,
+    kpis: usize,
+    quotes: usize,
+    responses: usize,
+}
+
+/// Check before publishing (what becomes public) or withdrawing.
+async fn publish_check(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Result<Page<PublicationPage>, Error> {
+    let (summary, plan) = app.plan(&viewer.actor, &key).await?;
+    app.check_may_edit_plan(&viewer.actor, &summary)?;
+    Ok(Page(PublicationPage {
+        layout: Layout::of(&viewer),
+        areas: plan.areas.len(),
+        updates: plan.actions().map(|(_, _, a)| a.updates.len()).sum(),
+        kpis: plan.kpis.len(),
+        quotes: plan.voice.len(),
+        responses: plan.you_said_we_did.len(),
+        summary,
+    }))
 }
 
 /// One action as a row of the plan table.

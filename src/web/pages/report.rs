@@ -374,8 +374,14 @@ async fn download(
     let file = app
         .export_report(&viewer.actor, &plan, request, format)
         .await?;
+    // A web page opens in the browser; every other format is saved.
+    let how = if format == ReportFormat::Html {
+        "inline"
+    } else {
+        "attachment"
+    };
     let disposition = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{}\"",
+        "{how}; filename=\"{}\"",
         file.file_name.replace(['"', '\\'], "")
     ))
     .map_err(|e| Error::Internal(e.into()))?;

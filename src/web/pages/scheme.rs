@@ -8,7 +8,7 @@ use axum::extract::{Form, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use super::{FormErrors, Layout, Page, see_other, unprocessable};
+use super::{FormErrors, Layout, Page, saved, unprocessable};
 use crate::app::App;
 use crate::domain::{Error, PlanSummary, RatingScheme};
 use crate::web::extract::Path;
@@ -224,12 +224,16 @@ async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, Error> {
     let (summary, current) = app.rating_key(&viewer.actor, &key).await?;
-    let saved = match RatingScheme::from_form(&pairs) {
+    let stored = match RatingScheme::from_form(&pairs) {
         Ok(scheme) => app.update_scheme(&viewer.actor, &key, scheme).await,
         Err(err) => Err(err),
     };
-    match saved {
-        Ok(()) => Ok(see_other(&format!("/plans/{key}/scheme"))),
+    match stored {
+        Ok(()) => Ok(saved(
+            &viewer,
+            &format!("/plans/{key}/scheme"),
+            "The rating key has been saved. Every rating in the plan now reads against it.",
+        )),
         Err(err) => {
             let errors = FormErrors::from_error(err)?;
             Ok(unprocessable(page(
@@ -255,12 +259,16 @@ async fn preset(
     Form(form): Form<PresetForm>,
 ) -> Result<Response, Error> {
     let (summary, current) = app.rating_key(&viewer.actor, &key).await?;
-    let saved = match RatingScheme::preset(form.preset.as_deref().unwrap_or_default()) {
+    let stored = match RatingScheme::preset(form.preset.as_deref().unwrap_or_default()) {
         Ok(scheme) => app.update_scheme(&viewer.actor, &key, scheme).await,
         Err(err) => Err(err),
     };
-    match saved {
-        Ok(()) => Ok(see_other(&format!("/plans/{key}/scheme"))),
+    match stored {
+        Ok(()) => Ok(saved(
+            &viewer,
+            &format!("/plans/{key}/scheme"),
+            "The rating key has been saved.",
+        )),
         Err(err) => {
             let FormErrors(problems) = FormErrors::from_error(err)?;
             let message = problems

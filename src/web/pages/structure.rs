@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::{FormErrors, Layout, Page, see_other, unprocessable};
+use super::{FormErrors, Layout, Page, saved, see_other, unprocessable};
 use crate::app::App;
 use crate::domain::{
     Error, ItemFields, ItemForm, ItemKind, MoveDirection, PlanOutline, PlanSummary,
@@ -218,10 +218,11 @@ async fn create(
         Err(err) => Err(err),
     };
     match added {
-        Ok(id) => Ok(see_other(&format!(
-            "/plans/{key}/structure#{}-{id}",
-            kind.code()
-        ))),
+        Ok(id) => Ok(saved(
+            &viewer,
+            &format!("/plans/{key}/structure#{}-{id}", kind.code()),
+            &format!("The {} has been added.", kind.noun()),
+        )),
         Err(err) => {
             let errors = FormErrors::from_error(err)?;
             let (context, _) = new_item(&outline, kind, parent.id())?;
@@ -377,10 +378,11 @@ async fn update(
         Err(err) => Err(err),
     };
     match edited {
-        Ok(()) => Ok(see_other(&format!(
-            "/plans/{key}/structure#{}-{id}",
-            kind.code()
-        ))),
+        Ok(()) => Ok(saved(
+            &viewer,
+            &format!("/plans/{key}/structure#{}-{id}", kind.code()),
+            &format!("The {} has been saved.", kind.noun()),
+        )),
         Err(err) => {
             let errors = FormErrors::from_error(err)?;
             Ok(unprocessable(edit_page(
@@ -427,7 +429,14 @@ async fn remove(
     let (summary, outline) = app.outline(&viewer.actor, &key).await?;
     let kind = kind_of(&kind)?;
     match app.remove_item(&viewer.actor, &key, kind, id).await {
-        Ok(()) => Ok(see_other(&format!("/plans/{key}/structure"))),
+        Ok(()) => Ok(saved(
+            &viewer,
+            &format!("/plans/{key}/structure"),
+            &format!(
+                "The {} has been removed. The audit trail keeps what it was.",
+                kind.noun()
+            ),
+        )),
         Err(Error::Conflict(message)) => {
             let errors = FormErrors::one(format!("{}-{id}", kind.code()), message);
             let page = ShowPage::new(&viewer, summary, outline, errors);

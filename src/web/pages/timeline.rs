@@ -6,7 +6,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::form::{FormError, day, error_for, optional_text};
@@ -159,7 +159,11 @@ async fn record_event(
         Err(e) => Err(e),
     };
     match recorded {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/timeline")).into_response()),
+        Ok(()) => Ok(super::saved(
+            &viewer,
+            &format!("/plans/{key}/timeline"),
+            "The date has been recorded on the timeline.",
+        )),
         Err(err) => {
             let error = FormError::from_error("event", err)?;
             let (summary, plan) = app.plan(&viewer.actor, &key).await?;

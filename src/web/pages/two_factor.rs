@@ -182,6 +182,8 @@ async fn finish(
                         session: Some(done.session.token.clone()),
                         config: viewer.config.clone(),
                         ip: viewer.ip.clone(),
+                        flash: None,
+                        here: next.clone(),
                     };
                     Page(CodesPage {
                         layout: Layout::of(&signed_in),

@@ -6,7 +6,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::form::{FormError, area_numbers, error_for, on_field, optional_day, optional_small};
@@ -237,7 +237,11 @@ async fn add_quote(
         Err(e) => Err(e),
     };
     match added {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/voice")).into_response()),
+        Ok(()) => Ok(super::saved(
+            &viewer,
+            &format!("/plans/{key}/voice"),
+            "The quote has been added.",
+        )),
         Err(err) => {
             let error = FormError::from_error("quote", err)?;
             let (summary, plan) = app.plan(&viewer.actor, &key).await?;
@@ -285,7 +289,11 @@ async fn add_entry(
         Err(e) => Err(e),
     };
     match added {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{key}/voice#you-said-we-did")).into_response()),
+        Ok(()) => Ok(super::saved(
+            &viewer,
+            &format!("/plans/{key}/voice#you-said-we-did"),
+            "The \"you said, we did\" entry has been added.",
+        )),
         Err(err) => {
             let error = FormError::from_error("entry", err)?;
             let (summary, plan) = app.plan(&viewer.actor, &key).await?;

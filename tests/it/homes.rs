@@ -1,0 +1,390 @@
+//! Each person's home at `/`, the success banner after a save, the checks before closing
+//! a cycle and publishing, and the plain-English answers to files that are not plans.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use wsoa::domain::{Actor, Role};
+
+use crate::helpers::{Auth, TestDb, with_auth};
+
+struct Team {
+    slug: String,
+    editor: Auth,
+    owner: Auth,
+    viewer: Auth,
+    adviser: Auth,
+}
+
+async fn team(db: &TestDb) -> Team {
+    let stored = db.small_plan_stored().await;
+    for (email, role, person) in [
+        ("editor@northshire.example", Role::Editor, None),
+        ("chris@northshire.example", Role::Owner, Some("CD")),
+        ("board@northshire.example", Role::Viewer, None),
+        ("adviser@dfe.example", Role::Adviser, None),
+    ] {
+        db.user(email, role, "Northshire", person).await;
+    }
+    Team {
+        slug: stored.slug,
+        editor: db.session("editor@northshire.example").await,
+        owner: db.session("chris@northshire.example").await,
+        viewer: db.session("board@northshire.example").await,
+        adviser: db.session("adviser@dfe.example").await,
+    }
+}
+
+fn h1(text: &str) -> String {
+    format!("<h1 class=\"govuk-heading-xl\">{text}</h1>")
+}
+
+#[tokio::test]
+async fn each_role_lands_on_its_own_task() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+
+    let editor = db.get("/", &t.editor).await;
+    let owner = db.get("/", &t.owner).await;
+    let viewer = db.get("/", &t.viewer).await;
+    let adviser = db.get("/", &t.adviser).await;
+    let public = db.get("/", &Auth::Anonymous).await;
+
+    assert!(editor.body.contains(&h1("This cycle")), "{}", editor.body);
+    assert!(editor.body.contains("Not updated since the cycle opened"));
+    assert!(
+        editor.body.contains("<strong>Chris Dale</strong>, <a class=\"govuk-link\" href=\"mailto:chris@northshire.example\">"),
+        "the owner behind is named with the email to chase"
+    );
+    assert!(
+        editor
+            .body
+            .contains("<strong>Sam Patel</strong> (no account yet)"),
+        "owners without an account are said to have none"
+    );
+    assert!(
+        editor.body.contains("Set up your plan"),
+        "an unpublished plan is still being set up"
+    );
+    assert!(editor.body.contains("Publish the plan"));
+    assert!(
+        editor
+            .body
+            .contains("owners have neither an account nor an invitation")
+            || editor
+                .body
+                .contains("owner has neither an account nor an invitation")
+    );
+    assert!(
+        editor.body.contains("Improvement plans"),
+        "the plans are listed below"
+    );
+
+    assert!(owner.body.contains(&h1("Your actions this cycle")));
+    assert!(!owner.body.contains("Set up your plan"));
+
+    assert!(viewer.body.contains(&h1("Board pack")), "{}", viewer.body);
+    assert!(
+        viewer
+            .body
+            .contains(&format!("/plans/{}/reports/exceptions.html", t.slug))
+    );
+    assert!(viewer.body.contains("actions overdue"));
+
+    assert!(adviser.body.contains(&h1("Compare local areas")));
+    assert!(adviser.body.contains("Progress by plan"));
+
+    assert!(public.body.contains(&h1("What we are doing")));
+    assert!(public.body.contains("No plan has been published yet"));
+    for home in [&editor, &owner, &viewer, &adviser] {
+        assert!(
+            !home.body.contains("Your home pages"),
+            "one role, no switch"
+        );
+    }
+}
+
+#[tokio::test]
+async fn someone_with_several_roles_switches_between_their_homes() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let other = db
+        .app
+        .import_plan(&Actor::System, {
+            let mut plan = crate::helpers::small_plan();
+            plan.local_area = "Southshire".into();
+            plan.title = "Southshire plan".into();
+            plan
+        })
+        .await
+        .unwrap();
+    db.user("both@example.org", Role::Owner, "Northshire", Some("CD"))
+        .await;
+    db.user("both@example.org", Role::Editor, "Southshire", None)
+        .await;
+    let both = db.session("both@example.org").await;
+
+    let first = db.get("/", &both).await;
+    let editing = db.get("/?view=editor", &both).await;
+    let not_theirs = db.get("/?view=viewer", &both).await;
+
+    assert!(first.body.contains("Your home pages"));
+    assert!(first.body.contains(&h1("Your actions this cycle")));
+    assert!(first.body.contains("href=\"/?view=editor\""));
+    assert!(editing.body.contains(&h1("This cycle")));
+    assert!(
+        editing
+            .body
+            .contains(&format!("/plans/{}/reminders", other.slug))
+    );
+    assert!(
+        !editing
+            .body
+            .contains(&format!("/plans/{}/reminders", t.slug)),
+        "only the plans they edit"
+    );
+    assert!(
+        not_theirs.body.contains(&h1("Your actions this cycle")),
+        "a home they do not have falls back to their first"
+    );
+}
+
+#[tokio::test]
+async fn the_public_reads_what_we_are_doing_in_plain_english() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let hidden = db
+        .get(&format!("/plans/{}/summary", t.slug), &Auth::Anonymous)
+        .await;
+    db.app
+        .set_published(&Actor::System, &t.slug, true)
+        .await
+        .unwrap();
+
+    let home = db.get("/", &Auth::Anonymous).await;
+    let summary = db
+        .get(&format!("/plans/{}/summary", t.slug), &Auth::Anonymous)
+        .await;
+    let action = db
+        .get(
+            &format!(
+                "/plans/{}/actions/{}",
+                t.slug,
+                first_action(&db, &t.slug).await
+            ),
+            &Auth::Anonymous,
+        )
+        .await;
+
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(
+        home.body
+            .contains(&format!("href=\"/plans/{}/summary\"", t.slug))
+    );
+    assert!(
+        home.body
+            .contains(&format!("href=\"/plans/{}/you-said-we-did\"", t.slug))
+    );
+    assert_eq!(summary.status, StatusCode::OK);
+    assert!(summary.body.contains(&h1("What we are doing")));
+    assert!(summary.body.contains("What we will do next"));
+    assert!(summary.body.contains("Where the plan is up to"));
+    assert!(
+        !summary.body.contains("Chris Dale"),
+        "the public summary names nobody"
+    );
+    assert!(action.body.contains("sign in to add an update"));
+    assert!(
+        action.body.contains("href=\"/login?next=/plans/"),
+        "signing in comes back to the action"
+    );
+}
+
+async fn first_action(db: &TestDb, slug: &str) -> i64 {
+    let (_, plan) = db.app.plan(&Actor::System, slug).await.unwrap();
+    plan.areas[0].objectives[0].actions[0].id.unwrap().0
+}
+
+fn flash_cookie(reply: &crate::helpers::Reply) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("wsoa_flash="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn a_save_says_what_happened_on_the_next_page_once() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let action = first_action(&db, &t.slug).await;
+    let saved = db
+        .post_form(
+            &format!("/plans/{}/actions/{action}/updates", t.slug),
+            "narrative=Agreed+at+the+board.",
+            &t.editor,
+        )
+        .await;
+    let cookie = flash_cookie(&saved).expect("the save leaves a message");
+    let Auth::Cookie(session) = &t.editor else {
+        panic!("a session")
+    };
+    let shown = db
+        .send(
+            Request::get(format!("/plans/{}/actions/{action}", t.slug))
+                .header(header::COOKIE, format!("wsoa_session={session}; {cookie}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let again = db
+        .get(&format!("/plans/{}/actions/{action}", t.slug), &t.editor)
+        .await;
+
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(shown.body.contains("govuk-notification-banner--success"));
+    assert!(
+        shown
+            .body
+            .contains("Your update on action 1.1a has been saved."),
+        "{}",
+        banner(&shown.body)
+    );
+    assert_eq!(
+        flash_cookie(&shown).as_deref(),
+        Some("wsoa_flash="),
+        "the page that shows it clears it"
+    );
+    assert!(!again.body.contains("govuk-notification-banner--success"));
+}
+
+#[tokio::test]
+async fn closing_a_cycle_and_publishing_are_checked_before_they_happen() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let cycles = format!("/plans/{}/cycles", t.slug);
+
+    let index = db.get(&cycles, &t.editor).await;
+    let check = db.get(&format!("{cycles}/close"), &t.editor).await;
+    let by_owner = db.get(&format!("{cycles}/close"), &t.owner).await;
+    let publication = db
+        .get(&format!("/plans/{}/publication", t.slug), &t.editor)
+        .await;
+    let published = db
+        .post_form(
+            &format!("/plans/{}/publication", t.slug),
+            "published=true",
+            &t.editor,
+        )
+        .await;
+    let withdraw = db
+        .get(&format!("/plans/{}/publication", t.slug), &t.editor)
+        .await;
+
+    assert!(
+        index
+            .body
+            .contains(&format!("href=\"{cycles}/close\" role=\"button\"")),
+        "the cycles page leads to the check, it does not close"
+    );
+    assert!(
+        db.app
+            .cycles(&Actor::System, &t.slug)
+            .await
+            .unwrap()
+            .closed
+            .is_empty()
+    );
+    assert_eq!(check.status, StatusCode::OK);
+    assert!(
+        check
+            .body
+            .contains(&h1("Check before you close the reporting cycle"))
+    );
+    assert!(check.body.contains("Planned close date"));
+    assert!(check.body.contains("Chris Dale: "), "who has not updated");
+    assert!(check.body.contains("Yes, close the cycle"));
+    assert_eq!(by_owner.status, StatusCode::FORBIDDEN);
+    assert!(
+        publication
+            .body
+            .contains(&h1("Check what will become public"))
+    );
+    assert!(
+        publication
+            .body
+            .contains("quotes from children, young people and families")
+    );
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    assert!(flash_cookie(&published).is_some_and(|c| c.len() > "wsoa_flash=".len()));
+    assert!(withdraw.body.contains("Withdraw the plan"));
+}
+
+#[tokio::test]
+async fn a_picture_or_a_program_is_not_a_plan_and_says_so() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let png = db
+        .upload(
+            "/plans/import",
+            "screenshot.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            &t.editor,
+        )
+        .await;
+    let exe = db
+        .upload("/plans/import", "plan.docx.exe", b"MZ\x90\0\x03", &t.editor)
+        .await;
+
+    assert_eq!(png.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        png.body.contains(
+            "This is a PNG image, not a plan. Upload the plan as a Word, Excel, CSV, PDF or text file."
+        ),
+        "{}",
+        png.body
+    );
+    assert!(exe.body.contains("This is a Windows program, not a plan."));
+}
+
+#[tokio::test]
+async fn a_web_page_report_opens_in_the_browser() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let html = db
+        .send(
+            with_auth(
+                Request::get(format!("/plans/{}/reports/highlight.html", t.slug)),
+                &t.viewer,
+            )
+            .body(Body::empty())
+            .unwrap(),
+        )
+        .await;
+    let docx = db
+        .get(
+            &format!("/plans/{}/reports/highlight.docx", t.slug),
+            &t.viewer,
+        )
+        .await;
+
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(
+        html.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("inline;")
+    );
+    assert!(
+        docx.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+}
+
+fn banner(body: &str) -> &str {
+    let start = body.find("govuk-notification-banner__heading").unwrap_or(0);
+    &body[start..body.len().min(start + 300)]
+}
