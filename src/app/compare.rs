@@ -28,8 +28,10 @@ impl App {
         Ok(plans
             .into_iter()
             .filter_map(|summary| {
-                let (scheme, counted) = tallies.remove(&summary.id)?;
-                Some(PlanProgress::from_tallies(summary, &scheme, &counted))
+                let (scheme, counted, last_cycle) = tallies.remove(&summary.id)?;
+                Some(PlanProgress::from_tallies(
+                    summary, &scheme, &counted, last_cycle,
+                ))
             })
             .collect())
     }

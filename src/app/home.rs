@@ -38,8 +38,6 @@ pub struct SetUpStep {
 /// A plan's open cycle as its programme manager works it.
 #[derive(Debug, Clone)]
 pub struct ThisCycle {
-    /// The plan.
-    pub running: RunningPlan,
     /// The open cycle's first day and the day it is planned to close.
     pub cycle: (Date, Date),
     /// Owners with actions not updated since the cycle opened, by name.
@@ -58,6 +56,8 @@ pub struct ThisCycle {
     pub kpis_off: Vec<(i64, String)>,
     /// The steps of setting the plan up; all done once it is running.
     pub set_up: Vec<SetUpStep>,
+    /// The plan.
+    pub running: RunningPlan,
 }
 
 impl ThisCycle {

@@ -6,6 +6,7 @@
 //! from a report's read model to bytes. Nothing here touches storage.
 
 mod archive;
+mod comparison;
 mod csv;
 mod docx;
 mod kpi_csv;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Error, PlanTree, Result};
 
+pub use comparison::{comparison_csv, comparison_xlsx};
 pub use kpi_csv::read_kpi_actuals;
 pub use mapping::{
     ColumnChoices, ColumnPick, ColumnRead, ColumnRole, ImportOptions, TableColumns,

@@ -34,7 +34,10 @@ pub use account::{
     MIN_PASSWORD_CHARS, Permission, Role, User, UserId, check_new_password, sign_in_wait,
 };
 pub use audit::{AuditEvent, ChainCheck, ChainedEntry, NewAuditEvent, chain_hash};
-pub use comparison::{LevelCount, PlanProgress, RatingTally};
+pub use comparison::{
+    CompareColumn, LevelCount, NO_RECENT_UPDATE_WEEKS, PlanProgress, RatingTally, Track,
+    recent_since, sort_progress,
+};
 pub use cycle::{
     ActionSnapshot, ChangedAction, ClosedCycle, CycleChanges, CycleId, DateMove, Movement,
     RatingMove, ReportingCycle,

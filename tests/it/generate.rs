@@ -208,7 +208,7 @@ async fn the_cross_area_view_counts_what_each_plan_tree_counts(db: &TestDb) {
         schemes.insert(tree.rating_scheme.name.clone());
         assert_eq!(
             *progress,
-            tree.progress(progress.summary.clone(), today),
+            tree.progress(progress.summary.clone(), today, progress.last_cycle),
             "{}",
             progress.summary.title
         );

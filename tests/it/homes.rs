@@ -388,3 +388,83 @@ fn banner(body: &str) -> &str {
     let start = body.find("govuk-notification-banner__heading").unwrap_or(0);
     &body[start..body.len().min(start + 300)]
 }
+
+#[tokio::test]
+async fn the_comparison_sorts_by_any_column_and_downloads_as_it_is_shown() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let mut other = crate::helpers::small_plan();
+    other.title = "A second plan".into();
+    for area in &mut other.areas {
+        for objective in &mut area.objectives {
+            for action in &mut objective.actions {
+                action.ratings.clear();
+            }
+        }
+    }
+    db.app.import_plan(&Actor::System, other).await.unwrap();
+
+    let by_unrated = db
+        .get("/compare?sort=not-rated&order=descending", &t.adviser)
+        .await;
+    let reversed = db
+        .get("/compare?sort=not-rated&order=ascending", &t.adviser)
+        .await;
+    let csv = db
+        .get("/compare.csv?sort=not-rated&order=descending", &t.adviser)
+        .await;
+    let xlsx = db.get("/compare.xlsx", &t.adviser).await;
+    let Auth::Cookie(session) = &t.adviser else {
+        panic!("a session")
+    };
+    let xlsx_bytes = crate::helpers::send_raw(
+        &db.app,
+        Request::get("/compare.xlsx")
+            .header(header::COOKIE, format!("wsoa_session={session}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let public = db.get("/compare.csv", &Auth::Anonymous).await;
+
+    let first = |body: &str| {
+        body.find("A second plan").unwrap() < body.find(&format!("/plans/{}\"", t.slug)).unwrap()
+    };
+    assert!(
+        first(&by_unrated.body),
+        "the unrated plan first when sorted by not rated, highest first"
+    );
+    assert!(!first(&reversed.body));
+    assert!(by_unrated.body.contains("aria-sort=\"descending\""));
+    assert!(
+        by_unrated
+            .body
+            .contains("href=\"/compare?sort=not-rated&#38;order=ascending\""),
+        "the next click reverses"
+    );
+    assert!(
+        by_unrated.body.contains("100% ("),
+        "percentages beside the counts"
+    );
+    assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let mut lines = csv.body.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("Local area,Plan,Kind,Version,Actions,Complete,Complete %")
+    );
+    assert!(
+        lines.next().unwrap().contains("A second plan"),
+        "the download keeps the sort"
+    );
+    assert_eq!(
+        xlsx.headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx_bytes)).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut workbook, "Comparison").unwrap();
+    assert_eq!(sheet.height(), 3, "a header and two plans");
+    assert_ne!(public.status, StatusCode::OK);
+}

@@ -182,7 +182,16 @@ async fn an_adviser_compares_every_area_they_look_after() {
     assert_eq!(compare.status, StatusCode::OK);
     assert!(compare.body.contains("Northshire") && compare.body.contains("Southshire"));
     assert!(compare.body.contains("Overdue"));
-    assert!(compare.body.contains("G – Green: 1"), "{}", compare.body);
+    assert!(
+        compare.body.contains("aria-sort=\"none\"><a class=\"govuk-link\" href=\"/compare?sort=on-track&#38;order=descending\">On track"),
+        "{}",
+        compare.body
+    );
+    assert_eq!(
+        compare.body.matches("% (").count(),
+        2 * 6,
+        "six share columns for each of the two plans"
+    );
     assert_eq!(south.status, StatusCode::OK);
 }
 
