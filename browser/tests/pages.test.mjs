@@ -12,7 +12,7 @@ test('the home page lists the demo plan and is accessible', async () => {
   const page = await openPage(browser)
   await page.goto(`${baseUrl}/`)
   await assert.doesNotReject(page.getByRole('link', { name: /Written Statement of Action/ }).first().waitFor())
-  assert.equal(await page.title(), 'Plans – WSOA Tracker')
+  assert.equal(await page.title(), 'What we are doing – WSOA Tracker')
   await assertAccessible(page)
   assert.deepEqual(page.problems, [])
 })
