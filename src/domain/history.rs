@@ -283,38 +283,48 @@ pub struct NewDueChange {
 
 impl NewDueChange {
     /// Reads the form: a date the UK way ("June 2025", "30/06/2025"), a reason and who
-    /// approved it, all required.
+    /// approved it, all required. The first problem is the error; see
+    /// [`NewDueChange::problems`] for them all.
     pub fn parse(due: &str, reason: &str, approved_by: &str) -> Result<Self> {
+        if let Some((field, message)) = Self::problems(due, reason, approved_by).into_iter().next()
+        {
+            return Err(Error::invalid(field, message));
+        }
         let due_text = due.trim();
-        if due_text.is_empty() {
-            return Err(Error::invalid("due", "Enter the new due date"));
-        }
-        let parsed = super::parse_uk_due(due_text).ok_or_else(|| {
-            Error::invalid(
-                "due",
-                "Enter the new due date as a month and year, like June 2025, or a date, like 30/06/2025",
-            )
-        })?;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::invalid(
-                "reason",
-                "Enter why the due date is changing",
-            ));
-        }
-        let approved_by = approved_by.trim();
-        if approved_by.is_empty() {
-            return Err(Error::invalid(
-                "approved_by",
-                "Enter who approved the new due date",
-            ));
-        }
+        let parsed = super::parse_uk_due(due_text)
+            .ok_or_else(|| Error::invalid("due", "Enter the new due date"))?;
         Ok(Self {
             due: parsed,
             due_text: due_text.to_owned(),
-            reason: reason.to_owned(),
-            approved_by: approved_by.to_owned(),
+            reason: reason.trim().to_owned(),
+            approved_by: approved_by.trim().to_owned(),
         })
+    }
+
+    /// Every problem with the form at once, field by field in the form's order, so a
+    /// person fixes them in one go.
+    pub fn problems(due: &str, reason: &str, approved_by: &str) -> Vec<(&'static str, String)> {
+        let mut problems = Vec::new();
+        let due_text = due.trim();
+        if due_text.is_empty() {
+            problems.push(("due", "Enter the new due date".to_owned()));
+        } else if super::parse_uk_due(due_text).is_none() {
+            problems.push((
+                "due",
+                "Enter the new due date as a month and year, like June 2025, or a date, like 30/06/2025"
+                    .to_owned(),
+            ));
+        }
+        if reason.trim().is_empty() {
+            problems.push(("reason", "Enter why the due date is changing".to_owned()));
+        }
+        if approved_by.trim().is_empty() {
+            problems.push((
+                "approved_by",
+                "Enter who approved the new due date".to_owned(),
+            ));
+        }
+        problems
     }
 }
 

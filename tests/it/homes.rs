@@ -468,3 +468,96 @@ async fn the_comparison_sorts_by_any_column_and_downloads_as_it_is_shown() {
     assert_eq!(sheet.height(), 3, "a header and two plans");
     assert_ne!(public.status, StatusCode::OK);
 }
+
+/// Every `id` on a page, with those used more than once.
+fn duplicate_ids(body: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut twice = Vec::new();
+    for part in body.split(" id=\"").skip(1) {
+        let id = part.split('"').next().unwrap_or_default().to_owned();
+        if !seen.insert(id.clone()) {
+            twice.push(id);
+        }
+    }
+    twice
+}
+
+#[tokio::test]
+async fn every_label_names_one_control_because_no_id_is_used_twice() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let (_, plan) = db.app.plan(&Actor::System, &t.slug).await.unwrap();
+    let mut pages = vec![
+        "/".to_owned(),
+        format!("/plans/{}", t.slug),
+        format!("/plans/{}/cycles/close", t.slug),
+        format!("/plans/{}/publication", t.slug),
+        "/compare".to_owned(),
+    ];
+    for (_, _, action) in plan.actions() {
+        pages.push(format!(
+            "/plans/{}/actions/{}",
+            t.slug,
+            action.id.unwrap().0
+        ));
+    }
+    for path in pages {
+        for auth in [&t.editor, &t.owner] {
+            let page = db.get(&path, auth).await;
+            assert_eq!(duplicate_ids(&page.body), Vec::<String>::new(), "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_due_date_form_lists_every_problem_and_asks_before_a_date_in_the_past() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let action = first_action(&db, &t.slug).await;
+    let path = format!("/plans/{}/actions/{action}/due", t.slug);
+
+    let all_wrong = db
+        .post_form(&path, "due=31%2F02&reason=&approved_by=", &t.editor)
+        .await;
+    let past = db
+        .post_form(
+            &path,
+            "due=01%2F01%2F2020&reason=Agreed&approved_by=Board",
+            &t.editor,
+        )
+        .await;
+    let unchanged = db.app.plan(&Actor::System, &t.slug).await.unwrap().1;
+    let confirmed = db
+        .post_form(
+            &path,
+            "due=01%2F01%2F2020&reason=Agreed&approved_by=Board&confirm_past=yes",
+            &t.editor,
+        )
+        .await;
+
+    assert_eq!(all_wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["due", "reason", "approved_by"] {
+        assert!(
+            all_wrong.body.contains(&format!("href=\"#{field}\"")),
+            "the summary links to {field}"
+        );
+        assert!(
+            all_wrong.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}"
+        );
+    }
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        past.body
+            .contains("The new due date, 1 January 2020, is in the past.")
+    );
+    assert!(past.body.contains("Yes, the new due date is in the past"));
+    assert_ne!(
+        unchanged.areas[0].objectives[0].actions[0]
+            .due_text
+            .as_deref(),
+        Some("01/01/2020"),
+        "nothing changes before it is confirmed"
+    );
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+}

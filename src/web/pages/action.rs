@@ -506,7 +506,7 @@ async fn milestone_done(
     match done {
         Ok(()) => Ok(saved(
             &viewer,
-            &format!("/plans/{plan}/actions/{action}#milestones"),
+            &format!("/plans/{plan}/actions/{action}#milestone-list"),
             "The milestone has been updated.",
         )),
         Err(err) => {
@@ -540,6 +540,8 @@ struct DuePage {
     due: String,
     reason: String,
     approved_by: String,
+    /// Whether to ask for confirmation of a due date in the past.
+    confirm_past: bool,
     errors: FormErrors,
 }
 
@@ -548,6 +550,8 @@ struct DueForm {
     due: Option<String>,
     reason: Option<String>,
     approved_by: Option<String>,
+    /// `yes` once the person has confirmed a due date in the past.
+    confirm_past: Option<String>,
 }
 
 fn due_page(viewer: &Viewer, page: &ActionPage, form: DueForm, errors: FormErrors) -> DuePage {
@@ -562,6 +566,7 @@ fn due_page(viewer: &Viewer, page: &ActionPage, form: DueForm, errors: FormError
         due: form.due.unwrap_or_default(),
         reason: form.reason.unwrap_or_default(),
         approved_by: form.approved_by.unwrap_or_default(),
+        confirm_past: errors.get("confirm_past").is_some(),
         errors,
     }
 }
@@ -599,11 +604,36 @@ async fn change_due(
     Form(form): Form<DueForm>,
 ) -> Result<Response, Error> {
     let page = due_action(&app, &viewer, &plan, &action).await?;
-    let changed = match NewDueChange::parse(
+    let (due, reason, approved_by) = (
         form.due.as_deref().unwrap_or_default(),
         form.reason.as_deref().unwrap_or_default(),
         form.approved_by.as_deref().unwrap_or_default(),
-    ) {
+    );
+    let mut problems: Vec<(String, String)> = NewDueChange::problems(due, reason, approved_by)
+        .into_iter()
+        .map(|(field, message)| (field.to_owned(), message))
+        .collect();
+    if let Ok(change) = NewDueChange::parse(due, reason, approved_by) {
+        let today = app.clock().today();
+        if change.due.by.last_day() < today && form.confirm_past.as_deref() != Some("yes") {
+            problems.push((
+                "confirm_past".to_owned(),
+                format!(
+                    "The new due date, {}, is in the past. Check it, or confirm it is right",
+                    change.due.by.to_uk()
+                ),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(unprocessable(due_page(
+            &viewer,
+            &page,
+            form,
+            FormErrors(problems),
+        )));
+    }
+    let changed = match NewDueChange::parse(due, reason, approved_by) {
         Ok(change) => {
             app.change_due_date(&viewer.actor, &plan, &action, change, None)
                 .await
