@@ -66,7 +66,7 @@ describe('single sign-on with Demo Council', { skip }, () => {
   test('someone with an account signs in with Demo Council, lands on the plans and signs out', async () => {
     const page = await signInWithProvider('editor@demo.example')
     assert.equal(new URL(page.url()).pathname, '/')
-    assert.equal(await page.title(), 'Plans – WSOA Tracker')
+    assert.equal(await page.title(), 'This cycle – WSOA Tracker', 'an editor lands on This cycle')
     await signOut(page).waitFor()
     // Signed in as the account with the address the provider vouched for.
     await page.locator('header').getByRole('link', { name: 'Your account: editor@demo.example' }).waitFor()
