@@ -266,11 +266,16 @@ impl FromRequestParts<App> for Viewer {
         let config = config(parts);
         let ip = client_ip(parts);
         let flash = read_flash(parts, &config);
-        let here = parts
-            .uri
-            .path_and_query()
-            .map_or("/", axum::http::uri::PathAndQuery::as_str)
-            .to_owned();
+        // Only a page fetched with GET can be returned to; a form's answer cannot.
+        let here = if parts.method == axum::http::Method::GET {
+            parts
+                .uri
+                .path_and_query()
+                .map_or("/", axum::http::uri::PathAndQuery::as_str)
+                .to_owned()
+        } else {
+            "/".to_owned()
+        };
         let Some(token) = read_cookie(&parts.headers, cookie_name(&config)).map(str::to_owned)
         else {
             return Ok(Self {

@@ -281,6 +281,27 @@ async fn closing_a_cycle_and_publishing_are_checked_before_they_happen() {
     let withdraw = db
         .get(&format!("/plans/{}/publication", t.slug), &t.editor)
         .await;
+    // The plan page after publishing shows the message once, even though plan pages
+    // are kept rendered.
+    let Auth::Cookie(session) = &t.editor else {
+        panic!("a session")
+    };
+    let plan_path = format!("/plans/{}", t.slug);
+    let with_message = db
+        .send(
+            Request::get(&plan_path)
+                .header(
+                    header::COOKIE,
+                    format!(
+                        "wsoa_session={session}; {}",
+                        flash_cookie(&published).unwrap_or_default()
+                    ),
+                )
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let later = db.get(&plan_path, &t.editor).await;
 
     assert!(
         index
@@ -319,6 +340,11 @@ async fn closing_a_cycle_and_publishing_are_checked_before_they_happen() {
     assert_eq!(published.status, StatusCode::SEE_OTHER);
     assert!(flash_cookie(&published).is_some_and(|c| c.len() > "wsoa_flash=".len()));
     assert!(withdraw.body.contains("Withdraw the plan"));
+    assert!(with_message.body.contains("The plan is published"));
+    assert!(
+        !later.body.contains("govuk-notification-banner--success"),
+        "the message is not kept with the rendered page"
+    );
 }
 
 #[tokio::test]
@@ -560,4 +586,51 @@ async fn the_due_date_form_lists_every_problem_and_asks_before_a_date_in_the_pas
         "nothing changes before it is confirmed"
     );
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn you_said_we_did_links_actions_picked_from_the_plan() {
+    let db = TestDb::sqlite().await;
+    let t = team(&db).await;
+    let (_, plan) = db.app.plan(&Actor::System, &t.slug).await.unwrap();
+    let picks: Vec<String> = plan
+        .areas
+        .iter()
+        .flat_map(|area| {
+            area.objectives.iter().flat_map(move |o| {
+                o.actions.iter().filter_map(move |a| {
+                    Some(format!("{}/{}", area.number, a.reference.as_deref()?))
+                })
+            })
+        })
+        .take(2)
+        .collect();
+    assert_eq!(picks.len(), 2);
+    let page = db.get(&format!("/plans/{}/voice", t.slug), &t.editor).await;
+    for pick in &picks {
+        assert!(
+            page.body.contains(&format!(
+                "name=\"actions\" type=\"checkbox\" value=\"{pick}\""
+            )),
+            "{pick} is offered"
+        );
+    }
+    let body = format!(
+        "you_said=More+help&we_did=A+helpline&status=in_progress&actions={}&actions={}",
+        picks[0].replace('/', "%2F"),
+        picks[1].replace('/', "%2F")
+    );
+    let added = db
+        .post_form(
+            &format!("/plans/{}/voice/you-said-we-did", t.slug),
+            &body,
+            &t.editor,
+        )
+        .await;
+    let (_, after) = db.app.plan(&Actor::System, &t.slug).await.unwrap();
+
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let entry = after.you_said_we_did.last().unwrap();
+    let linked: Vec<String> = entry.actions.iter().map(ToString::to_string).collect();
+    assert_eq!(linked, picks);
 }

@@ -164,3 +164,69 @@ mod tests {
         assert!(optional_small("y", "ten", "a year group").is_err());
     }
 }
+
+/// A form whose checkboxes send one field several times (`actions=1/1.1&actions=2/3.4`):
+/// the repeats of `list` are joined with commas into the one text field the domain reads,
+/// so a picker and a typed list arrive alike. Any other field keeps its last value.
+pub fn joined_form<T: serde::de::DeserializeOwned>(
+    pairs: Vec<(String, String)>,
+    list: &str,
+) -> Result<T> {
+    let mut fields = serde_json::Map::new();
+    for (name, value) in pairs {
+        if name == list
+            && let Some(serde_json::Value::String(before)) = fields.get_mut(&name)
+        {
+            if !value.trim().is_empty() {
+                if !before.trim().is_empty() {
+                    before.push_str(", ");
+                }
+                before.push_str(&value);
+            }
+            continue;
+        }
+        fields.insert(name, serde_json::Value::String(value));
+    }
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| Error::invalid("form", format!("the form could not be read: {e}")))
+}
+
+/// An action offered by a picker: its reference as the domain reads it, and what it says.
+#[derive(Debug, Clone)]
+pub struct ActionChoice {
+    /// "2/1.3".
+    pub value: String,
+    /// "Area 2, action 1.3: Publish the local offer…".
+    pub label: String,
+}
+
+/// Every action of the plan that has a reference, for a picker.
+pub fn action_choices(plan: &crate::domain::PlanTree) -> Vec<ActionChoice> {
+    plan.areas
+        .iter()
+        .flat_map(|area| {
+            area.objectives.iter().flat_map(move |objective| {
+                objective.actions.iter().filter_map(move |action| {
+                    let reference = action.reference.as_deref()?;
+                    let text: String = action.text.chars().take(90).collect();
+                    let more = if action.text.chars().count() > 90 {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    Some(ActionChoice {
+                        value: format!("{}/{reference}", area.number),
+                        label: format!("Area {}, action {reference}: {text}{more}", area.number),
+                    })
+                })
+            })
+        })
+        .collect()
+}
+
+/// Whether `value` is among the references typed or picked in `chosen`.
+pub fn is_chosen(chosen: &str, value: &str) -> bool {
+    chosen
+        .split([',', ';', '\n'])
+        .any(|part| part.trim() == value)
+}

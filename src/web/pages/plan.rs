@@ -453,7 +453,10 @@ async fn show(
         layout.user,
         raw_query.as_deref().unwrap_or_default()
     );
-    if errors.is_empty() {
+    // A page with a success message is for this one response: never served from, nor
+    // kept in, the store of rendered pages.
+    let keep = errors.is_empty() && layout.flash.is_none();
+    if keep {
         let kept = rendered.get(&cache_key, &view.running.plan);
         crate::app::record_cache_lookup("page", kept.is_some());
         if let Some(page) = kept {
@@ -485,7 +488,9 @@ async fn show(
         html = crate::web::with_sample_banner(&html);
     }
     let served = Arc::new(ServedPage::new(html)?);
-    rendered.put(cache_key, &view.running.plan, Arc::clone(&served));
+    if keep {
+        rendered.put(cache_key, &view.running.plan, Arc::clone(&served));
+    }
     Ok(served.response(&headers))
 }
 

@@ -117,9 +117,16 @@ struct IndexPage {
     quote: QuoteForm,
     entry: EntryForm,
     error: Option<FormError>,
+    /// The plan's actions, for the pickers.
+    choices: Vec<super::form::ActionChoice>,
 }
 
 impl IndexPage {
+    #[expect(clippy::unused_self, reason = "templates call methods on the page")]
+    fn chosen(&self, chosen: &str, value: &str) -> bool {
+        super::form::is_chosen(chosen, value)
+    }
+
     fn error_for(&self, form: &str, field: &str) -> Option<&str> {
         error_for(self.error.as_ref(), form, field)
     }
@@ -172,6 +179,7 @@ fn index_page(
             })
             .collect(),
         entries: entries(plan),
+        choices: super::form::action_choices(plan),
         quote,
         entry,
         error,
@@ -228,8 +236,9 @@ async fn add_quote(
     State(app): State<App>,
     viewer: Viewer,
     Path(key): Path<String>,
-    Form(form): Form<QuoteForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, Error> {
+    let form: QuoteForm = super::form::joined_form(pairs, "actions")?;
     // Who may add is settled before the form is read.
     app.plan_to_edit(&viewer.actor, &key).await?;
     let added = match quote_of(&form) {
@@ -278,8 +287,9 @@ async fn add_entry(
     State(app): State<App>,
     viewer: Viewer,
     Path(key): Path<String>,
-    Form(form): Form<EntryForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, Error> {
+    let form: EntryForm = super::form::joined_form(pairs, "actions")?;
     app.plan_to_edit(&viewer.actor, &key).await?;
     let added = match entry_of(&form) {
         Ok(entry) => app
